@@ -1,0 +1,295 @@
+"""The book's closed forms for the LIF neuron, and the same quantities measured in simulations.
+
+Closed forms (Neuronal Dynamics, ch. 1; all accept a scalar or an array):
+
+- `rheobase`: the least constant current that ever fires, ``(v_threshold - v_rest) / R``;
+- `time_to_first_spike`: ``tau ln(R I / (R I - (v_threshold - v_rest)))`` after the current's onset;
+- `firing_rate`: ``1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``;
+- `gain`, `phase`, `cutoff_frequency`: the membrane as a low-pass filter of a sinusoidal current.
+
+Simulated: `fi_curve` (one vectorised run, a neuron per current), `frequency_response` (a neuron per
+frequency, threshold out of reach) and `measure_gain_phase` (one result's steady state).
+"""
+
+import numpy as np
+from brian2 import Hz, Quantity, amp, hertz, ms, nA, ohm, second, volt
+
+from . import engine
+from ._validation import as_positive, as_quantity, describe
+from .inputs import Sinusoid, sinusoid, step
+from .parameters import as_params
+from .simulation import LIFResult, check_duration_dt
+
+__all__ = [
+    "rheobase", "time_to_first_spike", "firing_rate", "gain", "phase", "cutoff_frequency",
+    "fi_curve", "frequency_response", "measure_gain_phase",
+]
+
+
+def _current(I):
+    return np.asarray(as_quantity("I", I, amp, "a current such as 3*nA (or an array of currents)",
+                                  allow_array=True) / amp, dtype=float)
+
+
+def _frequency(f, name="f"):
+    return np.asarray(as_positive(name, f, hertz, "a frequency such as 50*Hz (or an array of them)",
+                                  allow_array=True) / Hz, dtype=float)
+
+
+def _shape_like(values, template):
+    return values if np.ndim(template) else values[()]
+
+
+def rheobase(params=None):
+    """The minimal constant current that makes the neuron fire: ``(v_threshold - v_rest) / R``.
+
+    Examples
+    --------
+    >>> from neurodyn_lab import LIFParams
+    >>> rheobase(LIFParams())
+    2. * namp
+    >>> rheobase(LIFParams.classic())
+    1. * namp
+    """
+    p = as_params(params)
+    return (p.v_threshold - p.v_rest) / p.R
+
+
+def time_to_first_spike(I, params=None):
+    """Time from the onset of a constant current `I` (neuron at rest) to the first spike.
+
+    ``T1 = tau ln(R I / (R I - (v_threshold - v_rest)))``; infinite at or below the rheobase.
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> round(float(time_to_first_spike(3 * nA) / ms), 3)
+    8.789
+    >>> time_to_first_spike(1 * nA)
+    inf * second
+    """
+    p = as_params(params)
+    drive = float(p.R) * _current(I)
+    gap = float(p.v_threshold - p.v_rest)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(drive > gap, float(p.tau) * np.log(drive / (drive - gap)), np.inf)
+    return Quantity(_shape_like(t1, drive), dim=second.dim)
+
+
+def firing_rate(I, params=None):
+    """Steady firing rate for a constant current `I`, with the refractory period; 0 below rheobase.
+
+    ``f = 1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``,
+    tending to ``1/t_ref`` for large currents.
+
+    Examples
+    --------
+    >>> from brian2 import nA, Hz
+    >>> from neurodyn_lab import LIFParams
+    >>> round(float(firing_rate(3 * nA, LIFParams()) / Hz), 2)
+    93.61
+    >>> firing_rate(1 * nA)
+    0. * hertz
+    """
+    p = as_params(params)
+    drive = float(p.R) * _current(I)
+    gap = float(p.v_threshold - p.v_rest)
+    reset = float(p.v_reset - p.v_rest)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        isi = float(p.t_ref) + float(p.tau) * np.log((drive - reset) / (drive - gap))
+        rate = np.where(drive > gap, 1.0 / isi, 0.0)
+    return Quantity(_shape_like(rate, drive), dim=hertz.dim)
+
+
+def gain(f, params=None):
+    """Amplitude of v per amplitude of a sinusoidal current at frequency `f` (subthreshold).
+
+    ``|V| / I0 = R / sqrt(1 + (2 pi f tau)^2)``, a resistance (mV/nA == MOhm).
+
+    Examples
+    --------
+    >>> from brian2 import Hz, Mohm
+    >>> round(float(gain(0.001 * Hz) / Mohm), 3)
+    10.0
+    """
+    p = as_params(params)
+    freq = _frequency(f)
+    values = float(p.R) / np.sqrt(1 + (2 * np.pi * freq * float(p.tau)) ** 2)
+    return Quantity(_shape_like(values, freq), dim=ohm.dim)
+
+
+def phase(f, params=None):
+    """Phase of v relative to a sinusoidal current at frequency `f`, in degrees (negative: v lags).
+
+    ``phase = -atan(2 pi f tau)``.
+
+    Examples
+    --------
+    >>> from brian2 import Hz
+    >>> from neurodyn_lab import LIFParams
+    >>> round(phase(1 / (2 * 3.141592653589793 * 0.008) * Hz, LIFParams()), 6)
+    -45.0
+    """
+    p = as_params(params)
+    freq = _frequency(f)
+    values = -np.degrees(np.arctan(2 * np.pi * freq * float(p.tau)))
+    return _shape_like(values, freq) if np.ndim(freq) else float(values)
+
+
+def cutoff_frequency(params=None):
+    """Frequency at which the gain has fallen to 1/sqrt(2) of R: ``1 / (2 pi tau)``.
+
+    Examples
+    --------
+    >>> from brian2 import Hz
+    >>> round(float(cutoff_frequency() / Hz), 2)
+    19.89
+    """
+    p = as_params(params)
+    return 1 / (2 * np.pi * p.tau)
+
+
+def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
+    """Simulated steady firing rate for each constant current, in one vectorised run.
+
+    Each current drives its own neuron (one Brian2 NeuronGroup, no Python loop). The rate is the
+    inverse of the mean inter-spike interval; with fewer than two spikes it is count / duration.
+
+    Parameters
+    ----------
+    currents : Quantity (amp), array
+        e.g. ``np.linspace(0, 10, 201)*nA``.
+    params : LIFParams, optional
+    duration, dt : Quantity (second)
+
+    Returns
+    -------
+    Quantity (hertz), one rate per current.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import nA, Hz
+    >>> rates = fi_curve(np.array([1, 3, 5]) * nA)
+    >>> [round(float(r / Hz)) for r in rates]  # doctest: +SKIP
+    [0, 94, 185]
+    """
+    p = as_params(params)
+    values = np.atleast_1d(np.asarray(as_quantity("currents", currents, amp, "an array of currents such as "
+                                                  "np.linspace(0, 5, 51)*nA", allow_array=True) / amp, dtype=float))
+    if values.ndim != 1:
+        raise ValueError(f"currents must be a one-dimensional array of currents, got shape {values.shape}")
+    duration_s, dt_s = check_duration_dt(duration, dt, p, n_neurons=len(values))
+    raw = engine.run(p, [step(value * amp, 0 * ms, None) for value in values], duration_s, dt_s, record_v=False)
+    n = len(values)
+    first = np.full(n, np.inf)
+    last = np.full(n, -np.inf)
+    np.minimum.at(first, raw.spike_i, raw.spike_t)
+    np.maximum.at(last, raw.spike_i, raw.spike_t)
+    counts = raw.spike_count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = np.where(counts >= 2, (counts - 1) / (last - first), counts / duration_s)
+    return Quantity(rates, dim=hertz.dim)
+
+
+def _fit(t, v, omega, phase0):
+    """Least-squares amplitude and phase (radians) of v = A sin(omega t + phase0 + phi) + c."""
+    design = np.column_stack([np.sin(omega * t + phase0), np.cos(omega * t + phase0), np.ones_like(t)])
+    coef, *_ = np.linalg.lstsq(design, v.T, rcond=None)
+    a, b = coef[0], coef[1]
+    return np.hypot(a, b), np.arctan2(b, a)
+
+
+def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
+    """Gain and phase of the membrane potential for sinusoidal currents, measured in simulation.
+
+    One neuron per frequency, all in one run, with the threshold out of reach (the linear,
+    subthreshold regime). After 10 tau of settling, ``v - v_rest`` is fitted by a sinusoid at the
+    input's frequency over at least two periods.
+
+    Parameters
+    ----------
+    frequencies : Quantity (hertz), array
+        e.g. ``[10, 100, 1000]*Hz``.
+    amplitude : Quantity (amp)
+        Amplitude of the current, default 1 nA.
+    params : LIFParams, optional
+    dt : Quantity (second)
+
+    Returns
+    -------
+    gain : Quantity (ohm), phase : ndarray of degrees
+        Same units as `gain` and `phase`.
+
+    Examples
+    --------
+    >>> from brian2 import Hz, nA
+    >>> g, ph = frequency_response([10, 100] * Hz, 1 * nA)  # doctest: +SKIP
+    """
+    p = as_params(params)
+    freqs = np.atleast_1d(_frequency(frequencies, "frequencies"))
+    amp0 = float(as_positive("amplitude", amplitude, amp, "a current such as 1*nA") / amp)
+    settle = 10 * float(p.tau)
+    window = max(2.0 / freqs.min(), 0.02)
+    subthreshold = p.replace(v_threshold=max(p.v_rest, p.v_reset) + 1e3 * volt)
+    duration_s, dt_s = check_duration_dt((settle + window) * second, dt, p, n_neurons=len(freqs))
+    if len(freqs) * (duration_s / dt_s) > engine.MAX_RECORDED:
+        raise ValueError(
+            f"frequencies: {len(freqs)} frequencies down to {freqs.min():g} Hz need too long a recording; "
+            "use fewer frequencies or a lowest frequency of at least 1 Hz"
+        )
+    raw = engine.run(subthreshold, [sinusoid(amp0 * amp, f * Hz) for f in freqs], duration_s, dt_s, record_v=True)
+    keep = raw.t >= settle
+    t = raw.t[keep]
+    gains, phases = np.empty(len(freqs)), np.empty(len(freqs))
+    for k, f in enumerate(freqs):
+        a, ph = _fit(t, raw.v[k, keep] - float(p.v_rest), 2 * np.pi * f, 0.0)
+        gains[k], phases[k] = a / amp0, np.degrees(ph)
+    return Quantity(gains, dim=ohm.dim), phases
+
+
+def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
+    """Gain and phase of one simulated result driven by a sinusoid, from its steady state.
+
+    Parameters
+    ----------
+    result : LIFResult
+        A run whose input contains exactly one sinusoid (other terms, e.g. a constant offset, only
+        shift v).
+    frequency, amplitude : Quantity, optional
+        Taken from the result's sinusoid when omitted.
+    settle : Quantity (second), optional
+        Time after the sinusoid's start that is left out; default 5 tau.
+
+    Returns
+    -------
+    gain : Quantity (ohm), phase : float (degrees)
+        Meaningful only while the neuron stays below threshold (check ``result.spike_count == 0``).
+
+    Examples
+    --------
+    >>> from brian2 import Hz, nA, ms
+    >>> from neurodyn_lab import simulate, inputs
+    >>> r = simulate(inputs.sinusoid(0.5 * nA, 50 * Hz), 200 * ms)
+    >>> g, ph = measure_gain_phase(r)  # doctest: +SKIP
+    """
+    if not isinstance(result, LIFResult):
+        raise TypeError(f"result must be a LIFResult from simulate(...), got {describe(result)}")
+    sines = [c for c in result.current.components if isinstance(c, Sinusoid)]
+    if len(sines) != 1:
+        raise ValueError(f"result must come from an input with exactly one sinusoid, got {result.current!r}")
+    sine = sines[0]
+    f = sine.frequency if frequency is None else float(_frequency(frequency, "frequency"))
+    i0 = sine.amplitude if amplitude is None else float(as_positive("amplitude", amplitude, amp) / amp)
+    if i0 == 0:
+        raise ValueError("amplitude must be non-zero to measure a gain, got a sinusoid of amplitude 0*nA")
+    settle_s = 5 * float(result.params.tau) if settle is None else float(as_positive("settle", settle, second) / second)
+    t = np.asarray(result.t / second)
+    keep = (t >= sine.start + settle_s) & (t < sine.end)
+    if keep.sum() < 4 or (t[keep][-1] - t[keep][0]) < 1.0 / f:
+        raise ValueError(
+            f"result is too short to measure gain and phase at {f:g} Hz: simulate at least "
+            f"{(settle_s + 1.0 / f) * 1e3:.0f} ms of the sinusoid"
+        )
+    a, ph = _fit(t[keep] - sine.start, np.asarray(result.v / volt)[keep], 2 * np.pi * f, sine.phase)
+    return Quantity(a / i0, dim=ohm.dim), float(np.degrees(ph))

@@ -1,0 +1,436 @@
+"""Input currents: step, sinusoid, ramp, noise, arrays, and their sums.
+
+A current is a function of time. ``current(t)`` evaluates it at times ``t``; ``a + b`` is their sum.
+Inside a simulation the step, sinusoid and ramp are evaluated analytically (as the exact mean of
+the current over each time step, so nothing lags by half a step); noise and arrays are averaged
+over each time step from their own sample grids.
+
+Examples
+--------
+>>> from brian2 import nA, ms, Hz
+>>> I = step(2 * nA, 10 * ms, 60 * ms) + sinusoid(0.5 * nA, 50 * Hz)
+>>> I
+step(amplitude=2*nA, start=10*ms, end=60*ms) + sinusoid(amplitude=0.5*nA, frequency=50*Hz)
+>>> float(I(20 * ms) / nA)  # doctest: +ELLIPSIS
+2.0...
+"""
+
+import numbers
+
+import numpy as np
+from brian2 import Hz, Quantity, amp, hertz, ms, nA, second
+
+from ._validation import as_dimensionless, as_int, as_nonnegative, as_positive, as_quantity, describe
+
+__all__ = ["Current", "step", "sinusoid", "ramp", "noise", "from_array", "zero", "as_current"]
+
+_FOREVER = np.inf
+
+
+def _fmt(q, unit, name):
+    return f"{float(q / unit):g}*{name}"
+
+
+def _times(t):
+    """Validate times `t` (scalar or array, in seconds) and return them as float seconds."""
+    t = as_quantity("t", t, second, "a time such as 10*ms, or an array of times", allow_array=True)
+    return np.asarray(t / second, dtype=float)
+
+
+class Current:
+    """Base class of all input currents; use the functions of this module to make one."""
+
+    #: How the engine simulates this current: "step", "sinusoid", "ramp" (analytic slots),
+    #: "sampled" (averaged from samples each step) or "zero".
+    kind = "sampled"
+
+    def __call__(self, t):
+        """The current at times `t` (a time Quantity, scalar or array), in amp."""
+        return Quantity(self._value(_times(t)), dim=amp.dim)
+
+    def _value(self, t):
+        """Value in amp at float times `t` in seconds."""
+        raise NotImplementedError
+
+    def _integral(self, t):
+        """Antiderivative in amp*second from 0 to float times `t` (seconds)."""
+        raise NotImplementedError
+
+    def step_means(self, t_start, dt):
+        """Mean current (float amp) over [t_start[k], t_start[k] + dt] for float seconds `t_start`."""
+        t_start = np.asarray(t_start, dtype=float)
+        return (self._integral(t_start + dt) - self._integral(t_start)) / dt
+
+    @property
+    def components(self):
+        """The basic currents this current is the sum of."""
+        return (self,)
+
+    def __add__(self, other):
+        if isinstance(other, numbers.Number) and other == 0:
+            return self  # lets sum([...]) work
+        if not isinstance(other, Current):
+            raise TypeError(
+                f"a current can only be added to another current (e.g. step(...) + sinusoid(...)), got {describe(other)}"
+            )
+        return SumCurrent(self.components + other.components)
+
+    __radd__ = __add__
+
+
+class SumCurrent(Current):
+    """The sum of several currents."""
+
+    kind = "sum"
+
+    def __init__(self, components):
+        self._components = tuple(c for c in components if c.kind != "zero") or (Zero(),)
+
+    @property
+    def components(self):
+        return self._components
+
+    def _value(self, t):
+        return sum(c._value(t) for c in self._components)
+
+    def _integral(self, t):
+        return sum(c._integral(t) for c in self._components)
+
+    def __repr__(self):
+        return " + ".join(repr(c) for c in self._components)
+
+
+class Zero(Current):
+    """No current at all."""
+
+    kind = "zero"
+
+    def _value(self, t):
+        return np.zeros_like(t, dtype=float)
+
+    def _integral(self, t):
+        return np.zeros_like(t, dtype=float)
+
+    def __repr__(self):
+        return "zero()"
+
+
+def _window(start, end):
+    start = as_nonnegative("start", start, second, "a time such as 10*ms")
+    if end is None:
+        return float(start / second), _FOREVER
+    end = as_quantity("end", end, second, "a time such as 60*ms, or None for no end")
+    if not end > start:
+        raise ValueError(f"end must be after start (e.g. start=10*ms, end=60*ms), got start={start} and end={end}")
+    return float(start / second), float(end / second)
+
+
+def _window_repr(start, end, default_start=0.0):
+    text = ""
+    if start != default_start:
+        text += f", start={start * 1e3:g}*ms"
+    if end != _FOREVER:
+        text += f", end={end * 1e3:g}*ms"
+    return text
+
+
+class Step(Current):
+    """``amplitude`` for start <= t < end, zero elsewhere."""
+
+    kind = "step"
+
+    def __init__(self, amplitude, start, end):
+        self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 2*nA") / amp)
+        self.start, self.end = _window(start, end)
+
+    def _value(self, t):
+        return np.where((t >= self.start) & (t < self.end), self.amplitude, 0.0)
+
+    def _integral(self, t):
+        return self.amplitude * (np.clip(t, self.start, self.end) - self.start)
+
+    def slots(self):
+        return {"amp": self.amplitude, "start": self.start, "end": self.end}
+
+    def __repr__(self):
+        text = f"step(amplitude={self.amplitude / 1e-9:g}*nA, start={self.start * 1e3:g}*ms"
+        return text + (f", end={self.end * 1e3:g}*ms)" if self.end != _FOREVER else ")")
+
+
+class Sinusoid(Current):
+    """``offset + amplitude * sin(2 pi f (t - start) + phase)`` for start <= t < end."""
+
+    kind = "sinusoid"
+
+    def __init__(self, amplitude, frequency, offset, phase, start, end):
+        self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 0.5*nA") / amp)
+        self.frequency = float(as_positive("frequency", frequency, hertz, "a frequency such as 50*Hz") / Hz)
+        self.offset = float(as_quantity("offset", offset, amp, "a current such as 0.5*nA") / amp)
+        self.phase = as_dimensionless("phase", phase, "an angle in radians such as 0 or np.pi/2")
+        self.start, self.end = _window(start, end)
+
+    @property
+    def omega(self):
+        return 2 * np.pi * self.frequency
+
+    def _value(self, t):
+        inside = (t >= self.start) & (t < self.end)
+        return np.where(inside, self.offset + self.amplitude * np.sin(self.omega * (t - self.start) + self.phase), 0.0)
+
+    def _integral(self, t):
+        u = np.clip(t, self.start, self.end) - self.start
+        w = self.omega
+        return self.offset * u + self.amplitude / w * (np.cos(self.phase) - np.cos(w * u + self.phase))
+
+    def slots(self):
+        return {"amp": self.amplitude, "omega": self.omega, "offset": self.offset, "phase": self.phase,
+                "start": self.start, "end": self.end}
+
+    def __repr__(self):
+        text = f"sinusoid(amplitude={self.amplitude / 1e-9:g}*nA, frequency={self.frequency:g}*Hz"
+        if self.offset:
+            text += f", offset={self.offset / 1e-9:g}*nA"
+        if self.phase:
+            text += f", phase={self.phase:g}"
+        return text + _window_repr(self.start, self.end) + ")"
+
+
+class Ramp(Current):
+    """Linear from ``amplitude_start`` at ``start`` to ``amplitude_end`` at ``end``; zero outside."""
+
+    kind = "ramp"
+
+    def __init__(self, amplitude_start, amplitude_end, start, end):
+        self.amplitude_start = float(as_quantity("amplitude_start", amplitude_start, amp, "a current such as 0*nA") / amp)
+        self.amplitude_end = float(as_quantity("amplitude_end", amplitude_end, amp, "a current such as 4*nA") / amp)
+        if end is None:
+            raise ValueError("end must be a time such as 100*ms (a ramp needs an end), got None")
+        self.start, self.end = _window(start, end)
+
+    @property
+    def slope(self):
+        return (self.amplitude_end - self.amplitude_start) / (self.end - self.start)
+
+    def _value(self, t):
+        inside = (t >= self.start) & (t < self.end)
+        return np.where(inside, self.amplitude_start + self.slope * (t - self.start), 0.0)
+
+    def _integral(self, t):
+        u = np.clip(t, self.start, self.end) - self.start
+        return self.amplitude_start * u + 0.5 * self.slope * u**2
+
+    def slots(self):
+        return {"a0": self.amplitude_start, "slope": self.slope, "start": self.start, "end": self.end}
+
+    def __repr__(self):
+        return (f"ramp(amplitude_start={self.amplitude_start / 1e-9:g}*nA, amplitude_end={self.amplitude_end / 1e-9:g}*nA, "
+                f"start={self.start * 1e3:g}*ms, end={self.end * 1e3:g}*ms)")
+
+
+class _Sampled(Current):
+    """Piecewise-constant current: ``values[k]`` on [start + k dt, start + (k+1) dt), zero elsewhere."""
+
+    kind = "sampled"
+
+    def _samples(self, n):
+        """The first `n` samples as float amp."""
+        raise NotImplementedError
+
+    def _n_available(self, t_max):
+        return int(np.ceil(max(t_max - self.start, 0.0) / self.dt)) + 1
+
+    def _value(self, t):
+        t = np.asarray(t, dtype=float)
+        k = np.floor((t - self.start) / self.dt + 1e-9).astype(np.int64)
+        n = self._n_available(float(np.max(t, initial=0.0)))
+        values = self._samples(n)
+        inside = (k >= 0) & (k < len(values))
+        return np.where(inside, values[np.clip(k, 0, max(len(values) - 1, 0))] if len(values) else 0.0, 0.0)
+
+    def _integral(self, t):
+        t = np.asarray(t, dtype=float)
+        n = self._n_available(float(np.max(t, initial=0.0)))
+        values = self._samples(n)
+        edges = self.start + self.dt * np.arange(len(values) + 1)
+        cumulative = np.concatenate([[0.0], np.cumsum(values) * self.dt])
+        return np.interp(t, edges, cumulative, left=0.0, right=cumulative[-1])
+
+
+class ArrayCurrent(_Sampled):
+    """A current given as samples; see `from_array`."""
+
+    def __init__(self, values, dt, start=0 * ms):
+        values = as_quantity("values", values, amp, "an array of currents such as np.array([0, 1, 2])*nA",
+                             allow_array=True)
+        values = np.atleast_1d(np.asarray(values / amp, dtype=float))
+        if values.ndim != 1:
+            raise ValueError(f"values must be a one-dimensional array of currents, got an array of shape {values.shape}")
+        self.values = values.copy()
+        self.values.setflags(write=False)
+        self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+        self.start = float(as_nonnegative("start", start, second, "a time such as 0*ms") / second)
+
+    def _samples(self, n):
+        return self.values
+
+    def __repr__(self):
+        return (f"from_array(<{len(self.values)} values from {self.values.min() / 1e-9:g} to "
+                f"{self.values.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
+
+
+class Noise(_Sampled):
+    """Ornstein-Uhlenbeck current; see `noise`."""
+
+    _BLOCK = 8192
+
+    def __init__(self, mean, sigma, tau_noise, seed, dt=0.1 * ms):
+        self.mean = float(as_quantity("mean", mean, amp, "a current such as 1*nA") / amp)
+        self.sigma = float(as_nonnegative("sigma", sigma, amp, "a current such as 0.5*nA") / amp)
+        self.tau_noise = float(as_positive("tau_noise", tau_noise, second, "a time such as 5*ms") / second)
+        self.seed = as_int("seed", seed, minimum=0, example="a whole number such as 42")
+        self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+        self.start = 0.0
+        self._cache = np.empty(0)
+        self._rng = np.random.default_rng(self.seed)
+
+    def _samples(self, n):
+        # Extend the path block by block: the same seed always gives the same path, however far
+        # and in whatever order it is read.
+        while len(self._cache) < n:
+            decay = np.exp(-self.dt / self.tau_noise)
+            kick = self.sigma * np.sqrt(1 - decay**2)
+            if len(self._cache):
+                x = self._cache[-1] - self.mean
+            else:
+                x = self.sigma * self._rng.standard_normal()  # start in the stationary distribution
+            xi = self._rng.standard_normal(self._BLOCK)
+            block = np.empty(self._BLOCK)
+            for k in range(self._BLOCK):
+                x = x * decay + kick * xi[k]
+                block[k] = x
+            self._cache = np.concatenate([self._cache, block + self.mean])
+        return self._cache[:n]
+
+    def __repr__(self):
+        return (f"noise(mean={self.mean / 1e-9:g}*nA, sigma={self.sigma / 1e-9:g}*nA, "
+                f"tau_noise={self.tau_noise * 1e3:g}*ms, seed={self.seed})")
+
+
+def step(amplitude, start=0 * ms, end=None):
+    """A step current: `amplitude` for start <= t < end, zero elsewhere.
+
+    Parameters
+    ----------
+    amplitude : Quantity (amp)
+        Height of the step, e.g. ``2*nA``.
+    start : Quantity (second)
+        When the step switches on, default 0 ms.
+    end : Quantity (second) or None
+        When it switches off; None: never.
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> I = step(2 * nA, 10 * ms, 60 * ms)
+    >>> I(5 * ms), I(10 * ms)
+    (0. * amp, 2. * namp)
+    """
+    return Step(amplitude, start, end)
+
+
+def sinusoid(amplitude, frequency, offset=0 * nA, phase=0, start=0 * ms, end=None):
+    """A sinusoidal current ``offset + amplitude sin(2 pi frequency (t - start) + phase)``.
+
+    It is zero before `start` and from `end` on (None: it never ends).
+
+    Parameters
+    ----------
+    amplitude : Quantity (amp)
+        e.g. ``0.5*nA``.
+    frequency : Quantity (hertz)
+        e.g. ``50*Hz``; must be positive.
+    offset : Quantity (amp)
+        Constant added inside the window, default 0 nA.
+    phase : float
+        Phase in radians at `start`, default 0.
+    start, end : Quantity (second)
+        The window; default from 0 ms for ever.
+
+    Examples
+    --------
+    >>> from brian2 import nA, Hz, ms
+    >>> I = sinusoid(1 * nA, 250 * Hz)
+    >>> round(float(I(1 * ms) / nA), 6)
+    1.0
+    """
+    return Sinusoid(amplitude, frequency, offset, phase, start, end)
+
+
+def ramp(amplitude_start, amplitude_end, start, end):
+    """A current rising (or falling) linearly from `amplitude_start` at `start` to `amplitude_end` at `end`.
+
+    Zero outside [start, end).
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> I = ramp(0 * nA, 4 * nA, 0 * ms, 100 * ms)
+    >>> float(I(50 * ms) / nA)
+    2.0
+    """
+    return Ramp(amplitude_start, amplitude_end, start, end)
+
+
+def noise(mean, sigma, tau_noise, seed, dt=0.1 * ms):
+    """A reproducible Ornstein-Uhlenbeck (coloured noise) current.
+
+    ``dI = (mean - I) dt / tau_noise + sigma sqrt(2 / tau_noise) dW``: it fluctuates around `mean`
+    with standard deviation `sigma` and correlation time `tau_noise`. It is sampled exactly on a grid
+    of step `dt` and held between samples; the same `seed` always gives the same current.
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> I = noise(1 * nA, 0.5 * nA, 5 * ms, seed=42)
+    >>> bool(I(10 * ms) == noise(1 * nA, 0.5 * nA, 5 * ms, seed=42)(10 * ms))
+    True
+    """
+    return Noise(mean, sigma, tau_noise, seed, dt)
+
+
+def from_array(values, dt, start=0 * ms):
+    """A current given as samples: ``values[k]`` for start + k dt <= t < start + (k+1) dt, zero after.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import nA, ms
+    >>> I = from_array(np.array([0, 1, 2]) * nA, dt=1 * ms)
+    >>> float(I(1.5 * ms) / nA), float(I(5 * ms) / nA)
+    (1.0, 0.0)
+    """
+    return ArrayCurrent(values, dt, start)
+
+
+def zero():
+    """No input current.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> zero()(10 * ms)
+    0. * amp
+    """
+    return Zero()
+
+
+def as_current(current, name="current"):
+    """Return a `Current`; a constant current Quantity (e.g. ``2*nA``) becomes a step from 0 for ever."""
+    if isinstance(current, Current):
+        return current
+    if isinstance(current, Quantity) and np.ndim(current) == 0:
+        return step(as_quantity(name, current, amp, "a current such as step(2*nA, 10*ms, 60*ms) or 2*nA"), 0 * ms, None)
+    raise TypeError(
+        f"{name} must be a current such as step(2*nA, 10*ms, 60*ms) from neurodyn_lab.inputs "
+        f"(or a constant such as 2*nA), got {describe(current)}"
+    )

@@ -1,0 +1,27 @@
+"""Shared test set-up: a non-interactive matplotlib backend and common parameter sets."""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+from brian2 import ms  # noqa: E402
+
+from neurodyn_lab import LIFParams  # noqa: E402
+
+
+@pytest.fixture
+def book():
+    return LIFParams()
+
+
+@pytest.fixture
+def book_tref3():
+    return LIFParams().replace(t_ref=3 * ms)
+
+
+@pytest.fixture
+def classic():
+    return LIFParams.classic()
