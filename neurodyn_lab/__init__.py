@@ -16,5 +16,8 @@ from . import inputs
 from .parameters import LIFParams, PRESETS
 from .simulation import LIFResult, simulate
 from . import analysis
+from .grading import check, summary
+from .grading.mystery import mystery_neuron
 
-__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "inputs", "analysis", "__version__"]
+__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "inputs", "analysis", "check", "summary",
+           "mystery_neuron", "__version__"]

@@ -4,6 +4,8 @@ Functions here never touch pyplot's global state: they draw on axes they are giv
 `matplotlib.figure.Figure` (which Jupyter displays when it is a cell's value).
 """
 
+import io
+
 import numpy as np
 from brian2 import Hz, Mohm, mV, ms, nA
 from matplotlib.figure import Figure
@@ -16,9 +18,22 @@ THRESHOLD_COLOR = "0.35"
 SPIKE_COLOR = "C3"
 
 
+class ResultFigure(Figure):
+    """A Figure that Jupyter shows as an image even before pyplot was ever imported.
+
+    Jupyter's own display of figures is only set up when pyplot loads its inline backend; a figure
+    made without pyplot would otherwise show as "<Figure size 700x450 with 2 Axes>".
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+
 def new_figure(rows=2, height_ratios=(2, 1), figsize=(7, 4.5), sharex=True):
     """A Figure with `rows` stacked axes, not registered with pyplot."""
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = ResultFigure(figsize=figsize, layout="constrained")
     axes = fig.subplots(rows, 1, sharex=sharex, gridspec_kw={"height_ratios": height_ratios[:rows]} if rows > 1 else None)
     return fig, np.atleast_1d(axes)
 

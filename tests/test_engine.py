@@ -119,3 +119,16 @@ def test_engine_time_loop_equals_brian2_network_run(current, monkeypatch):
     assert reference.spike_count > 0
     assert np.array_equal(np.asarray(fast.v), np.asarray(reference.v))
     assert np.array_equal(np.asarray(fast.spike_times), np.asarray(reference.spike_times))
+
+
+def test_without_a_compiler_the_numpy_target_is_used_with_one_warning(monkeypatch):
+    from brian2.codegen.runtime.cython_rt import CythonCodeObject
+    from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+
+    monkeypatch.setattr(CythonCodeObject, "is_available", classmethod(lambda cls: False))
+    monkeypatch.setattr(engine, "_target", None)
+    monkeypatch.delenv("NEURODYN_LAB_TARGET", raising=False)
+    with pytest.warns(RuntimeWarning, match="no working C compiler") as record:
+        assert engine.code_target() is NumpyCodeObject
+        assert engine.code_target() is NumpyCodeObject
+    assert len(record) == 1

@@ -1,0 +1,198 @@
+"""Generate the student notebooks from the solution notebooks, and set up an nbgrader course.
+
+The notebooks are authored once, in ``exercises/source/``, as valid nbgrader source: answer cells
+are "solution" cells whose solution sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
+check cells are "autograder test" cells whose ``### BEGIN HIDDEN TESTS`` region makes a wrong
+answer fail under nbgrader. The student version (``exercises/*.ipynb``) is made with nbgrader's
+own preprocessors, as ``nbgrader generate_assignment`` would: solution regions become a
+``# YOUR CODE HERE`` line (the cell keeps its ``answer = ...`` placeholder, so "Run All" goes on),
+hidden tests are removed, outputs cleared, and the nbgrader metadata dropped.
+
+Usage::
+
+    python -m neurodyn_lab.grading.build            # regenerate exercises/*.ipynb (make exercises)
+    python -m neurodyn_lab.grading.build --check    # exit 1 if they differ from what the source gives
+    python -m neurodyn_lab.grading.build --course DIR [--assignment lif]
+                                                    # an nbgrader course directory with the source
+
+Needs nbgrader (the ``instructor`` or ``test`` extra).
+"""
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["student_version", "build", "stale", "solution_fragments", "make_course", "SOURCE", "OUT",
+           "CODE_STUB", "NBGRADER_CONFIG"]
+
+EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
+SOURCE = EXERCISES / "source"
+OUT = EXERCISES
+
+#: What replaces a solution region. nbgrader's default also raises NotImplementedError, which would
+#: stop "Run All" in a student notebook; the placeholder before the region keeps the cell valid.
+CODE_STUB = "# YOUR CODE HERE"
+
+#: The nbgrader configuration of a course using these notebooks (`make_course` writes it).
+NBGRADER_CONFIG = '''\
+c = get_config()  # noqa: F821 (nbgrader provides it)
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "neurodyn_lab"
+c.CourseDirectory.db_url = {db_url!r}
+# Solutions become this line; the answer cell keeps its "answer = ..." placeholder, so an unanswered
+# notebook still runs top to bottom (nbgrader's default stub raises NotImplementedError).
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+c.Execute.timeout = 300
+'''
+
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+_BEGIN_HIDDEN, _END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _preprocessors():
+    from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, ClearSolutions
+
+    return [ClearSolutions(code_stub={"python": CODE_STUB}), ClearHiddenTests(), ClearOutput()]
+
+
+def student_version(nb):
+    """The student notebook for the solution notebook `nb` (a new NotebookNode; `nb` is unchanged)."""
+    nb = copy.deepcopy(nb)
+    resources = {}
+    for preprocessor in _preprocessors():
+        nb, resources = preprocessor.preprocess(nb, resources)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("celltoolbar", None)
+    nbformat.validate(nb)
+    return nb
+
+
+def _sources(source):
+    notebooks = sorted(Path(source).glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        raise FileNotFoundError(f"no exercise notebooks (NN_name.ipynb) in {source}")
+    return notebooks
+
+
+def _student_text(path):
+    return nbformat.writes(student_version(nbformat.read(path, as_version=4))) + "\n"
+
+
+def build(source=SOURCE, out=OUT):
+    """Write the student version of every ``NN_*.ipynb`` in `source` to `out`; return the paths."""
+    written = []
+    for path in _sources(source):
+        target = Path(out) / path.name
+        target.write_text(_student_text(path), encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def stale(source=SOURCE, out=OUT):
+    """Names of the student notebooks in `out` that are missing or differ from what `source` gives."""
+    differing = []
+    for path in _sources(source):
+        target = Path(out) / path.name
+        if not target.exists() or target.read_text(encoding="utf-8") != _student_text(path):
+            differing.append(path.name)
+    return differing
+
+
+def _regions(source, begin, end):
+    inside, lines = False, []
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside:
+            lines.append(line.strip())
+    return lines
+
+
+def solution_fragments(nb):
+    """The lines of `nb`'s solution and hidden-test regions that appear nowhere else in it: none of
+    them may appear in a student notebook."""
+    hidden, outside = set(), set()
+    for cell in nb.cells:
+        regions = _regions(cell.source, _BEGIN, _END) + _regions(cell.source, _BEGIN_HIDDEN, _END_HIDDEN)
+        hidden.update(line for line in regions if line and not line.startswith("#"))
+        skip = False
+        for line in cell.source.splitlines():
+            if _BEGIN in line or _BEGIN_HIDDEN in line:
+                skip = True
+            elif _END in line or _END_HIDDEN in line:
+                skip = False
+            elif not skip:
+                outside.add(line.strip())
+    return sorted(hidden - outside)
+
+
+def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
+    """Set up an nbgrader course directory: ``nbgrader_config.py`` (sqlite gradebook) and
+    ``source/<assignment>/`` with the chosen solution notebooks.
+
+    Parameters
+    ----------
+    course : path
+        The course directory (created if missing).
+    assignment : str
+        The assignment's name, e.g. ``"lif"``.
+    notebooks : list of str, optional
+        Notebook names, e.g. ``["01_step_current.ipynb"]``; default all.
+
+    Returns
+    -------
+    Path
+        The course directory.
+    """
+    course = Path(course).resolve()
+    target = course / "source" / assignment
+    target.mkdir(parents=True, exist_ok=True)
+    config = course / "nbgrader_config.py"
+    config.write_text(NBGRADER_CONFIG.format(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
+                                             stub=CODE_STUB), encoding="utf-8")
+    available = {path.name: path for path in _sources(source)}
+    unknown = sorted(set(notebooks or ()) - set(available))
+    if unknown:
+        raise ValueError(f"notebooks must be names of exercise notebooks, e.g. ['01_step_current.ipynb'], "
+                         f"got {unknown[0]!r} (available: {', '.join(available)})")
+    for name, path in available.items():
+        if notebooks is None or name in notebooks:
+            (target / name).write_bytes(path.read_bytes())
+    return course
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m neurodyn_lab.grading.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", default=str(SOURCE), help="solution notebooks (default: exercises/source)")
+    parser.add_argument("--out", default=str(OUT), help="where the student notebooks go (default: exercises)")
+    parser.add_argument("--check", action="store_true", help="only report student notebooks that are out of date")
+    parser.add_argument("--course", help="set up an nbgrader course directory here instead")
+    parser.add_argument("--assignment", default="lif", help="assignment name for --course (default: lif)")
+    args = parser.parse_args(argv)
+    if args.course:
+        course = make_course(args.course, args.assignment, source=args.source)
+        print(f"nbgrader course in {course}: cd there and run `nbgrader generate_assignment {args.assignment}`")
+        return 0
+    if args.check:
+        differing = stale(args.source, args.out)
+        if differing:
+            print(f"out of date (run `make exercises`): {', '.join(differing)}")
+            return 1
+        print("student notebooks are up to date")
+        return 0
+    for path in build(args.source, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

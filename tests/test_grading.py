@@ -1,0 +1,419 @@
+"""check(), the question bank and summary(): units, tolerances, hints, strict mode, bad answers."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+from brian2 import Hz, Mohm, amp, mV, ms, nA, pA, second, uA, volt
+
+import neurodyn_lab.analysis as analysis
+from neurodyn_lab import LIFParams
+from neurodyn_lab.grading import QUESTIONS, CheckFailed, assert_all_passed, assert_passed, check, feedback, grade, \
+    questions_of, reset, summary
+from neurodyn_lab.grading.mystery import _parameters
+
+ISSUE_IDS = [
+    "00.classic_rheobase", "00.classic_step_spikes",
+    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function",
+    "02.max_rate", "02.rate_at_3nA", "02.rate_function",
+    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz",
+    "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
+]
+
+
+@pytest.fixture(autouse=True)
+def fresh_session(monkeypatch):
+    monkeypatch.delenv("NEURODYN_LAB_STRICT", raising=False)
+    reset()
+    yield
+    reset()
+
+
+def rheobase_solution(params):
+    return (params.v_threshold - params.v_rest) / params.R
+
+
+def rate_solution(I, params):
+    to_threshold = params.v_threshold - params.v_rest
+    to_reset = params.v_reset - params.v_rest
+    if params.R * I <= to_threshold:
+        return 0 * Hz
+    return 1 / (params.t_ref + params.tau * np.log((params.R * I - to_reset) / (params.R * I - to_threshold)))
+
+
+# ------------------------------------------------------------------------------------------------
+# The bank
+# ------------------------------------------------------------------------------------------------
+def test_the_bank_has_exactly_the_issues_question_ids():
+    assert sorted(QUESTIONS) == sorted(ISSUE_IDS)
+    for qid, question in QUESTIONS.items():
+        assert question.id == qid
+        assert question.points >= 1 and question.title and question.hint
+    assert [q.id for q in questions_of("01")] == ["01.rheobase", "01.first_spike_time", "01.v_after_tau",
+                                                  "01.rheobase_function"]
+
+
+@pytest.mark.parametrize("qid", [q for q in ISSUE_IDS if "e.g. " in getattr(QUESTIONS[q], "example", "")])
+def test_the_example_in_a_prompt_is_never_the_answer(qid):
+    question = QUESTIONS[qid]
+    example = question.example.split("e.g. ", 1)[1].split(" ")[0].rstrip(")")
+    value = eval(example, {"nA": nA, "ms": ms, "mV": mV, "Hz": Hz, "Mohm": Mohm})  # noqa: S307 (our own text)
+    seeds = [12345, 2024, "s1234567"] if qid.startswith("04.") else [None]
+    for seed in seeds:
+        options = {"seed": seed} if seed is not None else {}
+        result = grade(qid, value, **options)
+        assert result.status == "wrong", result.message
+
+
+def test_expected_values_are_computed_from_the_model_at_check_time(monkeypatch):
+    assert grade("01.rheobase", 2 * nA).passed
+    monkeypatch.setattr(analysis, "rheobase", lambda params=None: 5 * nA)
+    assert grade("01.rheobase", 5 * nA).passed
+    assert not grade("01.rheobase", 2 * nA).passed
+
+
+def test_expected_values_agree_with_the_books_closed_forms():
+    book = LIFParams()
+    tau = 8e-3
+    assert grade("00.classic_rheobase", 1 * nA).passed
+    # LIF_Step(): 1.005 nA for 50 ms; interval tau ln(RI / (RI - 1 mV)) = ln(201) ms -> 9 spikes.
+    assert math.floor(50 / math.log(201)) == 9
+    assert grade("00.classic_step_spikes", 9).passed
+    assert grade("01.rheobase", 2 * nA).passed
+    assert grade("01.first_spike_time", (10 + 8 * math.log(3)) * ms).passed
+    assert grade("01.v_after_tau", (-70 + 10 * (1 - math.exp(-1))) * mV).passed
+    assert grade("02.max_rate", 1 / (3 * ms)).passed
+    assert grade("02.rate_at_3nA", 1 / ((3 + 8 * math.log(25 / 10)) * ms)).passed
+    assert grade("03.cutoff_frequency", 1 / (2 * math.pi * tau) * Hz).passed
+    assert grade("03.gain_at_50Hz", 10 / math.sqrt(1 + (2 * math.pi * 50 * tau) ** 2) * Mohm).passed
+    assert grade("03.phase_at_100Hz", -math.degrees(math.atan(2 * math.pi * 100 * tau))).passed
+    assert grade("03.filter_type", "low-pass").passed
+    assert book == LIFParams()
+
+
+# ------------------------------------------------------------------------------------------------
+# Units, numbers, text
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("answer", [2 * nA, 2000 * pA, 0.002 * uA, 2e-9 * amp, np.array([2.0]) * nA,
+                                    np.float64(2.0) * nA, 1.99 * nA, 2.02 * nA])
+def test_any_unit_of_the_right_dimension_is_accepted(answer):
+    assert grade("01.rheobase", answer).passed
+
+
+def test_tolerances_are_stated_and_applied():
+    ok = grade("01.rheobase", 2.019 * nA)
+    assert ok.passed and "±1 %" in ok.message
+    wrong = grade("01.rheobase", 2.03 * nA)
+    assert not wrong.passed and "tolerance ±1 %" in wrong.message
+    assert grade("01.first_spike_time", 18.9 * ms).passed  # closed form 18.79 ms, ±0.2 ms
+    assert not grade("01.first_spike_time", 19.1 * ms).passed
+    assert "±0.2 ms" in grade("01.first_spike_time", 19.1 * ms).message
+
+
+def test_simulated_answers_pass():
+    from neurodyn_lab import inputs, simulate
+
+    book = LIFParams()
+    first = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms, params=book).spike_times[0]
+    assert grade("01.first_spike_time", first).passed
+    charge = simulate(inputs.step(1 * nA, 10 * ms, 60 * ms), 60 * ms, params=book)
+    assert grade("01.v_after_tau", charge.v[np.argmin(np.abs(charge.t - 18 * ms))]).passed
+    constant = simulate(inputs.step(3 * nA, 0 * ms, None), 1000 * ms, params=book.replace(t_ref=3 * ms))
+    assert grade("02.rate_at_3nA", 1 / np.mean(np.diff(constant.spike_times))).passed
+
+
+def test_gain_as_resistance_or_as_amplitude_for_the_stated_I0():
+    gain = analysis.gain(50 * Hz, LIFParams())
+    assert grade("03.gain_at_50Hz", gain).passed
+    assert grade("03.gain_at_50Hz", float(gain / Mohm) * mV / nA).passed
+    assert grade("03.gain_at_50Hz", gain * 0.5 * nA).passed  # an amplitude in mV for I0 = 0.5 nA
+    assert grade("03.gain_at_50Hz", gain * 1 * nA, I0=1 * nA).passed
+    assert not grade("03.gain_at_50Hz", gain * 1 * nA).passed
+    assert "half the peak-to-peak" in grade("03.gain_at_50Hz", 2 * gain).message
+
+
+def test_phase_in_radians_is_recognised():
+    degrees = analysis.phase(100 * Hz, LIFParams())
+    result = grade("03.phase_at_100Hz", math.radians(degrees))
+    assert result.passed and "radians" in result.message
+    assert grade("03.phase_at_100Hz", np.float32(degrees)).passed
+    wrong_sign = grade("03.phase_at_100Hz", -degrees)
+    assert not wrong_sign.passed and "lead or lag" in wrong_sign.message
+    assert "wrong sign" in grade("03.phase_at_100Hz", -math.radians(degrees)).message
+
+
+@pytest.mark.parametrize("text", ["low-pass", "Low-Pass", "LOWPASS", "low pass", " low_pass ", "low-pass filter"])
+def test_choices_are_case_and_spelling_insensitive(text):
+    assert grade("03.filter_type", text).passed
+
+
+def test_a_wrong_choice_gets_a_hint():
+    result = grade("03.filter_type", "High pass")
+    assert result.status == "wrong" and "Hint:" in result.message
+
+
+def test_counts_accept_whole_floats():
+    assert grade("00.classic_step_spikes", 9.0).passed
+    assert grade("00.classic_step_spikes", np.int64(9)).passed
+    assert not grade("00.classic_step_spikes", 8).passed
+
+
+# ------------------------------------------------------------------------------------------------
+# Hints for common mistakes, and never the expected value
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("qid, answer, hint", [
+    ("01.first_spike_time", 8 * math.log(3) * ms, "time since the step began"),
+    ("01.v_after_tau", 10 * (1 - math.exp(-1)) * mV, "depolarisation"),
+    ("01.v_after_tau", -60 * mV, "steady state"),
+    ("01.rheobase", 2 * uA, "power of 1000"),
+    ("01.rheobase", -2 * nA, "sign"),
+    ("02.max_rate", 320 * Hz, "approaches the limit"),
+    ("02.max_rate", 500 * Hz, "t_ref = 3 ms"),
+    ("02.rate_at_3nA", 1 / (8 * math.log(2.5) * ms), "refractory"),
+    ("02.rate_at_3nA", analysis.firing_rate(3 * nA, LIFParams()), "t_ref = 3 ms"),
+    ("03.cutoff_frequency", 125 * Hz, "angular frequency"),
+    ("03.gain_at_50Hz", 10 * Mohm, "0 Hz"),
+])
+def test_common_mistakes_get_their_own_hint(qid, answer, hint):
+    result = grade(qid, answer)
+    assert result.status == "wrong"
+    assert hint in result.message
+
+
+def _forms(value, unit, name):
+    x = float(value / unit)
+    forms = {f"{x:.3g} {name}", f"{x:.3g}*{name}", f"{x:g} {name}", f"{x:g}*{name}", str(value), repr(value)}
+    forms |= {f for f in (f"{x:.4g}", f"{x:.3f}", f"{x:.2f}") if len(f.lstrip("-").replace(".", "")) >= 3}
+    return forms
+
+
+@pytest.mark.parametrize("qid, unit, name", [
+    ("00.classic_rheobase", nA, "nA"), ("01.rheobase", nA, "nA"), ("01.first_spike_time", ms, "ms"),
+    ("01.v_after_tau", mV, "mV"), ("02.max_rate", Hz, "Hz"), ("02.rate_at_3nA", Hz, "Hz"),
+    ("03.cutoff_frequency", Hz, "Hz"), ("03.gain_at_50Hz", Mohm, "Mohm"),
+])
+def test_feedback_never_contains_the_expected_value(qid, unit, name):
+    expected = QUESTIONS[qid].expected({})
+    forms = _forms(expected, unit, name)
+    # (A bare number is echoed back: it is the student's own input, so it is never the expected one here.)
+    for answer in (expected * 1.5, expected * 0.5, expected * 1000, -expected, 1.7 * expected / unit, 3 * second):
+        message = grade(qid, answer).message
+        leaked = [form for form in forms if form in message]
+        assert not leaked, (message, leaked)
+
+
+def test_mystery_feedback_never_contains_the_hidden_values():
+    params = _parameters(777)
+    for name, unit, unit_name in (("v_rest", mV, "mV"), ("tau", ms, "ms"), ("R", Mohm, "Mohm"),
+                                  ("v_threshold", mV, "mV"), ("v_reset", mV, "mV"), ("t_ref", ms, "ms")):
+        value = getattr(params, name)
+        forms = _forms(value, unit, unit_name)
+        for answer in (value * 1.3, value * 0.7, 1.3 * value / unit, value + 3 * unit, 5 * second):
+            message = grade(f"04.{name}", answer, seed=777).message
+            assert not [f for f in forms if f in message], message
+
+
+# ------------------------------------------------------------------------------------------------
+# Functions written by the student
+# ------------------------------------------------------------------------------------------------
+def test_function_questions_pass_a_correct_function():
+    assert grade("01.rheobase_function", rheobase_solution).passed
+    assert grade("02.rate_function", rate_solution).passed
+    assert grade("01.rheobase_function", rheobase_solution).points == 2
+
+
+def test_a_function_with_fixed_numbers_is_told_to_use_params():
+    result = grade("01.rheobase_function", lambda params: 2 * nA)
+    assert result.status == "wrong" and "argument params" in result.message
+
+
+def test_a_rate_function_without_the_zero_below_rheobase_is_told_so():
+    def no_zero(I, params):
+        to_threshold = params.v_threshold - params.v_rest
+        to_reset = params.v_reset - params.v_rest
+        return 1 / (params.t_ref + params.tau * np.log((params.R * I - to_reset) / (params.R * I - to_threshold)))
+
+    result = grade("02.rate_function", no_zero)
+    assert result.status == "wrong" and "below the rheobase" in result.message
+
+
+def test_a_rate_function_without_t_ref_is_told_so():
+    result = grade("02.rate_function", lambda I, p: rate_solution(I, p.replace(t_ref=0 * ms)))
+    assert result.status == "wrong" and "refractory" in result.message
+
+
+def test_a_vectorised_rate_function_with_a_bare_zero_passes():
+    def firing_rate(I, params):
+        to_threshold = params.v_threshold - params.v_rest
+        if params.R * I <= to_threshold:
+            return 0
+        return rate_solution(I, params)
+
+    assert grade("02.rate_function", firing_rate).passed
+
+
+def test_the_stub_function_of_the_student_notebook_is_not_answered_yet():
+    def rheobase(params):
+        """The smallest constant current that makes a neuron with `params` fire, in amp."""
+        # YOUR CODE HERE
+
+    result = grade("01.rheobase_function", rheobase)
+    assert result.status == "unanswered" and "returned None" in result.message
+
+
+# ------------------------------------------------------------------------------------------------
+# The catalogue of wrong answers: each gets a clear message, and check() never raises
+# ------------------------------------------------------------------------------------------------
+def _raises(params):
+    return 1 / 0
+
+
+CATALOGUE = [
+    # (question id, answer, options, status, fragments of the message)
+    ("01.rheobase", 2 * mV, {}, "invalid", ["you gave a voltage", "asks for a current, e.g. 0.5*nA"]),
+    ("01.rheobase", 2, {}, "invalid", ["2 has no unit", "give a current, e.g. 0.5*nA"]),
+    ("01.first_spike_time", 18.8, {}, "invalid", ["has no unit", "give a time, e.g. 12.5*ms"]),
+    ("01.rheobase", float("nan") * nA, {}, "invalid", ["not a finite number"]),
+    ("02.max_rate", float("inf"), {}, "invalid", ["not a finite number", "a frequency"]),
+    ("01.rheobase", [2 * nA], {}, "invalid", ["give one value", "not a list of 1 items"]),
+    ("01.first_spike_time", np.array([18.0, 28.0]) * ms, {}, "invalid", ["not an array of 2 values"]),
+    ("01.rheobase", "2 nA", {}, "invalid", ["the text '2 nA'", "without quotes"]),
+    ("01.v_after_tau", None, {}, "invalid", ["the answer is None"]),
+    ("01.v_after_tau", ..., {}, "unanswered", ["not answered yet"]),
+    ("01.rheobase", True, {}, "invalid", ["not True"]),
+    ("01.rheobase", {"I": 2}, {}, "invalid", ["a dict of 1 items"]),
+    ("01.rheobase", rheobase_solution, {}, "invalid", ["the function rheobase_solution", "call it"]),
+    ("01.rheobase_", 2 * nA, {}, "error", ["unknown question id '01.rheobase_'", "Did you mean '01.rheobase'"]),
+    (1, 2 * nA, {}, "error", ["question id must be text such as '01.rheobase'", "got 1"]),
+    ("01.rheobase", 2 * nA, {"seed": 3}, "invalid", ["takes no option 'seed'"]),
+    ("04.tau", 5 * ms, {}, "invalid", ["needs your seed", "seed=seed"]),
+    ("04.tau", 5 * ms, {"seed": 1.5}, "invalid", ["seed must be a whole number", "got 1.5"]),
+    ("04.tau", _parameters(1).tau, {"seed": 2}, "wrong", ["Is this the seed your neuron came from?"]),
+    ("01.rheobase_function", 2 * nA, {}, "invalid", ["pass your function rheobase itself, not a value"]),
+    ("01.rheobase_function", _raises, {}, "invalid", ["raised ZeroDivisionError", "when called as _raises(LIFParams())"]),
+    ("01.rheobase_function", lambda p: p.v_threshold, {}, "invalid", ["must return a current"]),
+    ("02.rate_function", lambda I: 0 * Hz, {}, "invalid", ["raised TypeError"]),
+    ("00.classic_step_spikes", 9.5, {}, "invalid", ["a count is a whole number", "9.5"]),
+    ("00.classic_step_spikes", 9 * ms, {}, "invalid", ["a count has no unit", "a time"]),
+    ("03.filter_type", "lowish", {}, "invalid", ["'lowish' is not one of the choices", "'low-pass', 'high-pass'"]),
+    ("03.filter_type", 1, {}, "invalid", ["give your answer as text in quotes"]),
+    ("03.filter_type", "   ", {}, "unanswered", ["the text is empty"]),
+    ("03.phase_at_100Hz", -78 * ms, {}, "invalid", ["you gave a time", "a number of degrees"]),
+    ("03.phase_at_100Hz", 1 + 2j, {}, "invalid", ["complex"]),
+    ("03.gain_at_50Hz", 1.8 * mV, {"I0": 0.5 * mV}, "invalid", ["the option I0", "a current amplitude"]),
+    ("03.gain_at_50Hz", 1.8 * mV, {"I0": -1 * nA}, "invalid", ["I0 must be a positive current amplitude"]),
+]
+
+
+@pytest.mark.parametrize("qid, answer, options, status, fragments", CATALOGUE,
+                         ids=[f"{i:02d}-{c[0]}" for i, c in enumerate(CATALOGUE)])
+def test_wrong_answer_catalogue(qid, answer, options, status, fragments, capsys):
+    result = check(qid, answer, **options)  # shows the feedback, never raises
+    assert not result.passed and result.points == 0
+    assert result.status == status, result.message
+    for fragment in fragments:
+        assert fragment in result.message, (fragment, result.message)
+    assert result.message.count(". ") <= 3  # a sentence or two, not a traceback
+    assert result.message in capsys.readouterr().out
+
+
+def test_the_catalogue_has_at_least_15_cases():
+    assert len(CATALOGUE) >= 15
+
+
+def test_a_grader_bug_is_reported_not_raised(monkeypatch):
+    monkeypatch.setattr(analysis, "rheobase", lambda params=None: 1 / 0)
+    result = grade("01.rheobase", 2 * nA)
+    assert result.status == "error" and "please tell your instructor" in result.message
+
+
+# ------------------------------------------------------------------------------------------------
+# Strict mode, display, results
+# ------------------------------------------------------------------------------------------------
+def test_strict_mode_raises_only_for_checks_that_do_not_pass(monkeypatch, capsys):
+    monkeypatch.setenv("NEURODYN_LAB_STRICT", "1")
+    assert check("01.rheobase", 2 * nA).passed
+    for answer in (3 * nA, ..., 2 * mV):
+        with pytest.raises(CheckFailed, match="01.rheobase"):
+            check("01.rheobase", answer)
+    monkeypatch.setenv("NEURODYN_LAB_STRICT", "0")
+    assert not check("01.rheobase", 3 * nA).passed
+
+
+def test_assert_passed_raises_for_hidden_tests_and_shows_nothing(capsys):
+    assert assert_passed("01.rheobase", 2 * nA) is None
+    with pytest.raises(CheckFailed):
+        assert_passed("01.rheobase", 3 * nA)
+    assert capsys.readouterr().out == ""
+
+
+def test_check_result_fields_and_plain_and_rich_feedback(capsys):
+    result = check("01.rheobase", 3 * nA)
+    assert (result.question_id, result.passed, result.points, result.max_points) == ("01.rheobase", False, 0, 1)
+    assert result.message.startswith("❌ 01.rheobase: ")
+    assert capsys.readouterr().out.strip() == result.message
+    html = result._html()
+    assert 'role="status"' in html and "<strong>01.rheobase</strong>" in html and "0/1 point" in html
+    assert "<script" not in check("03.filter_type", "<script>alert(1)</script>")._html()
+    assert check("01.rheobase", 2 * nA).message.startswith("✅")
+
+
+def test_feedback_is_shown_once_in_the_cell_that_checks(monkeypatch):
+    shown = []
+    monkeypatch.setattr(feedback, "_display", lambda text, html: shown.append(text))
+    monkeypatch.setattr(feedback, "_execution_count", lambda: 7)
+    result = check("01.rheobase", 2 * nA)
+    result._ipython_display_()  # IPython's display of the cell's value: already shown
+    assert len(shown) == 1
+    monkeypatch.setattr(feedback, "_execution_count", lambda: 8)
+    result._ipython_display_()  # displayed again in a later cell
+    assert len(shown) == 2
+
+
+def test_summary_shows_this_notebooks_questions(capsys):
+    check("01.rheobase", 2 * nA)
+    check("01.first_spike_time", 3 * ms)
+    check("01.v_after_tau", ...)
+    table = summary()
+    assert [row[0] for row in table.rows] == [q.id for q in questions_of("01")]
+    statuses = {row[0]: row[2] for row in table.rows}
+    assert statuses == {"01.rheobase": "correct", "01.first_spike_time": "wrong", "01.v_after_tau": "unanswered",
+                        "01.rheobase_function": "not checked"}
+    assert (table.points, table.max_points) == (1, 5) and not table.all_passed
+    text = capsys.readouterr().out
+    assert "01.rheobase_function" in text and "total" in text and "1/5" in text
+    assert "<table" in table._html() and "<caption>" in table._html()
+    with pytest.raises(CheckFailed, match="01.first_spike_time"):
+        assert_all_passed()
+
+
+def test_summary_by_notebook_number_and_when_nothing_was_checked(capsys):
+    assert summary().rows == ()
+    assert "No question checked yet" in capsys.readouterr().out
+    assert len(summary("02").rows) == 3 and len(summary("02_fi_curve").rows) == 3
+    with pytest.raises(CheckFailed):
+        assert_all_passed("02")
+
+
+def test_all_passed_when_every_question_passes(capsys):
+    check("01.rheobase", 2 * nA)
+    check("01.first_spike_time", 18.8 * ms)
+    check("01.v_after_tau", -63.7 * mV)
+    check("01.rheobase_function", rheobase_solution)
+    assert assert_all_passed() is None
+    assert summary("01").all_passed and summary("01").points == 5
+
+
+def test_message_format_is_one_line_without_the_expected_value():
+    for qid in ISSUE_IDS:
+        options = {"seed": 5} if qid.startswith("04.") else {}
+        for answer in (..., 1 * volt, "x", [1, 2]):
+            message = grade(qid, answer, **options).message
+            assert "\n" not in message and re.match(r"^\S+ \d\d\.\w+: ", message), message
+
+
+@pytest.mark.parametrize("notebook", ["99", 7, None.__class__, True, "x"])
+def test_summary_of_an_unknown_notebook_says_which_exist(notebook):
+    with pytest.raises(ValueError, match=r"notebook must be the number of an exercise notebook, one of 00, 01"):
+        summary(notebook)

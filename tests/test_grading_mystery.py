@@ -1,0 +1,165 @@
+"""mystery_neuron(seed): same neuron for the same seed, parameters in the book's ranges, nothing that
+reveals them, and checks that a careful experiment passes."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+from brian2 import Mohm, mV, ms, nA, second
+
+from neurodyn_lab import LIFParams, engine, inputs
+from neurodyn_lab.grading import MysteryNeuron, grade, mystery_neuron
+from neurodyn_lab.grading.mystery import _parameters
+
+SEEDS = [0, 1, 2024, 12345, "s1234567"]
+
+
+def _values(params):
+    return [float(np.asarray(getattr(params, name))) for name in LIFParams.field_names()]
+
+
+def test_the_same_seed_gives_the_same_neuron():
+    assert _parameters(42) == _parameters("42") == _parameters(" 0042 ") == _parameters(np.int64(42))
+    assert _parameters("s1234567") == _parameters("s1234567")
+    drawn = {tuple(_values(_parameters(seed))) for seed in range(50)}
+    assert len(drawn) == 50  # neighbours get different neurons
+
+
+def test_parameters_lie_in_the_books_ranges():
+    for seed in range(500):
+        p = _parameters(seed)
+        assert -75 * mV <= p.v_rest <= -60 * mV
+        assert abs(p.v_reset - p.v_rest) <= 10 * mV + 1e-12 * mV
+        assert -40 * mV <= p.v_threshold <= 5 * mV
+        assert 2 * Mohm <= p.R <= 15 * Mohm
+        assert 2 * ms <= p.tau <= 30 * ms
+        assert 1 * ms <= p.t_ref <= 7 * ms
+        assert p.v_reset < p.v_threshold
+
+
+def _forms(params):
+    forms = set()
+    for value, unit in zip(_values(params), (1e-3, 1e-3, 1e-3, 1e6, 1e-3, 1e-3)):
+        x = value / unit
+        forms |= {f"{x:g}", f"{x:.1f}", repr(value)}
+    return {f for f in forms if len(f) >= 3}
+
+
+def test_the_neuron_reveals_nothing_through_attributes_repr_vars_or_pickling():
+    m = mystery_neuron(777)
+    secret = _forms(_parameters(777))
+    assert isinstance(m, MysteryNeuron)
+    assert dir(m) == ["seed", "simulate"]
+    assert not [f for f in secret if f in repr(m) + str(m)]
+    with pytest.raises(TypeError):
+        vars(m)
+    with pytest.raises(AttributeError):
+        m.__dict__  # noqa: B018
+    for name in ("params", "_params", "tau", "v_rest", "parameters"):
+        assert not hasattr(m, name)
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(m)
+    assert copy.copy(m) is m and copy.deepcopy(m) is m
+    with pytest.raises(AttributeError, match="cannot be changed"):
+        m.tau = 5 * ms
+    with pytest.raises(AttributeError):
+        m._seed = 1
+    assert m.seed == 777
+
+
+@pytest.mark.parametrize("current", [inputs.step(0.5 * nA, 10 * ms, 100 * ms),
+                                     inputs.noise(0.2 * nA, 0.1 * nA, 5 * ms, seed=1)], ids=["step", "noise"])
+def test_results_carry_no_parameters_and_the_engine_keeps_none(current):
+    m = mystery_neuron(777)
+    secret = _parameters(777)
+    result = m.simulate(current, 120 * ms)
+    assert not hasattr(result, "params")
+    assert b"LIFParams" not in pickle.dumps(result)
+    assert not [f for f in _forms(secret) if f in repr(result)]
+    fig = result.plot()
+    assert len(fig.axes) == 2 and not [line for line in fig.axes[0].lines if len(set(line.get_ydata())) == 1
+                                       and len(line.get_ydata()) > 2]  # no threshold line
+    # The compiled networks hold the book's values again, not the mystery neuron's.
+    for model in engine._models.values():
+        for name in ("v_rest", "v_reset", "v_threshold", "R", "tau", "t_ref"):
+            held = float(model.group.variables[name].get_value()[0])
+            assert held != pytest.approx(float(np.asarray(getattr(secret, name))))
+
+
+def test_results_are_like_simulates():
+    m = mystery_neuron(5)
+    r = m.simulate(inputs.step(60 * nA, 10 * ms, None), 50 * ms)
+    assert len(r.t) == len(r.v) == len(r.I) == 500
+    assert r.spike_count > 0 and r.spike_count == len(r.spike_times)
+    assert float(r.firing_rate * r.duration) == pytest.approx(r.spike_count)
+    assert r.I[200] == 60 * nA and r.dt == 0.1 * ms
+    rest = m.simulate(inputs.zero(), 20 * ms)
+    assert rest.v[-1] == _parameters(5).v_rest
+
+
+@pytest.mark.parametrize("call, error, fragments", [
+    (lambda: mystery_neuron(3.5), TypeError, ["seed must be a whole number", "e.g. mystery_neuron(12345)", "3.5"]),
+    (lambda: mystery_neuron(None), TypeError, ["seed must be", "got None"]),
+    (lambda: mystery_neuron("  "), ValueError, ["seed must be", "empty text"]),
+    (lambda: mystery_neuron(True), TypeError, ["seed must be", "True"]),
+    (lambda: mystery_neuron(1).simulate(2 * mV, 100 * ms), TypeError, ["current must be", "2*nA", "got 2"]),
+    (lambda: mystery_neuron(1).simulate(inputs.zero(), 100), TypeError, ["duration must be", "300*ms", "100"]),
+    (lambda: mystery_neuron(1).simulate(inputs.zero(), -5 * ms), ValueError, ["duration must be positive"]),
+    (lambda: mystery_neuron(1).simulate(inputs.zero(), 10 * second), ValueError, ["at most 5 s", "got 10."]),
+])
+def test_bad_input_gets_one_clear_sentence(call, error, fragments):
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, message
+    assert "\n" not in message
+
+
+def _experiment(m):
+    """The measurements of the solution notebook 04 (a careful student's experiments)."""
+    rest = m.simulate(inputs.zero(), 50 * ms)
+    small = m.simulate(inputs.step(0.5 * nA, start=10 * ms, end=None), 300 * ms)
+    firing = m.simulate(inputs.step(60 * nA, start=10 * ms, end=None), 60 * ms)
+    found = {"v_rest": rest.v[-1], "R": (small.v[-1] - rest.v[-1]) / (0.5 * nA)}
+    on = small.t >= 10 * ms
+    reached = small.v[on] >= rest.v[-1] + (1 - np.exp(-1)) * (small.v[-1] - rest.v[-1])
+    found["tau"] = small.t[on][np.argmax(reached)] - 10 * ms
+    low, high = 0 * nA, 60 * nA
+    for _ in range(13):
+        middle = (low + high) / 2
+        if m.simulate(inputs.step(middle, start=0 * ms, end=None), 300 * ms).spike_count > 0:
+            high = middle
+        else:
+            low = middle
+    found["v_threshold"] = rest.v[-1] + found["R"] * high
+    after = firing.t > firing.spike_times[0]
+    found["v_reset"] = np.min(firing.v[after])
+    held = np.isclose(np.asarray(firing.v[after]), float(np.min(firing.v[after])), rtol=0, atol=1e-9)
+    found["t_ref"] = firing.t[after][np.argmax(~held & (np.cumsum(held) > 0))] - firing.spike_times[0]
+    return found
+
+
+@pytest.mark.parametrize("seed", [3, "s7654321"])
+def test_a_careful_experiment_meets_the_tolerances(seed):
+    found = _experiment(mystery_neuron(seed))
+    for name, value in found.items():
+        result = grade(f"04.{name}", value, seed=seed)
+        assert result.passed, (seed, name, value, result.message)
+        # ... and the same measurement is wrong for a neighbour's neuron (for at least most parameters).
+    wrong_for_neighbour = [not grade(f"04.{name}", value, seed=f"{seed}-neighbour").passed
+                           for name, value in found.items()]
+    assert sum(wrong_for_neighbour) >= 4
+
+
+def test_tolerances_are_tight_enough_to_need_the_experiment():
+    p = _parameters(11)
+    assert not grade("04.tau", p.tau * 1.1, seed=11).passed
+    assert not grade("04.R", p.R * 0.9, seed=11).passed
+    assert not grade("04.v_threshold", p.v_threshold + 2 * mV, seed=11).passed
+    assert not grade("04.t_ref", p.t_ref + 0.5 * ms, seed=11).passed
+    assert not grade("04.v_rest", p.v_rest - 1 * mV, seed=11).passed
+    assert not grade("04.v_reset", p.v_reset + 1 * mV, seed=11).passed
+    assert grade("04.v_threshold", p.v_threshold - 0.9 * mV, seed=11).passed
+    assert grade("04.tau", p.tau + 0.19 * ms, seed=11).passed
