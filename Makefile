@@ -40,6 +40,7 @@ test-core: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_panels.py
 
 exercises: $(VENV)/.installed-test
 	$(PY) -m neurodyn_lab.grading.build

@@ -1,0 +1,490 @@
+"""The shared machinery of the panels: state, one update path, coalescing, errors, readouts, saving.
+
+A panel is a VBox holding its controls, one figure (a `FigureView`), a text readout beside the
+figure, a message line and save buttons. A subclass says which controls it has (`SPECS`), how to
+compute a result from them (`_compute`), how to show it (`_build_figure`, `_draw`) and what to
+say about it (`_readouts`); it never builds a Brian2 object: `_compute` calls `simulate` or
+`analysis`.
+
+Updates are coalesced. A control change only marks the panel "dirty"; inside a kernel (an asyncio
+event loop is running) one update is scheduled with ``call_soon`` and reads the controls' values
+when it runs, so a drag or a loop of 1000 assignments costs one or a few simulations and the panel
+always shows the latest values. Without an event loop (a plain script, pytest) the update runs
+at once, so a test can assert right after setting ``.value``. Batch changes (preset, reset) are
+made inside `hold_updates` and cost one update. Reading `result` or `figure` first runs a pending
+update, so ``panel.controls["amplitude"].value = 3; panel.result`` is consistent in a notebook too.
+"""
+
+import asyncio
+import contextlib
+import csv
+import html
+import logging
+import os
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+
+from .._validation import as_int
+from ..parameters import LIFParams, PRESETS, as_params
+from ._controls import CUSTOM, ParameterBlock, float_of, make_slider, quantity_of, set_value
+from ._view import FigureView
+
+__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence"]
+
+log = logging.getLogger("neurodyn_lab.panels")
+
+
+def _running_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def one_sentence(exc):
+    """What went wrong, as the one sentence a panel shows.
+
+    The package's own errors are already one sentence naming the argument; anything else is
+    labelled with its type so that it is not mistaken for a student's mistake.
+
+    Examples
+    --------
+    >>> one_sentence(ValueError("end must be after start, got start=60. * msecond"))
+    'Not updated: end must be after start, got start=60. * msecond.'
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not isinstance(exc, (ValueError, TypeError, ArithmeticError)):
+        text = f"the computation failed ({type(exc).__name__}: {text})"
+    return f"Not updated: {text.rstrip('.')}."
+
+
+def fresh_path(directory, stem, suffix):
+    """The first ``stem_NNN.suffix`` in `directory` that does not exist yet (NNN from 001).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> fresh_path(tempfile.mkdtemp(), "step_panel", ".png").name
+    'step_panel_001.png'
+    """
+    directory = Path(directory)
+    n = 1
+    while True:
+        path = directory / f"{stem}_{n:03d}{suffix}"
+        if not path.exists():
+            return path
+        n += 1
+
+
+def _nice_step(span):
+    """A round tick-like step (1, 2 or 5 times a power of ten) about a fifth of `span`."""
+    raw = span / 5
+    power = 10 ** np.floor(np.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power
+
+
+def stable_limits(current, low, high, pad=0.08):
+    """Axis limits for data in [low, high] that do not jump around while a slider is dragged.
+
+    The current limits are kept while they hold the data and are at most about twice as wide as
+    needed; otherwise new limits are rounded outward to a round step.
+
+    Examples
+    --------
+    >>> stable_limits(None, -70.0, -50.0)
+    (-75.0, -45.0)
+    >>> stable_limits((-80.0, -40.0), -70.0, -50.0)
+    (-80.0, -40.0)
+    """
+    low, high = float(low), float(high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return current if current is not None else (0.0, 1.0)
+    span = high - low
+    if span <= 0:
+        span = max(abs(high) * 0.1, 1e-9)
+        low, high = low - span / 2, high + span / 2
+    want_low, want_high = low - pad * span, high + pad * span
+    if current is not None:
+        c_low, c_high = current
+        if c_low <= low and c_high >= high and (c_high - c_low) <= 2.2 * (want_high - want_low):
+            return current
+    step = _nice_step(want_high - want_low)
+    return (float(np.floor(want_low / step) * step), float(np.ceil(want_high / step) * step))
+
+
+def _button(description, icon, tooltip):
+    return widgets.Button(description=description, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+
+
+def format_quantity(value, unit, unit_name, fmt=".2f"):
+    """``2.50 nA`` from a Quantity; "never" for an infinite value."""
+    number = float(value / unit)
+    if not np.isfinite(number):
+        return "never"
+    return f"{number:{fmt}} {unit_name}"
+
+
+class Panel(widgets.VBox):
+    """Base class of the control panels; see the module docstring for the update model.
+
+    Subclasses set `SPECS` (the stimulus controls), `title`, `intro`, `file_stem`, `figsize`
+    and implement `_compute`, `_build_figure`, `_draw` and `_readouts`.
+
+    Attributes
+    ----------
+    controls : dict
+        Control name -> widget (the stimulus sliders, the six LIF parameter sliders and "preset").
+    buttons : dict
+        "reset", "save_figure", "save_data" -> Button.
+    update_count : int
+        How many updates ran (each is one computation and one redraw).
+    """
+
+    SPECS = ()
+    title = "Panel"
+    intro = ""
+    file_stem = "panel"
+    figsize = (7.2, 4.6)
+    continuous_update = True
+
+    def __init__(self, params=None, *, view=None, save_dir=None, **initial):
+        params = as_params(params)
+        overrides = {name: initial.pop(name) for name in list(initial) if name in LIFParams.field_names()}
+        if overrides:
+            params = params.replace(**overrides)
+        self._specs = {spec.name: spec for spec in self.SPECS}
+        unknown = sorted(set(initial) - set(self._specs))
+        if unknown:
+            names = ", ".join(list(self._specs) + list(LIFParams.field_names()))
+            raise TypeError(f"{type(self).__name__} has no control {unknown[0]!r}; its controls are {names}")
+
+        self._dirty = False
+        self._hold = 0
+        self._scheduled = False
+        self._updating = False
+        self._syncing_preset = False
+        self._result = None
+        self._error = None
+        self.last_exception = None
+        self.update_count = 0
+        self.summary = ""
+        self.readouts = {}
+        self.save_dir = Path(save_dir) if save_dir is not None else None
+
+        # Controls: the stimulus sliders, then the parameter block and its preset selector.
+        stimulus = {spec.name: self._make_control(spec) for spec in self.SPECS}
+        for name, value in initial.items():
+            self._set_initial(stimulus[name], self._specs[name], value)
+        self._parameters = ParameterBlock(params, self.continuous_update)
+        self.controls = {**stimulus, **self._parameters.sliders, "preset": self._parameters.preset}
+        self.buttons = {
+            "reset": _button("Reset to defaults", "undo",
+                             "Put every control back to the values this panel started with"),
+            "save_figure": _button("Save figure (PNG)", "image",
+                                   "Save the figure as a PNG file in the working directory"),
+            "save_data": _button("Save data (CSV)", "table", "Save the data as a CSV file in the working directory"),
+        }
+        self._defaults = {name: w.value for name, w in self.controls.items() if name != "preset"}
+
+        # The view: one figure for the panel's whole life.
+        self._view = FigureView(self.figsize, mode=view)
+        # The artists that change with the data are redrawn by blitting; see FigureView.
+        self._view.set_animated(self._build_figure(self._view.figure))
+        self._message = widgets.HTML(value="", layout=widgets.Layout(min_height="1.5em"))
+        self._status = widgets.HTML(value="")
+        self._readout = widgets.HTML(value="", layout=widgets.Layout(width="400px", margin="0 0 0 12px"))
+
+        for name, w in stimulus.items():
+            w.observe(self._on_change, "value")
+        for w in self._parameters.sliders.values():
+            w.observe(self._on_parameter_change, "value")
+        self._parameters.preset.observe(self._on_preset, "value")
+        self.buttons["reset"].on_click(lambda _: self.reset())
+        self.buttons["save_figure"].on_click(lambda _: self._save_and_report(self.save_figure))
+        self.buttons["save_data"].on_click(lambda _: self._save_and_report(self.save_data))
+
+        heading = widgets.HTML(value=f"<h3 style='margin:0.2em 0'>{html.escape(self.title)}</h3>"
+                                     f"<div>{html.escape(self.intro)}</div>")
+        super().__init__(
+            children=[
+                heading,
+                widgets.VBox(list(stimulus.values())),
+                widgets.HBox([self._parameters.preset, self.buttons["reset"]]),
+                self._parameters.widget,
+                self._message,
+                widgets.HBox([self._view.widget, self._readout], layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox([self.buttons["save_figure"], self.buttons["save_data"], self._status]),
+            ]
+        )
+        # Stable class names for browser tests and for custom styling.
+        self.add_class("neurodyn-lab-panel")
+        self._readout.add_class("neurodyn-lab-readout")
+        self._message.add_class("neurodyn-lab-message")
+        self._view.widget.add_class("neurodyn-lab-figure")
+        self._dirty = True
+        self.flush()
+
+    # ----------------------------------------------------------------------------- controls
+
+    def _make_control(self, spec):
+        if spec.unit is None and float(spec.step).is_integer() and isinstance(spec.value, int):
+            return widgets.IntSlider(
+                value=spec.value, min=int(spec.minimum), max=int(spec.maximum), step=int(spec.step),
+                description=spec.description, continuous_update=self.continuous_update,
+                style={"description_width": "150px"}, layout=widgets.Layout(width="420px"),
+            )
+        return make_slider(spec, self.continuous_update)
+
+    def _set_initial(self, widget, spec, value):
+        if isinstance(widget, widgets.IntSlider):
+            value = as_int(spec.name, value, minimum=int(spec.minimum),
+                           example=f"a whole number such as {spec.value}")
+            widget.max = max(widget.max, value)
+            widget.value = value
+        elif spec.unit is None:
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise TypeError(f"{spec.name} must be {spec.example or 'a plain number'}, got {value!r}")
+            set_value(widget, float(value))
+        else:
+            set_value(widget, float_of(spec, value))
+
+    def value(self, name):
+        """The current value of stimulus control `name`: a Quantity in its unit (or a plain number)."""
+        spec = self._specs[name]
+        widget = self.controls[name]
+        if spec.unit is None:
+            return widget.value
+        return quantity_of(spec, widget)
+
+    def params(self):
+        """The LIF parameters the sliders show (ValueError/TypeError if they do not fit together)."""
+        return self._parameters.params()
+
+    # ------------------------------------------------------------------------------ updates
+
+    def _on_change(self, change):
+        self._request_update()
+
+    def _on_parameter_change(self, change):
+        if self._hold == 0:
+            self._sync_preset()
+        self._request_update()
+
+    def _on_preset(self, change):
+        if self._syncing_preset or change["new"] == CUSTOM:
+            return
+        with self.hold_updates():
+            self._parameters.apply(PRESETS[change["new"]])
+
+    def _sync_preset(self):
+        self._syncing_preset = True
+        try:
+            self._parameters.sync_preset()
+        finally:
+            self._syncing_preset = False
+
+    def _request_update(self):
+        self._dirty = True
+        if self._hold or self._updating:
+            return
+        loop = _running_loop()
+        if loop is None:
+            self.flush()
+        elif not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._scheduled_flush)
+
+    def _scheduled_flush(self):
+        self._scheduled = False
+        self.flush()
+
+    @contextlib.contextmanager
+    def hold_updates(self):
+        """Change several controls with one update at the end.
+
+        Examples
+        --------
+        >>> with panel.hold_updates():  # doctest: +SKIP
+        ...     panel.controls["start"].value = 20
+        ...     panel.controls["end"].value = 80
+        """
+        self._hold += 1
+        try:
+            yield self
+        finally:
+            self._hold -= 1
+            if self._hold == 0:
+                self._sync_preset()
+                if self._dirty:
+                    self._request_update()
+
+    def flush(self):
+        """Run a pending update now; a no-op if nothing changed since the last one."""
+        if self._updating or self._hold:
+            return
+        self._updating = True
+        try:
+            # A change made while an update runs is picked up by the next round, not lost.
+            for _ in range(3):
+                if not self._dirty:
+                    break
+                self._dirty = False
+                self._update()
+        finally:
+            self._updating = False
+
+    def _update(self):
+        self.update_count += 1
+        try:
+            result = self._compute()
+        except Exception as exc:  # shown in the panel; the panel keeps working
+            self._show_error(exc)
+            return
+        try:
+            self._result = result
+            self._draw(result)
+            self._view.redraw()
+            summary, rows = self._readouts(result)
+        except Exception as exc:
+            self._show_error(exc)
+            return
+        self._show_readouts(summary, rows)
+        self._error = None
+        self._message.value = ""
+
+    def _show_error(self, exc):
+        self.last_exception = exc
+        self._error = one_sentence(exc)
+        log.debug("panel update failed", exc_info=exc)
+        # role="alert" lets a screen reader announce the sentence when it appears.
+        self._message.value = (
+            f"<div role='alert' style='color:#b00020;font-weight:bold'>{html.escape(self._error)}</div>"
+        )
+
+    def _show_readouts(self, summary, rows):
+        self.summary = summary
+        self.readouts = {label: (sim, book) for label, sim, book in rows}
+        cells = "".join(
+            f"<tr><th scope='row' style='text-align:left;font-weight:normal'>{html.escape(label)}</th>"
+            f"<td style='white-space:nowrap'>{html.escape(sim)}</td>"
+            f"<td style='white-space:nowrap'>{html.escape(book)}</td></tr>"
+            for label, sim, book in rows
+        )
+        self._readout.value = (
+            f"<p style='margin-top:0'>{html.escape(summary)}</p>"
+            "<table><caption style='text-align:left'>Simulation and the book's closed forms</caption>"
+            "<tr><th></th><th scope='col'>simulated</th><th scope='col'>book</th></tr>"
+            f"{cells}</table>"
+        )
+
+    # --------------------------------------------------------------------------- public API
+
+    @property
+    def result(self):
+        """The result of the last successful update (runs a pending update first)."""
+        self.flush()
+        return self._result
+
+    @property
+    def figure(self):
+        """The panel's one matplotlib Figure (runs a pending update first)."""
+        self.flush()
+        return self._view.figure
+
+    @property
+    def error(self):
+        """The sentence shown for the last failed update, or None if the last update worked."""
+        self.flush()
+        return self._error
+
+    @property
+    def view(self):
+        """The FigureView: its `mode` ("ipympl" or "image") and the widget showing the figure."""
+        return self._view
+
+    def reset(self):
+        """Put every control back to the value this panel started with (one update)."""
+        with self.hold_updates():
+            for name, value in self._defaults.items():
+                widget = self.controls[name]
+                if isinstance(widget, (widgets.FloatSlider, widgets.FloatLogSlider)):
+                    set_value(widget, value)
+                else:
+                    widget.value = value
+
+    def _directory(self):
+        return self.save_dir if self.save_dir is not None else Path(os.getcwd())
+
+    def save_figure(self):
+        """Save the figure as ``<panel>_NNN.png`` in the working directory; return the path.
+
+        An existing file is never overwritten: the next free number is used.
+        """
+        self.flush()
+        while True:
+            path = fresh_path(self._directory(), self.file_stem, ".png")
+            try:
+                with open(path, "xb") as handle:
+                    self._view.save_png(handle)
+                return path
+            except FileExistsError:  # someone else took the name in between: try the next
+                continue
+
+    def save_data(self):
+        """Save the data as ``<panel>_NNN.csv`` in the working directory; return the path."""
+        result = self.result
+        if result is None:
+            raise ValueError("there is no result to save yet; change a control so that the panel updates")
+        while True:
+            path = fresh_path(self._directory(), self.file_stem, ".csv")
+            try:
+                self._write_data(result, path)
+                return path
+            except FileExistsError:
+                continue
+
+    def _save_and_report(self, save):
+        try:
+            path = save()
+        except Exception as exc:
+            self._status.value = f"<span role='alert' style='color:#b00020'>Not saved: {html.escape(str(exc))}</span>"
+            return
+        where = html.escape(str(path.parent))
+        self._status.value = f"<span role='status'>Saved {html.escape(path.name)} in {where}</span>"
+
+    # ---------------------------------------------------------------------- for subclasses
+
+    def _compute(self):
+        raise NotImplementedError
+
+    def _build_figure(self, figure):
+        """Add axes and artists to `figure`; return the artists that change with the data."""
+        raise NotImplementedError
+
+    def _draw(self, result):
+        raise NotImplementedError
+
+    def _readouts(self, result):
+        """Return (one-line summary, [(label, simulated text, book text), ...])."""
+        raise NotImplementedError
+
+    def _write_data(self, result, path):
+        """Write `result` to `path` (a new file; FileExistsError if it exists)."""
+        result.to_csv(path)
+
+
+def write_table(path, header_lines, columns, rows):
+    """Write a small CSV table to a new file (mode "x": FileExistsError rather than overwriting)."""
+    with open(path, "x", newline="") as handle:
+        for line in header_lines:
+            handle.write(f"# {line}\n")
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([f"{x:.6g}" if isinstance(x, float) else x for x in row])
+    return path

@@ -1,0 +1,75 @@
+"""explore(): the four panels as tabs of one widget."""
+
+import ipywidgets as widgets
+
+from .fi_curve import FICurvePanel
+from .frequency_response import FrequencyResponsePanel
+from .sinus import SinusPanel
+from .step import StepPanel
+
+__all__ = ["explore", "Explorer"]
+
+TABS = (
+    ("Step current", StepPanel),
+    ("Sinusoid", SinusPanel),
+    ("f–I curve", FICurvePanel),
+    ("Frequency response", FrequencyResponsePanel),
+)
+
+
+class Explorer(widgets.Tab):
+    """The four panels as tabs; a tab's panel is built the first time the tab is opened.
+
+    Attributes
+    ----------
+    panels : dict
+        Tab title -> panel, or None for a tab not opened yet.
+    """
+
+    def __init__(self, params=None, view=None, save_dir=None):
+        self._options = {"params": params, "view": view, "save_dir": save_dir}
+        self.panels = {title: None for title, _ in TABS}
+        placeholders = [
+            widgets.HTML(value=f"<p>Loading the {title.lower()} panel…</p>") for title, _ in TABS
+        ]
+        super().__init__(children=placeholders, titles=[title for title, _ in TABS])
+        self.observe(self._on_select, "selected_index")
+        self.selected_index = 0
+        self._build(0)
+
+    def _on_select(self, change):
+        if change["new"] is not None:
+            self._build(change["new"])
+
+    def _build(self, index):
+        title, cls = TABS[index]
+        if self.panels[title] is not None:
+            return
+        panel = cls(**{k: v for k, v in self._options.items() if v is not None})
+        self.panels[title] = panel
+        children = list(self.children)
+        children[index] = panel
+        self.children = children
+
+    def panel(self, index):
+        """The panel of tab `index` (0-3), built now if needed."""
+        self._build(index)
+        return self.panels[TABS[index][0]]
+
+
+def explore(params=None, view=None, save_dir=None):
+    """One widget with the step, sinusoid, f-I and frequency-response panels as tabs.
+
+    Parameters
+    ----------
+    params : LIFParams, optional
+        The neuron every panel starts with (default the book's).
+    view, save_dir :
+        Passed to each panel (see `StepPanel`).
+
+    Examples
+    --------
+    >>> from neurodyn_lab.panels import explore
+    >>> explore()  # doctest: +SKIP
+    """
+    return Explorer(params=params, view=view, save_dir=save_dir)

@@ -1,0 +1,114 @@
+"""SinusPanel: a sinusoidal current; below threshold the membrane is a low-pass filter."""
+
+import numpy as np
+from brian2 import Hz, Mohm, mV, ms, nA
+
+from .. import analysis, inputs
+from ..simulation import simulate
+from ._base import Panel, format_quantity
+from ._controls import ControlSpec
+from ._traces import TraceAxes
+
+__all__ = ["SinusPanel"]
+
+
+class SinusPanel(Panel):
+    """Drive the LIF neuron with ``offset + amplitude sin(2 pi f t + phase)`` and watch v(t).
+
+    While the neuron stays below threshold, the readout compares the measured gain ``|V|/I0`` and
+    phase with the book's ``R / sqrt(1 + (2 pi f tau)^2)`` and ``-atan(2 pi f tau)``.
+
+    Parameters
+    ----------
+    params : LIFParams, optional
+        The neuron (default the book's); single fields can also be given, e.g. ``tau=20*ms``.
+    amplitude : Quantity (amp)
+        Default 1 nA (subthreshold for the book's neuron).
+    frequency : Quantity (hertz)
+        Default 20 Hz (logarithmic slider, 1 Hz to 1 kHz).
+    offset : Quantity (amp)
+        A constant added to the sinusoid, default 0 nA.
+    phase : float
+        Phase of the current at t = 0 in degrees (a plain number), default 0.
+    duration : Quantity (second)
+        Simulated time, default 200 ms.
+    view, save_dir :
+        As for `StepPanel`.
+
+    Examples
+    --------
+    >>> from brian2 import nA, Hz
+    >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=50 * Hz)  # doctest: +SKIP
+    >>> panel.readouts["gain |V|/I0"]  # doctest: +SKIP
+    ('3.03 MΩ', '3.04 MΩ')
+    """
+
+    SPECS = (
+        ControlSpec("amplitude", "amplitude", nA, "nA", 0.0, 5.0, 0.01, 1.0, ".2f", example="a current such as 1*nA"),
+        ControlSpec("frequency", "frequency", Hz, "Hz", 1.0, 1000.0, 0.01, 20.0, ".1f", log=True,
+                    example="a frequency such as 20*Hz"),
+        ControlSpec("offset", "offset", nA, "nA", -5.0, 5.0, 0.01, 0.0, ".2f", example="a current such as 0.5*nA"),
+        ControlSpec("phase", "phase at t=0", None, "degrees", -180.0, 180.0, 1.0, 0.0, ".0f",
+                    example="an angle in degrees (a plain number) such as 90"),
+        ControlSpec("duration", "simulated time", ms, "ms", 20.0, 2000.0, 1.0, 200.0, ".0f",
+                    example="a time such as 200*ms"),
+    )
+    title = "Sinusoidal current"
+    intro = ("Raise the frequency and the voltage's swing shrinks and lags further behind the current: "
+             "the membrane is a low-pass filter. Raise the amplitude or offset and the neuron fires.")
+    file_stem = "sinus_panel"
+
+    def _build_figure(self, figure):
+        self._traces = TraceAxes(figure)
+        return self._traces.animated
+
+    def _compute(self):
+        params = self.params()
+        current = inputs.sinusoid(
+            self.value("amplitude"), self.value("frequency"), offset=self.value("offset"),
+            phase=float(np.radians(self.value("phase"))),
+        )
+        return simulate(current, self.value("duration"), params=params)
+
+    def _draw(self, result):
+        self._traces.show(result)
+
+    def _readouts(self, result):
+        p = result.params
+        amplitude, frequency = self.value("amplitude"), self.value("frequency")
+        peak = float((np.max(result.v) - p.v_rest) / mV)
+        gain_book = analysis.gain(frequency, p)
+        phase_book = analysis.phase(frequency, p)
+        cutoff = analysis.cutoff_frequency(p)
+        gain_sim = phase_sim = None
+        note = ""
+        if result.spike_count:
+            note = "not measured: the neuron fired, so it is not a linear filter here"
+        elif float(amplitude / nA) == 0:
+            note = "not measured: the amplitude is zero"
+        else:
+            try:
+                gain_sim, phase_sim = analysis.measure_gain_phase(result, frequency, amplitude)
+            except ValueError as exc:  # too short to reach the steady state: say so, not an error
+                note = f"not measured: {exc}"
+        rows = [
+            ("spikes", f"{result.spike_count}", ""),
+            ("peak depolarisation, max v − v_rest", f"{peak:.2f} mV", ""),
+            ("gain |V|/I0", format_quantity(gain_sim, Mohm, "MΩ") if gain_sim is not None else "—",
+             format_quantity(gain_book, Mohm, "MΩ")),
+            ("phase of v behind I", f"{phase_sim:.1f}°" if phase_sim is not None else "—", f"{phase_book:.1f}°"),
+            ("cut-off frequency 1/(2π tau)", "", format_quantity(cutoff, Hz, "Hz", ".1f")),
+        ]
+        if note:
+            rows.append(("note", note, ""))
+        summary = (
+            f"v(t) above I(t) for a {float(amplitude / nA):.2f} nA sinusoid at {float(frequency / Hz):.1f} Hz "
+            f"(offset {float(self.value('offset') / nA):.2f} nA): peak depolarisation {peak:.2f} mV, "
+            f"{result.spike_count} spike{'s' if result.spike_count != 1 else ''}"
+        )
+        if gain_sim is not None:
+            summary += (
+                f"; gain {float(gain_sim / Mohm):.2f} MΩ (book {float(gain_book / Mohm):.2f} MΩ), "
+                f"phase {phase_sim:.1f}° (book {phase_book:.1f}°)"
+            )
+        return summary + ".", rows

@@ -1,0 +1,105 @@
+"""StepPanel: a step current into the LIF neuron, simulation and the book's predictions side by side."""
+
+import numpy as np
+from brian2 import Hz, ms, nA
+
+from .. import analysis, inputs
+from ..simulation import simulate
+from ._base import Panel, format_quantity
+from ._controls import ControlSpec
+from ._traces import TraceAxes
+
+__all__ = ["StepPanel"]
+
+
+class StepPanel(Panel):
+    """Drive the LIF neuron with a step current and watch v(t) answer.
+
+    Parameters
+    ----------
+    params : LIFParams, optional
+        The neuron's parameters (default the book's); single fields can also be given, e.g. ``tau=20*ms``.
+    amplitude : Quantity (amp)
+        Step height, default 2.5 nA.
+    start, end : Quantity (second)
+        When the step switches on and off, default 10 ms and 60 ms.
+    duration : Quantity (second)
+        Simulated time, default 100 ms.
+    view : str, optional
+        "auto" (default), "ipympl" or "image"; see `neurodyn_lab.panels.set_default_view`.
+    save_dir : path, optional
+        Where the save buttons write (default: the working directory).
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> panel = StepPanel(amplitude=3 * nA)  # doctest: +SKIP
+    >>> panel.controls["amplitude"].value = 1.5  # nA: below the rheobase  # doctest: +SKIP
+    >>> panel.result.spike_count  # doctest: +SKIP
+    0
+    """
+
+    SPECS = (
+        ControlSpec("amplitude", "step amplitude", nA, "nA", -5.0, 10.0, 0.01, 2.5, ".2f",
+                    example="a current such as 2.5*nA"),
+        ControlSpec("start", "step start", ms, "ms", 0.0, 500.0, 0.5, 10.0, ".1f", example="a time such as 10*ms"),
+        ControlSpec("end", "step end", ms, "ms", 0.0, 1000.0, 0.5, 60.0, ".1f", example="a time such as 60*ms"),
+        ControlSpec("duration", "simulated time", ms, "ms", 10.0, 1000.0, 1.0, 100.0, ".0f",
+                    example="a time such as 100*ms"),
+    )
+    title = "Step current"
+    intro = ("Drag the amplitude across the rheobase: spikes appear. Change tau and the time to the "
+             "first spike changes. The table compares the simulation with the book's formulas.")
+    file_stem = "step_panel"
+
+    def _build_figure(self, figure):
+        self._traces = TraceAxes(figure, current_line_label="rheobase (book)")
+        return self._traces.animated
+
+    def _compute(self):
+        params = self.params()
+        current = inputs.step(self.value("amplitude"), start=self.value("start"), end=self.value("end"))
+        return simulate(current, self.value("duration"), params=params)
+
+    def _draw(self, result):
+        self._traces.show(result, current_reference=analysis.rheobase(result.params))
+
+    def _readouts(self, result):
+        p = result.params
+        amplitude, start, end = self.value("amplitude"), self.value("start"), self.value("end")
+        window_end = min(end, result.duration)
+        spikes = np.asarray(result.spike_times / ms)
+        inside = spikes[(spikes >= float(start / ms)) & (spikes < float(window_end / ms))]
+        window = float((window_end - start) / ms)
+
+        rheobase = analysis.rheobase(p)
+        first_book = analysis.time_to_first_spike(amplitude, p)
+        rate_book = analysis.firing_rate(amplitude, p)
+
+        first_sim = f"{inside[0] - float(start / ms):.1f} ms" if inside.size else "none"
+        if inside.size >= 2:
+            rate_sim = f"{1000.0 / np.mean(np.diff(inside)):.1f} Hz"
+        else:
+            rate_sim = "needs 2 spikes"
+        count_rate = f"{1000.0 * inside.size / window:.1f} Hz" if window > 0 else "no step"
+        if np.isclose(float(amplitude / nA), float(rheobase / nA), rtol=0, atol=1e-9):
+            side = "at"
+        else:
+            side = "above" if amplitude > rheobase else "below"
+        rows = [
+            ("spikes (whole run)", f"{result.spike_count}", ""),
+            ("rheobase", "", format_quantity(rheobase, nA, "nA")),
+            ("first spike after onset", first_sim, format_quantity(first_book, ms, "ms", ".1f")),
+            ("rate from intervals, 1/ISI", rate_sim, format_quantity(rate_book, Hz, "Hz", ".1f")),
+            ("rate during the step, count/length", count_rate, ""),
+        ]
+        summary = (
+            f"v(t) above I(t) for a {float(amplitude / nA):.2f} nA step from {float(start / ms):g} to "
+            f"{float(end / ms):g} ms ({side} the book's rheobase of {float(rheobase / nA):.2f} nA): "
+            f"{result.spike_count} spike{'s' if result.spike_count != 1 else ''}"
+        )
+        if inside.size:
+            summary += f", the first {first_sim} after onset (book {format_quantity(first_book, ms, 'ms', '.1f')})"
+        if inside.size >= 2:
+            summary += f", {rate_sim} from the intervals (book {format_quantity(rate_book, Hz, 'Hz', '.1f')})"
+        return summary + ".", rows

@@ -1,0 +1,167 @@
+"""The exercise notebooks, without running them (nbval runs them): one source, a generated student
+version that is up to date and leaks no solution, one template, nbgrader metadata that matches the
+question bank.
+
+Running them: ``pytest --nbval-lax exercises`` (solution notebooks in strict mode, see
+``exercises/conftest.py``).
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from neurodyn_lab.grading import QUESTIONS, questions_of
+
+build = pytest.importorskip("neurodyn_lab.grading.build", reason="the notebook builder needs nbgrader")
+
+EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
+SOURCE = EXERCISES / "source"
+NAMES = ["00_getting_started.ipynb", "01_step_current.ipynb", "02_fi_curve.ipynb", "03_sinusoidal_input.ipynb",
+         "04_mystery_neuron.ipynb"]
+#: The panel each notebook explores with, where one exists (00 is about the classic functions).
+PANELS = {"01": "StepPanel(", "02": "FICurvePanel(", "03": "SinusPanel(", "04": "m.simulate("}
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _grading(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def pair(request):
+    return request.param, _read(SOURCE / request.param), _read(EXERCISES / request.param)
+
+
+def test_every_notebook_has_a_source_and_a_student_version():
+    assert sorted(p.name for p in SOURCE.glob("*.ipynb")) == NAMES
+    assert sorted(p.name for p in EXERCISES.glob("*.ipynb")) == NAMES
+
+
+def test_committed_student_notebooks_are_what_the_source_generates():
+    assert build.stale(SOURCE, EXERCISES) == [], "run `make exercises` and commit exercises/*.ipynb"
+
+
+def test_stale_detects_a_hand_edited_student_notebook(tmp_path):
+    for name in NAMES[:2]:
+        (tmp_path / name).write_text((EXERCISES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / NAMES[1]).write_text((EXERCISES / NAMES[1]).read_text(encoding="utf-8").replace(
+        "answer = ...", "answer = 2*nA", 1), encoding="utf-8")
+    assert build.stale(SOURCE, tmp_path)[:2] == [NAMES[1], NAMES[2]]  # edited, then missing
+
+
+def test_no_solution_or_hidden_test_leaks_into_the_student_notebook(pair):
+    name, source, student = pair
+    fragments = [f for f in build.solution_fragments(source) if len(f) >= 8]
+    assert fragments, "a solution notebook without solutions?"
+    text = "\n".join(cell.source for cell in student.cells)
+    leaked = [f for f in fragments if f in text]
+    assert not leaked, f"{name}: {leaked}"
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "assert_passed", "assert_all_passed"):
+        assert marker not in text
+
+
+def test_leak_detection_catches_a_leak():
+    source = _read(SOURCE / NAMES[1])
+    student = build.student_version(source)
+    fragment = next(f for f in build.solution_fragments(source) if f.startswith("answer = (p.v_threshold"))
+    assert fragment not in "\n".join(c.source for c in student.cells)
+    student.cells[-1].source += "\n" + fragment
+    assert fragment in "\n".join(c.source for c in student.cells)
+
+
+def test_notebooks_are_stored_without_outputs(pair):
+    name, source, student = pair
+    for nb in (source, student):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, name
+
+
+def test_student_answer_cells_keep_a_placeholder_and_no_nbgrader_metadata(pair):
+    name, source, student = pair
+    assert [c.id for c in source.cells] == [c.id for c in student.cells]
+    for src, stu in zip(source.cells, student.cells):
+        assert "nbgrader" not in stu.metadata
+        if _grading(src).get("solution"):
+            assert "# YOUR CODE HERE" in stu.source
+            assert stu.source.startswith("answer = ...") or stu.source.startswith("def "), stu.source
+            compile(stu.source, name, "exec")  # still valid Python: "Run All" goes on
+
+
+def _sections(nb):
+    return [line for cell in nb.cells if cell.cell_type == "markdown" for line in cell.source.splitlines()
+            if line.startswith("#")]
+
+
+def test_every_notebook_follows_the_template(pair):
+    name, source, student = pair
+    number = name[:2]
+    first = source.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith(f"# {number} · ")
+    learn = first.source.split("**What you will learn**", 1)[1].strip().split("\n\n")[0]
+    assert len([line for line in learn.splitlines() if line.startswith("- ")]) == 3
+    assert [s for s in _sections(source) if s.startswith("## ")] == [
+        "## A little theory", "## Explore", "## Questions", "## Think!", "## Summary"]
+    theory = next(c.source for c in source.cells if c.source.startswith("## A little theory"))
+    assert "$$" in theory  # the book's equation in LaTeX
+    assert source.cells[-1].source.splitlines()[0] == "summary()"
+    explore = "\n".join(c.source for c in source.cells[source.cells.index(
+        next(c for c in source.cells if c.source.startswith("## Explore"))):])
+    if number in PANELS:
+        assert PANELS[number] in explore.split("## Questions")[0]
+
+
+def test_every_question_is_asked_in_its_notebook_with_matching_points(pair):
+    name, source, student = pair
+    number = name[:2]
+    grade_cells = [c for c in source.cells if _grading(c).get("grade")]
+    checked = [re.match(r'check\("([^"]+)"', c.source).group(1) for c in grade_cells if c.source.startswith("check(")]
+    assert checked == [q.id for q in questions_of(number)]
+    for cell in grade_cells:
+        meta = _grading(cell)
+        if cell.source.startswith("check("):
+            qid = re.match(r'check\("([^"]+)"', cell.source).group(1)
+            assert meta["points"] == QUESTIONS[qid].points
+            assert meta["grade_id"] == "q" + qid.replace(".", "_")
+            assert f'assert_passed("{qid}"' in cell.source  # the hidden test that fails a wrong answer
+            previous = source.cells[source.cells.index(cell) - 1]
+            assert _grading(previous).get("solution") and "### BEGIN SOLUTION" in previous.source
+        else:
+            assert meta["points"] == 0 and "assert_all_passed" in cell.source
+
+
+def test_nbgrader_metadata_is_valid(pair):
+    name, source, student = pair
+    ids = [_grading(c)["grade_id"] for c in source.cells if _grading(c)]
+    assert len(ids) == len(set(ids))
+    for cell in source.cells:
+        meta = _grading(cell)
+        has_solution = "### BEGIN SOLUTION" in cell.source
+        has_hidden = "### BEGIN HIDDEN TESTS" in cell.source
+        if not meta:
+            assert not has_solution and not has_hidden
+            continue
+        assert meta["schema_version"] == 3 and re.fullmatch(r"[A-Za-z0-9_]+", meta["grade_id"])
+        assert meta["solution"] == has_solution and meta["locked"] == (not has_solution)
+        assert meta["grade"] == has_hidden
+
+
+def test_solution_notebooks_end_with_a_cell_that_fails_unless_all_passed(pair):
+    name, source, student = pair
+    last = source.cells[-1].source
+    assert f'assert_all_passed("{name[:2]}")' in last and "### BEGIN HIDDEN TESTS" in last
+    assert student.cells[-1].source.strip() == "summary()"
+
+
+def test_make_course_copies_the_chosen_notebooks_and_rejects_unknown_ones(tmp_path):
+    course = build.make_course(tmp_path / "course", "week1", notebooks=[NAMES[1]])
+    assert [p.name for p in (course / "source" / "week1").iterdir()] == [NAMES[1]]
+    config = (course / "nbgrader_config.py").read_text()
+    assert "sqlite:///" in config and "code_stub" in config and "# YOUR CODE HERE" in config
+    with pytest.raises(ValueError, match="01_step_current.ipynb"):
+        build.make_course(tmp_path / "other", notebooks=["01_step.ipynb"])
