@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import brian2 as b2
 import brian2.core.network as _b2_network
-from brian2 import Hz, amp, ms, ohm, second, volt
+from brian2 import Hz, amp, ms, second
 
 __all__ = ["run", "RawRun", "Structure", "structure_of", "code_target", "warm_up", "MAX_STEPS", "MAX_SAMPLES"]
 

@@ -1,17 +1,17 @@
 """simulate() and its result, LIFResult."""
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Hz, Quantity, amp, mV, ms, nA, second, volt
+from brian2 import Hz, Quantity, mV, ms, nA, second, volt
 
 from . import engine
-from ._validation import as_positive, describe
+from ._validation import as_positive
 from .inputs import Current, as_current
 from .parameters import LIFParams, as_params
 
-__all__ = ["simulate", "LIFResult", "check_duration_dt"]
+__all__ = ["simulate", "Recording", "LIFResult", "check_duration_dt"]
 
 
 def check_duration_dt(duration, dt, params, n_neurons=1):
@@ -40,8 +40,8 @@ def check_duration_dt(duration, dt, params, n_neurons=1):
 
 
 @dataclass(frozen=True, eq=False)
-class LIFResult:
-    """The outcome of `simulate`: recorded traces, spikes and what produced them.
+class Recording:
+    """What a run recorded: traces and spikes, and the input that produced them.
 
     Attributes
     ----------
@@ -53,7 +53,6 @@ class LIFResult:
         Input current at `t`.
     spike_times : Quantity (second)
         Times of the spikes (the start of the time step in which v crossed the threshold).
-    params : LIFParams
     current : inputs.Current
     duration, dt : Quantity (second)
     """
@@ -62,7 +61,6 @@ class LIFResult:
     v: Quantity
     I: Quantity
     spike_times: Quantity
-    params: LIFParams
     current: Current
     duration: Quantity
     dt: Quantity
@@ -76,6 +74,20 @@ class LIFResult:
     def firing_rate(self):
         """Spike count divided by the duration (Hz)."""
         return self.spike_count / self.duration
+
+
+@dataclass(frozen=True, eq=False)
+class LIFResult(Recording):
+    """The outcome of `simulate`: a `Recording` and the neuron's parameters.
+
+    Attributes
+    ----------
+    t, v, I, spike_times, current, duration, dt
+        See `Recording`.
+    params : LIFParams
+    """
+
+    params: LIFParams = None
 
     def plot(self, title=None):
         """A matplotlib Figure of v (threshold line, spike markers) above I, on a shared time axis.

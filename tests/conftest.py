@@ -1,6 +1,5 @@
 """Shared test set-up: a non-interactive matplotlib backend and common parameter sets."""
 
-import os
 
 import matplotlib
 

@@ -1,7 +1,6 @@
 """The engine: compiled once per structure, reused, explicit networks only."""
 
 import gc
-import sys
 
 import brian2 as b2
 import numpy as np

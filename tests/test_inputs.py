@@ -1,7 +1,6 @@
 """Input currents: semantics at window edges, sums, reprs."""
 
 import numpy as np
-import pytest
 from brian2 import Hz, ms, nA, second
 
 from neurodyn_lab import inputs

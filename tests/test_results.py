@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import Hz, mV, ms, nA, second
+from brian2 import mV, ms, nA, second
 from matplotlib.figure import Figure
 
 from neurodyn_lab import LIFParams, inputs, simulate

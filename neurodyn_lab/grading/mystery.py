@@ -36,13 +36,13 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Hz, Mohm, Quantity, mV, ms, second
+from brian2 import Hz, Mohm, mV, ms, second
 
 from .. import engine
 from .._validation import as_positive, describe
-from ..inputs import Current, as_current
+from ..inputs import as_current
 from ..parameters import LIFParams
-from ..simulation import simulate
+from ..simulation import Recording, simulate
 
 __all__ = ["mystery_neuron", "MysteryNeuron", "MysteryResult"]
 
@@ -86,37 +86,9 @@ def _parameters(seed):
 
 
 @dataclass(frozen=True, eq=False)
-class MysteryResult:
-    """An experiment on a mystery neuron: like `simulate`'s result, without the parameters.
-
-    Attributes
-    ----------
-    t : Quantity (second)
-    v : Quantity (volt)
-    I : Quantity (amp)
-        The input at the times `t`.
-    spike_times : Quantity (second)
-    current : inputs.Current
-    duration, dt : Quantity (second)
-    """
-
-    t: Quantity
-    v: Quantity
-    I: Quantity
-    spike_times: Quantity
-    current: Current
-    duration: Quantity
-    dt: Quantity
-
-    @property
-    def spike_count(self):
-        """Number of spikes (int)."""
-        return int(len(self.spike_times))
-
-    @property
-    def firing_rate(self):
-        """Spike count divided by the duration (Hz)."""
-        return self.spike_count / self.duration
+class MysteryResult(Recording):
+    """An experiment on a mystery neuron: a `Recording` (t, v, I, spike_times, current, duration,
+    dt, spike_count, firing_rate) like `simulate`'s result, without the parameters."""
 
     def plot(self, title=None):
         """A matplotlib Figure: v with spike markers above I, on a shared time axis (no threshold line:
