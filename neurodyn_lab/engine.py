@@ -354,9 +354,11 @@ def _step_function(code_object):
     For Cython code objects that is refreshing the pointers to arrays that grow (monitors) and
     calling the compiled main(); any other target is called as Brian2 calls it.
     """
-    compiled = getattr(code_object, "compiled_code", {}).get("run") if hasattr(code_object, "compiled_code") else None
-    main = getattr(compiled, "main", None)
-    if main is None or type(code_object).__name__ != "CythonCodeObject":
+    # Objects hold weak proxies to their code objects: __class__ reaches through to the real one.
+    if code_object.__class__.__name__ != "CythonCodeObject":
+        return code_object
+    main = getattr(code_object.compiled_code.get("run"), "main", None)
+    if main is None:
         return code_object
     namespace = code_object.namespace
     if getattr(code_object, "nonconstant_values", None):
