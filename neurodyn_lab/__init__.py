@@ -12,12 +12,35 @@ True
 
 __version__ = "0.1.0"
 
-from . import inputs
-from .parameters import LIFParams, PRESETS
-from .simulation import LIFResult, simulate
-from . import analysis
-from .grading import check, summary
-from .grading.mystery import mystery_neuron
+# Names are loaded on first use (PEP 562): importing Brian2 takes seconds, and the
+# ``neurodyn-lab`` command's --help and --version should not wait for it.
+_LAZY = {
+    "LIFParams": ".parameters",
+    "PRESETS": ".parameters",
+    "LIFResult": ".simulation",
+    "simulate": ".simulation",
+    "check": ".grading",
+    "summary": ".grading",
+    "mystery_neuron": ".grading.mystery",
+}
+_SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation"}
 
 __all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "inputs", "analysis", "check", "summary",
            "mystery_neuron", "__version__"]
+
+
+def __getattr__(name):
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'neurodyn_lab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

@@ -505,15 +505,23 @@ def warm_up(progress=None):
     float
         Seconds taken.
     """
-    from .inputs import sinusoid, step
+    from .inputs import noise, ramp, sinusoid, step, zero
     from .parameters import LIFParams
 
     start = time.perf_counter()
     params = LIFParams()
+    one_nA = 1 * b2.nA
+    # One job per model structure the panels, the exercises and the classic API use. The number of
+    # neurons is not part of the generated code, so two neurons stand for any number.
     jobs = [
-        ("step/sinusoid/ramp inputs", [step(1 * b2.nA, 0 * ms, 1 * ms)], True),
-        ("f-I curves", [step(1 * b2.nA, 0 * ms, None)] * 2, False),
-        ("frequency responses", [sinusoid(1 * b2.nA, 10 * Hz)] * 2, True),
+        ("step inputs", [step(one_nA, 0 * ms, 1 * ms)], True),
+        ("sinusoidal inputs", [sinusoid(one_nA, 10 * Hz)], True),
+        ("no input", [zero()], True),
+        ("ramps", [ramp(0 * one_nA, one_nA, 0 * ms, 1 * ms)], True),
+        ("step + sinusoid", [step(one_nA, 0 * ms, 1 * ms) + sinusoid(one_nA, 10 * Hz)], True),
+        ("noise and sampled inputs", [noise(one_nA, one_nA, 5 * ms, seed=0)], True),
+        ("f-I curves", [step(one_nA, 0 * ms, None)] * 2, False),
+        ("frequency responses", [sinusoid(one_nA, 10 * Hz)] * 2, True),
     ]
     for done, (label, currents, record_v) in enumerate(jobs, start=1):
         run(params, currents, 0.002, 0.0001, record_v=record_v)

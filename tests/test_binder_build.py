@@ -1,0 +1,169 @@
+"""Reproduce the Binder build as far as this machine can (no Docker here) and run the notebooks in it.
+
+What repo2docker does for this repository, step by step: a fresh Python (runtime.txt), the base
+image's Jupyter packages, ``pip install -r binder/requirements.txt``, then ``binder/postBuild`` in
+the repository with $HOME as the image's home. Here: a fresh venv, the same pip commands (pip's
+cache makes repeats cheap), postBuild run by bash with a fresh $HOME, then nbval over the student
+notebooks as `neurodyn-lab copy` hands them out from the installed (not editable) package.
+
+It also checks the promise postBuild makes: after `neurodyn-lab warmup`, running every notebook
+compiles nothing new (no student waits for Brian2's compiler).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BINDER = REPO / "binder"
+
+pytestmark = pytest.mark.slow
+
+# What the Binder base image provides and requirements.txt must therefore not pin: stand-ins at
+# the versions of the test environment (so pip's cache serves them), plus the test's own nbval.
+BASE_IMAGE_STAND_INS = ("ipywidgets", "ipykernel")
+TEST_TOOLS = ("nbval", "pytest", "pytest-xdist")
+
+
+def source_copy(target):
+    """The repository as Binder clones it (the files a build and the notebooks need)."""
+    target.mkdir(parents=True)
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
+        if (REPO / name).is_file():
+            shutil.copy2(REPO / name, target / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    for name in ("neurodyn_lab", "exercises", "binder"):
+        shutil.copytree(REPO / name, target / name, ignore=ignore)
+    return target
+
+
+TIMINGS = {}
+
+
+def run(command, step=None, **kwargs):
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    if step:
+        TIMINGS[step] = TIMINGS.get(step, 0.0) + time.perf_counter() - started
+    if result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(map(str, command))} exited with {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def requirement_names(path):
+    names = []
+    for line in Path(path).read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.append(re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower())
+    return names
+
+
+def pinned_here(name):
+    """`name` at the version installed here (so pip's cache or the local index serves it)."""
+    try:
+        return f"{name}=={version(name)}"
+    except PackageNotFoundError:
+        return name
+
+
+def compiled_files(home):
+    cache = Path(home) / ".cython" / "brian_extensions"
+    return {p.name for p in cache.glob("*")} if cache.is_dir() else set()
+
+
+def test_binder_files_are_what_repo2docker_expects():
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
+    postbuild = BINDER / "postBuild"
+    assert os.access(postbuild, os.X_OK), "binder/postBuild must be executable"
+    text = postbuild.read_text()
+    assert text.startswith("#!/bin/bash") and "set -e" in text
+    assert "neurodyn-lab warmup" in text
+    names = requirement_names(BINDER / "requirements.txt")
+    assert {"brian2", "numpy"} <= set(names)
+    # Left to the base image: re-pinning these fights the image's own JupyterLab.
+    assert not {"jupyterlab", "notebook", "ipywidgets"} & set(names)
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith(("brian2", "numpy")):
+            assert "==" in line, f"{line}: pin brian2 and numpy to the pair tested together"
+
+
+def test_binder_build_then_every_student_notebook_runs(tmp_path):
+    runtime = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if runtime != here:
+        pytest.skip(f"binder/runtime.txt asks for Python {runtime}; this test runs on {here}")
+
+    repo = source_copy(tmp_path / "repo")
+    venv = tmp_path / "venv"
+    run([sys.executable, "-m", "venv", str(venv)], step="venv", timeout=120)
+    python = venv / "bin" / "python"
+    home = tmp_path / "home"  # the image's $HOME: starts empty, as on Binder
+    home.mkdir()
+    pip_cache = run([sys.executable, "-m", "pip", "cache", "dir"]).stdout.strip()
+    env = dict(os.environ)
+    for name in ("PYTHONPATH", "PYTHONHOME", "MPLBACKEND", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR",
+                 "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        env.pop(name, None)
+    env.update(
+        HOME=str(home),
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        NB_PYTHON_PREFIX=str(venv),
+        PIP_CACHE_DIR=pip_cache,  # HOME moved; keep pip's cache where it is
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+
+    # 1. The base image and requirements.txt (one resolver run, as repo2docker's two mostly are).
+    stand_ins = [pinned_here(name) for name in BASE_IMAGE_STAND_INS + TEST_TOOLS]
+    # --no-compile: byte-compiling all of sympy and matplotlib up front is a third of the install
+    # time here; the modules the notebooks import are compiled when first imported instead.
+    run([str(python), "-m", "pip", "install", "-q", "--no-compile", "--prefer-binary",
+         "-r", str(repo / "binder" / "requirements.txt"), *stand_ins], step="pip install -r requirements.txt", env=env, cwd=repo, timeout=900)
+
+    # 2. postBuild, from the repository, by bash (as repo2docker runs it).
+    post = run(["bash", "binder/postBuild"], step="postBuild", env=env, cwd=repo, timeout=900)
+    assert "warm-up done" in post.stdout, post.stdout + post.stderr
+    assert not (repo / "build").exists() and not (repo / "neurodyn_lab.egg-info").exists()
+    overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert overrides.read_text() == (repo / "binder" / "overrides.json").read_text()
+    installed = run([str(python), "-c", "import neurodyn_lab, sys; print(neurodyn_lab.__file__)"],
+                    env=env, cwd=tmp_path).stdout.strip()
+    assert Path(installed).is_relative_to(venv), f"neurodyn_lab imported from {installed}, not the venv"
+    warmed = compiled_files(home)
+    assert warmed, "postBuild compiled nothing into $HOME/.cython/brian_extensions"
+
+    # 3. The student notebooks, handed out by the installed command, each run by nbval.
+    students = tmp_path / "student"
+    copied = run([str(venv / "bin" / "neurodyn-lab"), "copy", str(students)], env=env, cwd=tmp_path)
+    expected = sorted(p.name for p in (REPO / "exercises").glob("*.ipynb"))
+    assert expected, "no student notebooks in exercises/"
+    assert sorted(p.name for p in students.glob("*.ipynb")) == expected, copied.stdout
+    started = time.perf_counter()
+    nbval = subprocess.run(
+        # Two workers, one notebook each at a time (--dist loadfile keeps a notebook's cells together).
+        [str(python), "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=300",
+         "-n", "2", "--dist", "loadfile", "-p", "no:cacheprovider", "-q", *expected],
+        env=env, cwd=students, capture_output=True, text=True, timeout=900,
+    )
+    TIMINGS["nbval"] = time.perf_counter() - started
+    print("binder build, seconds per step:", {k: round(v, 1) for k, v in TIMINGS.items()})
+    assert nbval.returncode == 0, nbval.stdout[-8000:] + nbval.stderr[-3000:]
+    assert " passed" in nbval.stdout and " failed" not in nbval.stdout, nbval.stdout[-2000:]
+
+    # 4. Nothing was compiled while the notebooks ran: warm-up covered every model they use.
+    new = compiled_files(home) - warmed
+    assert not new, f"running the notebooks compiled {len(new)} new Brian2 files; warm-up misses a model: {sorted(new)[:6]}"
