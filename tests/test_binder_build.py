@@ -12,7 +12,6 @@ compiles nothing new (no student waits for Brian2's compiler).
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from repo_files import REPO, source_copy
+
 BINDER = REPO / "binder"
 
 pytestmark = pytest.mark.slow
@@ -32,16 +32,6 @@ BASE_IMAGE_STAND_INS = ("ipywidgets", "ipykernel")
 TEST_TOOLS = ("nbval", "pytest", "pytest-xdist")
 
 
-def source_copy(target):
-    """The repository as Binder clones it (the files a build and the notebooks need)."""
-    target.mkdir(parents=True)
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
-        if (REPO / name).is_file():
-            shutil.copy2(REPO / name, target / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-    for name in ("neurodyn_lab", "exercises", "binder"):
-        shutil.copytree(REPO / name, target / name, ignore=ignore)
-    return target
 
 
 TIMINGS = {}

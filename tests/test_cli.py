@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,20 +14,11 @@ import pytest
 
 from neurodyn_lab import cli
 
-REPO = Path(__file__).resolve().parents[1]
+from repo_files import REPO, source_copy
+
 SCRIPT = Path(sys.executable).parent / "neurodyn-lab"
 
 
-def source_copy(target):
-    """The files a build needs, copied from the checkout into `target` (as an sdist holds them)."""
-    target.mkdir(parents=True)
-    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
-        if (REPO / name).is_file():
-            shutil.copy2(REPO / name, target / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-    for name in ("neurodyn_lab", "exercises", "binder"):
-        shutil.copytree(REPO / name, target / name, ignore=ignore)
-    return target
 
 
 def notebook(text):
