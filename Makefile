@@ -1,28 +1,41 @@
 # The two commands of the README: `make lab` and `make test`. Both create .venv when it is missing
-# and are safe to repeat: installs are redone only when pyproject.toml changes.
+# and are safe to repeat: installs are redone only when pyproject.toml or the lock file changes.
+#
+# Every install goes through the lock file of the Python in use (requirements/py3.X.txt, made by
+# `make lock`), so a fresh machine next year gets the versions the suite passed with.
+# `make test-latest` installs the newest versions pyproject.toml allows instead, to see drift first.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+LOCK := requirements/py$(PYVER).txt
+LOCK_PYTHONS := 3.10 3.11 3.12 3.13
 
-.PHONY: lab test test-core bench exercises install install-test clean help
+.PHONY: lab test test-core test-latest bench exercises install install-test lock clean help
 
 help:
-	@echo "make lab        create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
-	@echo "make test       install the test extras into $(VENV) and run the whole test suite"
-	@echo "make test-core  the package's own tests only (no notebooks, no browser)"
-	@echo "make bench      run the benchmarks (figures, baselines and ratios)"
-	@echo "make exercises  regenerate the student notebooks from exercises/source/"
+	@echo "make lab          create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
+	@echo "make test         install the test extras into $(VENV) and run the whole test suite"
+	@echo "make test-core    the package's own tests only (no notebooks, no browser)"
+	@echo "make test-latest  the core tests with the newest allowed versions (in .venv-latest)"
+	@echo "make lock         re-resolve requirements/py3.X.txt for every supported Python"
+	@echo "make bench        run the benchmarks (figures, baselines and ratios)"
+	@echo "make exercises    regenerate the student notebooks from exercises/source/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed-lab: pyproject.toml | $(PY)
-	$(PIP) install -q -e ".[lab]"
+$(LOCK):
+	@echo "no lock file for Python $(PYVER): supported are $(LOCK_PYTHONS) ($(LOCK) is missing)" >&2
+	@exit 1
+
+$(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install -q -c $(LOCK) -e ".[lab]"
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -q -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install -q -c $(LOCK) -e ".[test]"
 	@touch $@ $(VENV)/.installed-lab
 
 install: $(VENV)/.installed-lab
@@ -38,6 +51,24 @@ test: $(VENV)/.installed-test
 test-core: $(VENV)/.installed-test
 	$(PY) -m pytest tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
 
+# Drift: the newest releases pyproject.toml allows, in a venv of their own, never the students' lock.
+test-latest:
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test]"
+	.venv-latest/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -i -E "^(brian2|numpy|matplotlib|ipympl|ipywidgets) "
+	NEURODYN_LAB_UNLOCKED=1 .venv-latest/bin/python -m pytest tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
+
+# One lock per supported Python, resolved by uv for that version without needing the interpreter.
+# binder/requirements.txt takes its pins from the Python 3.11 lock (binder/runtime.txt).
+lock: | $(PY)
+	$(PIP) install -q "uv>=0.5"
+	@mkdir -p requirements
+	for v in $(LOCK_PYTHONS); do \
+	  $(VENV)/bin/uv pip compile pyproject.toml --all-extras --python-version $$v --python-platform linux \
+	    --custom-compile-command "make lock" -q -o requirements/py$$v.txt || exit 1; \
+	done
+	$(PY) requirements/binder_pins.py requirements/py3.11.txt binder/requirements.txt
+
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_panels.py
@@ -47,4 +78,4 @@ exercises: $(VENV)/.installed-test
 	$(PY) -m neurodyn_lab.grading.build
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) .venv-latest build dist *.egg-info .pytest_cache
