@@ -5,6 +5,8 @@ frequency in kHz, on the classic neuron (v_rest = v_reset = 0 mV, threshold 1 mV
 tau = 1 ms, no refractory period). Fixed defects of the original: calls can repeat while an
 earlier record is still referenced (it used Brian2's magic network and raised ``MagicError``),
 the current axis is labelled "I [nA]" (it said "I [mV]"), and `plot_data` draws on explicit axes.
+Bad arguments are answered in the classic API's own terms: its argument names, plain numbers in
+ms, nA and kHz, and its limits in those units.
 
 Examples
 --------
@@ -12,6 +14,10 @@ Examples
 >>> rec = LIF_Step(do_plot=False)
 >>> rec.spike_count > 0, LIF_Step(I_amp=0.999, do_plot=False).spike_count
 (True, 0)
+>>> LIF_Step(tend=1e9, do_plot=False)
+Traceback (most recent call last):
+...
+ValueError: tend must be at most 1e6 (ms: 1e7 time steps of 0.1 ms; e.g. tend=100), got 1e9.
 """
 
 import numbers
@@ -19,15 +25,19 @@ import numbers
 import numpy as np
 from brian2 import Quantity, TimedArray, amp, kHz, mV, ms, nA, second
 
-from ._validation import describe
-from .inputs import ArrayCurrent, Current, sinusoid, step
+from . import engine
+from ._validation import as_positive, describe, format_number, format_value
+from .inputs import Current, from_array, sinusoid, step
 from .parameters import LIFParams
 from .simulation import simulate
 
-__all__ = ["LIF_Neuron", "LIF_Step", "LIF_Sinus", "plot_data", "ClassicRecord"]
+__all__ = ["LIF_Neuron", "LIF_Step", "LIF_Sinus", "plot_data", "ClassicRecord", "warm_up_jobs"]
 
 #: The classic neuron: 0 mV rest and reset, 1 mV threshold, 1 MOhm, 1 ms, no refractory period.
 CLASSIC = LIFParams.classic()
+
+#: The time step of LIF_Neuron and LIF_Step [ms] (LIF_Sinus takes its own `dt`).
+DT_MS = 0.1
 
 
 class ClassicRecord:
@@ -62,15 +72,73 @@ class ClassicRecord:
         return f"<ClassicRecord of {len(self.t)} samples, {self.spike_count} spikes>"
 
 
-def _number(name, value, unit_text, positive=False):
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a plain number in {unit_text} (e.g. {name}=20), got {describe(value)}")
+def _number(name, value, unit, example, *, positive=False, nonnegative=False):
+    """`value` as a float if it is a plain number; the classic API's arguments carry no unit.
+
+    `example` is what the student may copy, in the argument's own unit (e.g. ``"0.1"`` for I_freq
+    in kHz, which is 100 Hz).
+    """
+    expected = f"a plain number in {unit} such as {name}={example}"
+    if isinstance(value, Quantity) and value.dim.is_dimensionless and np.ndim(value) == 0:
+        value = float(value)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.integer, np.floating)):
+        without = " (the classic API takes numbers without units)" if isinstance(value, Quantity) else ""
+        raise TypeError(f"{name} must be {expected}{without}, got {describe(value)}.")
     value = float(value)
     if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number in {unit_text}, got {value!r}")
+        raise ValueError(f"{name} must be a finite number in {unit} such as {name}={example}, got {format_number(value)}.")
     if positive and value <= 0:
-        raise ValueError(f"{name} must be a positive number in {unit_text}, got {value!r}")
+        raise ValueError(f"{name} must be positive ({expected}), got {format_number(value)}.")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must not be negative ({expected}), got {format_number(value)}.")
     return value
+
+
+def _check_length(name, duration_ms, dt_ms, example, with_unit=False):
+    """Refuse a simulated time shorter than one step or longer than the engine's step limit.
+
+    Both limits are stated as the student wrote the argument: a plain number of ms (`tend`), or a
+    time with its unit (`simtime`, ``with_unit=True``).
+    """
+    steps = f"{format_number(engine.MAX_STEPS)} time steps of {format_number(dt_ms)} ms"
+    if with_unit:
+        def shown(x):
+            return format_value(x * ms)
+        shortest, longest = f"one time step, e.g. {name}={example}", f"{steps}, e.g. {name}={example}"
+    else:
+        shown = format_number
+        shortest, longest = f"ms: one time step; e.g. {name}={example}", f"ms: {steps}; e.g. {name}={example}"
+    if duration_ms < dt_ms:
+        raise ValueError(f"{name} must be at least {shown(dt_ms)} ({shortest}), got {shown(duration_ms)}.")
+    if duration_ms / dt_ms > engine.MAX_STEPS:
+        raise ValueError(f"{name} must be at most {shown(engine.MAX_STEPS * dt_ms)} ({longest}), "
+                         f"got {shown(duration_ms)}.")
+
+
+def _timed_array_current(curr, simtime_ms):
+    """The input of `LIF_Neuron` for a Brian2 TimedArray, for a run of `simtime_ms`.
+
+    A TimedArray holds its last value for ever; the samples are continued likewise up to the end
+    of the run.
+    """
+    example = "a TimedArray of currents such as TimedArray([0, 2, 0]*nA, dt=1*ms)"
+    if curr.dim != amp.dim:
+        raise TypeError(f"curr must be {example}, got {describe(curr)}.")
+    values = np.asarray(curr.values, dtype=float)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"curr must be a one-dimensional, non-empty TimedArray (one current per time step, "
+                         f"such as TimedArray([0, 2, 0]*nA, dt=1*ms)), got one of shape {values.shape}.")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"curr must hold finite currents ({example}), got {format_value(Quantity(values, dim=amp.dim))}.")
+    dt_ms = float(curr.dt) * 1e3
+    needed = int(np.ceil(simtime_ms / dt_ms)) + 1
+    if needed > max(len(values), engine.MAX_STEPS):
+        raise ValueError(f"curr's time step dt={format_value(dt_ms * ms)} is too fine for simtime="
+                         f"{format_value(simtime_ms * ms)}: the run would need {format_number(needed)} samples, "
+                         f"at most {format_number(engine.MAX_STEPS)} (e.g. TimedArray(..., dt=0.1*ms)).")
+    if needed > len(values):
+        values = np.concatenate([values, np.full(needed - len(values), values[-1])])
+    return from_array(Quantity(values, dim=amp.dim), dt_ms * ms)
 
 
 def LIF_Neuron(curr, simtime):
@@ -91,41 +159,37 @@ def LIF_Neuron(curr, simtime):
     Examples
     --------
     >>> import numpy as np
-    >>> from brian2 import TimedArray, nA, ms
+    >>> from brian2 import TimedArray, nA, mV, ms
     >>> curr = TimedArray(np.r_[np.zeros(10), 2 * np.ones(40), np.zeros(50)] * nA, dt=1 * ms)
     >>> LIF_Neuron(curr, 100 * ms).spike_count > 0
     True
+    >>> LIF_Neuron(curr, "100")
+    Traceback (most recent call last):
+    ...
+    TypeError: simtime must be a time such as 100*ms, got the text '100'.
+    >>> LIF_Neuron(TimedArray([0, 2, 0] * mV, dt=1 * ms), 100 * ms)
+    Traceback (most recent call last):
+    ...
+    TypeError: curr must be a TimedArray of currents such as TimedArray([0, 2, 0]*nA, dt=1*ms), got a TimedArray of voltages (mV).
     """
-    if isinstance(curr, TimedArray):
-        values = np.asarray(curr.values, dtype=float)
-        if values.ndim != 1:
-            raise ValueError(f"curr must be a one-dimensional TimedArray of currents, got one of shape {values.shape}")
-        if not curr.dim == amp.dim:
-            raise TypeError(f"curr must be a TimedArray of currents such as TimedArray([0, 2, 0]*nA, dt=1*ms), "
-                            f"got one in {curr.dim}")
-        # A TimedArray holds its last value for ever; the generic path continues it likewise.
-        current = ArrayCurrent(Quantity(values, dim=amp.dim), curr.dt * second)
-        current = _HeldArray(current)
-    elif isinstance(curr, Current):
-        current = curr
-    else:
+    if not isinstance(curr, (TimedArray, Current)):
         raise TypeError(f"curr must be a brian2 TimedArray of currents (e.g. TimedArray([0, 2, 0]*nA, dt=1*ms)) "
-                        f"or a current from neurodyn_lab.inputs, got {describe(curr)}")
-    if isinstance(simtime, numbers.Real) and not isinstance(simtime, Quantity):
-        raise TypeError(f"simtime must be a time such as 100*ms, got {simtime!r} (a bare number, without a unit)")
-    return ClassicRecord(simulate(current, simtime, params=CLASSIC))
+                        f"or a current from neurodyn_lab.inputs, got {describe(curr)}.")
+    simtime = as_positive("simtime", simtime, second, "a time such as 100*ms")
+    _check_length("simtime", float(simtime / ms), DT_MS, "100*ms", with_unit=True)
+    current = _timed_array_current(curr, float(simtime / ms)) if isinstance(curr, TimedArray) else curr
+    return ClassicRecord(simulate(current, simtime, params=CLASSIC, dt=DT_MS * ms))
 
 
-class _HeldArray(ArrayCurrent):
-    """An array current that holds its last value after the end, like a Brian2 TimedArray."""
-
-    def __init__(self, inner):
-        self.values, self.dt, self.start = inner.values, inner.dt, inner.start
-
-    def _samples(self, n):
-        if n <= len(self.values):
-            return self.values
-        return np.concatenate([self.values, np.full(n - len(self.values), self.values[-1])])
+def _step_current(I_tstart, I_tend, I_amp):
+    """The input of `LIF_Step`: `I_amp` nA from `I_tstart` to `I_tend` ms."""
+    start = _number("I_tstart", I_tstart, "ms", "20", nonnegative=True)
+    end = _number("I_tend", I_tend, "ms", "70")
+    amplitude = _number("I_amp", I_amp, "nA", "1.005")
+    if end <= start:
+        raise ValueError(f"I_tend must be after I_tstart (in ms, e.g. I_tstart=20, I_tend=70), "
+                         f"got I_tstart={format_number(start)} and I_tend={format_number(end)}.")
+    return step(amplitude * nA, start * ms, end * ms)
 
 
 def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True):
@@ -138,7 +202,7 @@ def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True):
     I_amp : float
         Step amplitude [nA]; the classic neuron's rheobase is 1 nA.
     tend : float
-        Simulated time [ms].
+        Simulated time [ms], at most 10^6 (10^7 time steps of 0.1 ms).
     do_plot : bool
         Plot the result with `plot_data`.
 
@@ -150,20 +214,33 @@ def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True):
     --------
     >>> LIF_Step(I_amp=1.5, do_plot=False).spike_count > 0
     True
+    >>> from brian2 import nA
+    >>> LIF_Step(I_amp=1.5 * nA, do_plot=False)
+    Traceback (most recent call last):
+    ...
+    TypeError: I_amp must be a plain number in nA such as I_amp=1.005 (the classic API takes numbers without units), got 1.5 nA.
     """
-    start = _number("I_tstart", I_tstart, "ms")
-    end = _number("I_tend", I_tend, "ms")
-    amplitude = _number("I_amp", I_amp, "nA")
-    duration = _number("tend", tend, "ms", positive=True)
-    if start < 0:
-        raise ValueError(f"I_tstart must not be negative (in ms, e.g. I_tstart=20), got {start!r}")
-    if end <= start:
-        raise ValueError(f"I_tend must be after I_tstart (in ms, e.g. I_tstart=20, I_tend=70), got I_tstart={start!r} "
-                         f"and I_tend={end!r}")
-    rec = ClassicRecord(simulate(step(amplitude * nA, start * ms, end * ms), duration * ms, params=CLASSIC))
+    current = _step_current(I_tstart, I_tend, I_amp)
+    duration = _number("tend", tend, "ms", "100", positive=True)
+    _check_length("tend", duration, DT_MS, "100")
+    rec = ClassicRecord(simulate(current, duration * ms, params=CLASSIC, dt=DT_MS * ms))
     if do_plot:
         plot_data(rec, title="Step current")
     return rec
+
+
+def _sinus_current(I_freq, I_offset, I_amp, dt_ms):
+    """The input of `LIF_Sinus`: ``I_offset + I_amp sin(2 pi I_freq t)`` nA, I_freq in kHz."""
+    freq = _number("I_freq", I_freq, "kHz", "0.1 (100 Hz)", positive=True)
+    offset = _number("I_offset", I_offset, "nA", "0.5")
+    amplitude = _number("I_amp", I_amp, "nA", "0.5")
+    # At or above half the sampling rate the sampled current (and plot_data's trace of it) aliases
+    # to a slower sinusoid that is not the one asked for.
+    nyquist = 0.5 / dt_ms
+    if freq >= nyquist:
+        raise ValueError(f"I_freq must be below {format_number(nyquist)} (kHz: half the sampling rate of "
+                         f"dt={format_number(dt_ms)} ms; e.g. I_freq=0.1 for 100 Hz), got {format_number(freq)}.")
+    return sinusoid(amplitude * nA, freq * kHz, offset=offset * nA)
 
 
 def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=.1, do_plot=True):
@@ -172,11 +249,11 @@ def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=.1, do_plot=True
     Parameters
     ----------
     I_freq : float
-        Frequency [kHz].
+        Frequency [kHz]: ``I_freq=0.1`` is 100 Hz; below half the sampling rate, ``0.5 / dt``.
     I_offset, I_amp : float
         Offset and amplitude [nA].
     tend, dt : float
-        Simulated time and time step [ms].
+        Simulated time and time step [ms]; `dt` at most the classic neuron's tau (1 ms).
     do_plot : bool
         Plot the result with `plot_data`.
 
@@ -188,17 +265,49 @@ def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=.1, do_plot=True
     --------
     >>> LIF_Sinus(do_plot=False).spike_count
     0
+    >>> LIF_Sinus(dt=2, do_plot=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: dt must be at most 1 (ms: the classic neuron's membrane time constant; e.g. dt=0.1), got 2.
     """
-    freq = _number("I_freq", I_freq, "kHz", positive=True)
-    offset = _number("I_offset", I_offset, "nA")
-    amplitude = _number("I_amp", I_amp, "nA")
-    duration = _number("tend", tend, "ms", positive=True)
-    step_ms = _number("dt", dt, "ms", positive=True)
-    current = sinusoid(amplitude * nA, freq * kHz, offset=offset * nA)
+    step_ms = _number("dt", dt, "ms", "0.1", positive=True)
+    tau_ms = float(CLASSIC.tau / ms)
+    if step_ms > tau_ms:
+        raise ValueError(f"dt must be at most {format_number(tau_ms)} (ms: the classic neuron's membrane time "
+                         f"constant; e.g. dt=0.1), got {format_number(step_ms)}.")
+    current = _sinus_current(I_freq, I_offset, I_amp, step_ms)
+    duration = _number("tend", tend, "ms", "100", positive=True)
+    _check_length("tend", duration, step_ms, "100")
     rec = ClassicRecord(simulate(current, duration * ms, params=CLASSIC, dt=step_ms * ms))
     if do_plot:
         plot_data(rec, title="Sinusoidal current")
     return rec
+
+
+def warm_up_jobs():
+    """The models the classic API runs, as warm-up jobs for `neurodyn_lab.engine.warm_up`.
+
+    One ``(label, currents, record_v)`` job per input the classic functions build: the step of
+    `LIF_Step`, the sinusoid of `LIF_Sinus` and the held TimedArray samples of `LIF_Neuron`, each
+    made by the same code as in those functions, on one recorded neuron.
+
+    Examples
+    --------
+    >>> [(label, len(currents), record_v) for label, currents, record_v in warm_up_jobs()]
+    [('classic LIF_Step', 1, True), ('classic LIF_Sinus', 1, True), ('classic LIF_Neuron (TimedArray)', 1, True)]
+    """
+    timed = TimedArray(np.array([0.0, 2.0, 0.0]) * nA, dt=1 * ms)
+    return [
+        ("classic LIF_Step", [_step_current(20, 70, 1.005)], True),
+        ("classic LIF_Sinus", [_sinus_current(0.1, 0.5, 0.5, DT_MS)], True),
+        ("classic LIF_Neuron (TimedArray)", [_timed_array_current(timed, 100.0)], True),
+    ]
+
+
+def _trace(rec, attr):
+    """``rec.v[0]`` of a record shaped like a StateMonitor, or ``rec.v`` of a one-neuron result."""
+    values = getattr(rec, attr)
+    return values[0] if np.ndim(values) == 2 else values
 
 
 def plot_data(rec, v_threshold=1., title=None):
@@ -207,6 +316,7 @@ def plot_data(rec, v_threshold=1., title=None):
     Parameters
     ----------
     rec : ClassicRecord (or anything with ``t``, ``v[0]`` and ``I[0]``, e.g. a Brian2 StateMonitor)
+        A `LIFResult` of `simulate` (one neuron, ``v`` and ``I`` one-dimensional) works too.
     v_threshold : float
         Threshold to draw [mV].
     title : str, optional
@@ -219,28 +329,39 @@ def plot_data(rec, v_threshold=1., title=None):
 
     Examples
     --------
+    >>> import matplotlib.pyplot as plt
     >>> from neurodyn_lab.lif import LIF_Step, plot_data
-    >>> plot_data(LIF_Step(do_plot=False), title="Step")  # doctest: +SKIP
+    >>> plot_data(LIF_Step(do_plot=False), title="Step")
+    >>> [ax.get_ylabel() for ax in plt.gcf().axes]
+    ['v [mV]', 'I [nA]']
+    >>> plt.close("all")
     """
     import matplotlib.pyplot as plt  # the classic API shows its figures like the original did
 
-    threshold = _number("v_threshold", v_threshold, "mV")
-    for attr in ("t", "v", "I"):
-        if not hasattr(rec, attr):
-            raise TypeError(f"rec must be a record from LIF_Neuron/LIF_Step/LIF_Sinus (with t, v and I), "
-                            f"got {describe(rec)}")
-    t_ms = np.asarray(rec.t / ms)
+    threshold = _number("v_threshold", v_threshold, "mV", "1")
+    expected = "a record from LIF_Neuron, LIF_Step or LIF_Sinus (with t, v and I)"
+    if not all(hasattr(rec, attr) for attr in ("t", "v", "I")):
+        raise TypeError(f"rec must be {expected}, got {describe(rec)}.")
+    try:
+        t_ms = np.asarray(rec.t / ms, dtype=float)
+        v_mV = np.asarray(_trace(rec, "v") / mV, dtype=float)
+        i_nA = np.asarray(_trace(rec, "I") / nA, dtype=float)
+    except Exception:  # t, v or I without the units of a record (Brian2 raises its own unit errors)
+        raise TypeError(f"rec must be {expected}: t in seconds, v in volts, I in amps, got {describe(rec)}.") from None
+    if not (t_ms.ndim == v_mV.ndim == i_nA.ndim == 1 and len(t_ms) == len(v_mV) == len(i_nA)):
+        raise ValueError(f"rec must be {expected}, with as many values of v and I as of t, got {len(t_ms)} times, "
+                         f"{np.size(v_mV)} voltages and {np.size(i_nA)} currents.")
     fig, (ax_v, ax_i) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), layout="constrained")
-    ax_v.plot(t_ms, np.asarray(rec.v[0] / mV), lw=2, label="v")
+    ax_v.plot(t_ms, v_mV, lw=2, label="v")
     ax_v.axhline(threshold, color="0.35", ls="--", lw=1, label="threshold")
     ax_v.set_ylabel("v [mV]")
     ax_v.legend(loc="upper right", fontsize="small")
     ax_v.grid(True, alpha=0.3)
-    ax_i.plot(t_ms, np.asarray(rec.I[0] / nA), lw=2, color="C1")
+    ax_i.plot(t_ms, i_nA, lw=2, color="C1")
     ax_i.set_xlabel("t [ms]")
     ax_i.set_ylabel("I [nA]")
     ax_i.grid(True, alpha=0.3)
     if title:
-        ax_v.set_title(title)
+        ax_v.set_title(str(title))
     # Returning the figure too would show it twice in Jupyter (as the cell's value and by pyplot).
     return None
