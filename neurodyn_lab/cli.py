@@ -46,7 +46,7 @@ def notebook_source() -> Path:
     there at build time). An editable install or a plain checkout has no such copy, so the
     repository's ``exercises/`` folder is used instead.
 
-    >>> sorted(p.name for p in notebook_source().glob("*.ipynb"))[0]   # doctest: +SKIP
+    >>> sorted(p.name for p in notebook_source().glob("*.ipynb"))[0]
     '00_getting_started.ipynb'
     """
     packaged = _package_dir() / "notebooks"

@@ -156,9 +156,9 @@ class TraceAxes:
     >>> from neurodyn_lab import simulate, inputs
     >>> result = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms)
     >>> traces = TraceAxes(new_figure())
-    >>> traces.show(result.t, result.v, result.I, result.spike_times, result.duration, v_threshold=-50 * mV)
-    >>> traces.ax_v.get_xlim()
-    (0.0, 100.0)
+    >>> _ = traces.show(result.t, result.v, result.I, result.spike_times, result.duration, v_threshold=-50 * mV)
+    >>> traces.ax_v.get_xlim() == (0, 100)
+    True
     """
 
     def __init__(self, figure, current_line_label=None):
@@ -304,8 +304,8 @@ def plot_result(result, title=None, fig=None, xlim=None, ylim=None):
     --------
     >>> from neurodyn_lab import simulate, inputs
     >>> fig = plot_result(simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms), xlim=(0 * ms, 50 * ms))
-    >>> fig.axes[0].get_xlim()
-    (0.0, 50.0)
+    >>> fig.axes[0].get_xlim() == (0, 50)
+    True
     """
     params = getattr(result, "params", None)
     default = f"{result.spike_count} spike{'s' if result.spike_count != 1 else ''} in {float(result.duration / ms):g} ms"
@@ -321,7 +321,7 @@ class FICurveAxes:
     Examples
     --------
     >>> curve = FICurveAxes(new_figure())
-    >>> curve.show(np.array([0, 2, 4]) * nA, np.array([0, 0, 50]) * Hz)
+    >>> _ = curve.show(np.array([0, 2, 4]) * nA, np.array([0, 0, 50]) * Hz)
     >>> curve.points.get_ydata().tolist()
     [0.0, 0.0, 50.0]
     """
@@ -385,7 +385,7 @@ class BodeAxes:
     Examples
     --------
     >>> bode = BodeAxes(new_figure(), (1, 1000))
-    >>> bode.show(np.array([10, 100]) * Hz, np.array([9, 1.5]) * Mohm, np.array([-27, -79]))
+    >>> _ = bode.show(np.array([10, 100]) * Hz, np.array([9, 1.5]) * Mohm, np.array([-27, -79]))
     >>> bode.ax_gain.get_xscale()
     'log'
     """

@@ -144,8 +144,8 @@ class Recording:
         >>> from brian2 import nA, ms, mV
         >>> from neurodyn_lab import simulate, inputs
         >>> fig = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms).plot(xlim=(5 * ms, 30 * ms))
-        >>> fig.axes[0].get_xlim()
-        (5.0, 30.0)
+        >>> fig.axes[0].get_xlim() == (5, 30)
+        True
         >>> simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms).plot(ylim=(-70, -40))
         Traceback (most recent call last):
         ...

@@ -342,9 +342,15 @@ class Panel(widgets.VBox):
 
         Examples
         --------
-        >>> with panel.hold_updates():  # doctest: +SKIP
+        >>> from neurodyn_lab.panels import StepPanel
+        >>> panel = StepPanel(view="image")
+        >>> before = panel.update_count
+        >>> with panel.hold_updates():
         ...     panel.controls["start"].value = 20
         ...     panel.controls["end"].value = 80
+        >>> panel.update_count - before
+        1
+        >>> panel.close()
         """
         self._hold += 1
         try:

@@ -40,7 +40,7 @@ class SinusPanel(Panel):
     >>> from brian2 import nA, Hz
     >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=50 * Hz, view="image")
     >>> panel.readouts["gain |V|/I0"]  # measured, and the book's closed form
-    ('3.04 MΩ', '3.04 MΩ')
+    ('3.70 MΩ', '3.70 MΩ')
     >>> panel.close()
     """
 
