@@ -1,15 +1,12 @@
-"""simulate() and its result, LIFResult."""
+"""simulate() and its result, LIFResult (defined with the other results in `neurodyn_lab.results`)."""
 
-import os
-from dataclasses import dataclass
-
-import numpy as np
-from brian2 import Hz, Quantity, mV, ms, nA, second, volt
+from brian2 import Quantity, ms, second, volt
 
 from . import engine
 from ._validation import as_positive
-from .inputs import Current, as_current
-from .parameters import LIFParams, as_params
+from .inputs import as_current
+from .parameters import as_params
+from .results import LIFResult, Recording
 
 __all__ = ["simulate", "Recording", "LIFResult", "check_duration_dt"]
 
@@ -37,102 +34,6 @@ def check_duration_dt(duration, dt, params, n_neurons=1):
             "use fewer currents or a shorter duration"
         )
     return float(duration / second), float(dt / second)
-
-
-@dataclass(frozen=True, eq=False)
-class Recording:
-    """What a run recorded: traces and spikes, and the input that produced them.
-
-    Attributes
-    ----------
-    t : Quantity (second)
-        Recorded times, one per time step, from 0.
-    v : Quantity (volt)
-        Membrane potential at `t`.
-    I : Quantity (amp)
-        Input current at `t`.
-    spike_times : Quantity (second)
-        Times of the spikes (the start of the time step in which v crossed the threshold).
-    current : inputs.Current
-    duration, dt : Quantity (second)
-    """
-
-    t: Quantity
-    v: Quantity
-    I: Quantity
-    spike_times: Quantity
-    current: Current
-    duration: Quantity
-    dt: Quantity
-
-    @property
-    def spike_count(self):
-        """Number of spikes (int)."""
-        return int(len(self.spike_times))
-
-    @property
-    def firing_rate(self):
-        """Spike count divided by the duration (Hz)."""
-        return self.spike_count / self.duration
-
-
-@dataclass(frozen=True, eq=False)
-class LIFResult(Recording):
-    """The outcome of `simulate`: a `Recording` and the neuron's parameters.
-
-    Attributes
-    ----------
-    t, v, I, spike_times, current, duration, dt
-        See `Recording`.
-    params : LIFParams
-    """
-
-    params: LIFParams = None
-
-    def plot(self, title=None):
-        """A matplotlib Figure of v (threshold line, spike markers) above I, on a shared time axis.
-
-        Examples
-        --------
-        >>> from brian2 import nA, ms
-        >>> from neurodyn_lab import simulate, inputs
-        >>> fig = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms).plot()  # doctest: +SKIP
-        """
-        from .plotting import plot_result
-
-        return plot_result(self, title=title)
-
-    def to_csv(self, path):
-        """Write t [ms], v [mV], I [nA] and a spike marker per row to `path`; never overwrites.
-
-        The spike times are also listed in a comment line at the top.
-
-        Raises
-        ------
-        FileExistsError
-            If `path` exists already.
-        """
-        path = os.fspath(path)
-        spike_ms = np.asarray(self.spike_times / ms)
-        steps = np.rint(spike_ms / float(self.dt / ms)).astype(int)
-        marker = np.zeros(len(self.t), dtype=int)
-        marker[steps[(steps >= 0) & (steps < len(marker))]] = 1
-        table = np.column_stack([np.asarray(self.t / ms), np.asarray(self.v / mV), np.asarray(self.I / nA), marker])
-        header = (
-            f"neurodyn_lab LIFResult; {self.params!r}; current: {self.current!r}\n"
-            f"spike_times_ms: {', '.join(f'{s:.4f}' for s in spike_ms)}\n"
-            "t_ms,v_mV,I_nA,spike"
-        )
-        with open(path, "x") as handle:  # "x": fails instead of overwriting
-            np.savetxt(handle, table, delimiter=",", header=header, fmt=["%.4f", "%.6f", "%.6f", "%d"])
-        return path
-
-    def __repr__(self):
-        return (
-            f"<LIFResult: {float(self.duration / ms):g} ms at dt={float(self.dt / ms):g} ms, "
-            f"{self.spike_count} spike{'s' if self.spike_count != 1 else ''} "
-            f"({float(self.firing_rate / Hz):.1f} Hz); input {self.current!r}>"
-        )
 
 
 def simulate(current, duration, params=None, dt=0.1 * ms):

@@ -24,13 +24,3 @@ def book_tref3():
 @pytest.fixture
 def classic():
     return LIFParams.classic()
-
-
-def pytest_collection_modifyitems(session, config, items):
-    """Run the real-browser tests last.
-
-    Playwright's sync API keeps an asyncio event loop running in the main thread until the session
-    ends; tests after it would see a "running loop" as if they were inside a Jupyter kernel (the
-    panels then defer their updates to that loop).
-    """
-    items.sort(key=lambda item: item.nodeid.startswith("tests/e2e/"))

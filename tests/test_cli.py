@@ -361,3 +361,86 @@ def test_warmup_compiles_with_a_progress_bar():
     assert lines and lines[-1].startswith("[" + "#" * 24 + "]")
     total = lines[-1].split()[1]
     assert total.split("/")[0] == total.split("/")[1]
+
+
+# ------------------------------------------------- issue 8 item 10: paths that are not what they seem
+
+
+def test_a_literal_tilde_means_home_everywhere(shipped, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    status, out = run_main("copy", "~/labtest")  # quoted in the shell: the "~" reaches us
+    assert status == 0, out
+    assert (tmp_path / "home" / "labtest" / "00_getting_started.ipynb").is_file()
+    assert not (elsewhere / "~").exists()
+    assert f"your notebooks are in {tmp_path / 'home' / 'labtest'}" in out
+
+    started = {}
+    monkeypatch.setattr(cli, "jupyter_lab_command", lambda d, a=(): ["jupyter", str(d)])
+    monkeypatch.setattr(cli.os, "chdir", lambda d: started.setdefault("cwd", Path(d)))
+
+    def execv(*command):  # the real one never returns: JupyterLab replaces this process
+        started["command"] = command
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli.os, "execv", execv)
+    run_main("lab", "~/labtest")
+    assert started["cwd"] == tmp_path / "home" / "labtest"
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "dangling symlink"])
+@pytest.mark.parametrize("update", [False, True])
+def test_something_that_is_not_a_notebook_is_reported_truthfully(shipped, tmp_path, kind, update):
+    dest = tmp_path / "work"
+    dest.mkdir()
+    target = dest / "01_step_current.ipynb"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink(tmp_path / "gone.ipynb", target)
+    before = sorted(p.name for p in dest.iterdir())
+    status, out = run_main("copy", *(["--update"] if update else []), str(dest))
+    assert status == 1
+    assert "01_step_current.ipynb not copied: " in out and "nothing was written" in out
+    assert "kept your 01_step_current" not in out
+    assert sorted(p.name for p in dest.iterdir()) == sorted(before + ["00_getting_started.ipynb"])
+    assert not (tmp_path / "gone.ipynb").exists()
+
+
+def test_a_dir_that_is_a_dangling_symlink_is_one_clear_error(shipped, tmp_path):
+    link = tmp_path / "course"
+    os.symlink(tmp_path / "missing", link)
+    status, out = run_main("copy", str(link))
+    assert status == 1
+    assert f"{link} is a symbolic link to {tmp_path / 'missing'}, which does not exist" in out
+    assert "File exists" not in out and "Traceback" not in out
+
+
+# ------------------------------------------------------------------- warm-up combines the layers
+
+
+def test_warmup_combines_every_layers_jobs(monkeypatch):
+    import io
+
+    from neurodyn_lab import engine, grading, lif, panels
+
+    calls = {}
+
+    def fake_warm_up(jobs, progress=None):
+        calls["jobs"] = list(jobs)
+        for done, (label, _, _) in enumerate(calls["jobs"], start=1):
+            progress(done, len(calls["jobs"]), label)
+
+    monkeypatch.setattr(engine, "warm_up", fake_warm_up)
+    monkeypatch.setattr(grading, "warm_up_jobs", lambda: [("graded", [], True)], raising=False)
+    monkeypatch.setattr(lif, "warm_up_jobs", lambda: [("classic", [], True)], raising=False)
+    stream = io.StringIO()
+    cli.run_warmup(stream)
+    labels = [label for label, _, _ in calls["jobs"]]
+    assert labels == [label for label, _, _ in panels.warm_up_jobs()] + ["graded", "classic"]
+    assert stream.getvalue().splitlines()[-1].startswith(f"[{'#' * 24}] {len(labels)}/{len(labels)} classic")

@@ -1,8 +1,8 @@
 """Headless tests of the control panels (neurodyn_lab.panels).
 
-Setting a control's ``.value`` fires its observers as a front end would. Without an event loop the
+Setting a control's ``.value`` fires its observers as a front end would. Outside a Jupyter kernel the
 panel updates at once, so the tests assert on results, readouts and the figure's artists right
-after a change; the coalescing path (a running asyncio loop, as inside a kernel) has its own tests.
+after a change; the coalescing path (inside a kernel, faked here) has its own tests.
 Simulations are kept short so the whole file runs in well under a minute.
 """
 
@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from neurodyn_lab import LIFParams, PRESETS, analysis
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel, explore
-from neurodyn_lab.panels import _base, _view
+from neurodyn_lab.panels import _base, _ipympl, _kernel, _view
 
 PARAM_NAMES = LIFParams.field_names()
 
@@ -43,6 +43,12 @@ def step_panel(**kwargs):
 def figures_alive():
     gc.collect()
     return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+@pytest.fixture
+def in_kernel(monkeypatch):
+    """Pretend to be inside a Jupyter kernel (the panels then defer updates to its event loop)."""
+    monkeypatch.setattr(_kernel, "in_kernel", lambda: True)
 
 
 def spike_marker_times(panel):
@@ -80,7 +86,10 @@ def test_raising_tau_delays_the_first_spike_as_the_book_predicts():
         assert abs(measured - book) <= 0.1 + 1e-9
     sim_text, book_text = panel.readouts["first spike after onset"]
     assert sim_text == f"{first_slow:.1f} ms"
-    assert book_text == f"{float(analysis.time_to_first_spike(3 * nA, LIFParams(tau=20 * ms)) / ms):.1f} ms"
+    assert book_text == ""  # tau = 20 ms is no named preset: no closed form on screen
+    panel.controls["tau"].value = 8.0  # the book's neuron again: the closed form is shown
+    book = float(analysis.time_to_first_spike(3 * nA, LIFParams()) / ms)
+    assert panel.readouts["first spike after onset"][1] == f"{book:.1f} ms"
 
 
 def test_step_figure_is_updated_in_place_with_the_result_data():
@@ -276,7 +285,7 @@ def test_an_unexpected_exception_is_shown_and_the_panel_keeps_working(monkeypatc
 # -------------------------------------------------------------------- coalescing and memory
 
 
-def test_1000_rapid_changes_coalesce_leave_one_figure_and_the_final_state():
+def test_1000_rapid_changes_coalesce_leave_one_figure_and_the_final_state(in_kernel):
     async def scenario():
         panel = step_panel(duration=50 * ms)
         figure = panel.figure
@@ -301,13 +310,29 @@ def test_1000_rapid_changes_coalesce_leave_one_figure_and_the_final_state():
     assert growth < 20e6
 
 
-def test_result_runs_a_pending_update_inside_an_event_loop():
+def test_result_runs_a_pending_update_inside_an_event_loop(in_kernel):
     async def scenario():
         panel = step_panel(duration=50 * ms)
+        before = panel.update_count
         panel.controls["amplitude"].value = 3.3
-        return float(np.max(panel.result.I / nA))  # no await in between: .result flushes
+        deferred = panel.update_count == before  # in a kernel the update waits for the loop ...
+        return deferred, float(np.max(panel.result.I / nA))  # ... and .result runs it now
 
-    assert asyncio.run(scenario()) == pytest.approx(3.3)
+    deferred, amplitude = asyncio.run(scenario())
+    assert deferred and amplitude == pytest.approx(3.3)
+
+
+def test_outside_a_kernel_a_running_event_loop_does_not_defer_updates():
+    # Playwright (or any asyncio code) runs a loop in the test process: panels must not mistake
+    # it for a kernel's, so no test ordering is needed around the browser tests.
+    async def scenario():
+        panel = step_panel(duration=30 * ms)
+        before = panel.update_count
+        panel.controls["amplitude"].value = 3.1
+        return panel.update_count - before, float(np.max(panel._traces.i_line.get_ydata()))
+
+    updates, drawn = asyncio.run(scenario())
+    assert updates == 1 and drawn == pytest.approx(3.1)
 
 
 def test_many_synchronous_changes_keep_one_figure_and_bounded_memory():
@@ -355,8 +380,8 @@ def test_save_buttons_write_fresh_files_and_never_overwrite(tmp_path):
     assert "step_panel_002.csv" in panel._status.value
     lines = (tmp_path / "step_panel_001.csv").read_text().splitlines()
     assert lines[0].startswith("#") and any(line.startswith("# spike_times_ms:") for line in lines)
-    rows = [line for line in lines if not line.startswith("#")]
-    assert len(rows) == len(panel.result.t)
+    header, *rows = [line for line in lines if not line.startswith("#")]
+    assert header == "t_ms,v_mV,I_nA,spike" and len(rows) == len(panel.result.t)
     assert float(rows[200].split(",")[2]) == pytest.approx(3.0)  # I at t = 20 ms
     assert (tmp_path / "step_panel_002.csv").exists()
 
@@ -416,18 +441,19 @@ def test_fi_panel_shows_simulated_rates_on_the_closed_form():
     result = panel.result
     currents = np.asarray(result.currents / nA)
     rates = np.asarray(result.rates / Hz)
-    np.testing.assert_allclose(panel._points.get_xdata(), currents)
-    np.testing.assert_allclose(panel._points.get_ydata(), rates)
+    np.testing.assert_allclose(panel._curve.points.get_xdata(), currents)
+    np.testing.assert_allclose(panel._curve.points.get_ydata(), rates)
     assert np.all(rates[currents < 2.0] == 0) and np.all(rates[currents > 2.2] > 0)
     book = np.asarray(analysis.firing_rate(currents * nA, LIFParams()) / Hz)
     above = currents > 2.5
     np.testing.assert_allclose(rates[above], book[above], rtol=0.05)
-    assert list(panel._rheobase.get_xdata()) == pytest.approx([2.0, 2.0])
+    assert list(panel._curve.rheobase.get_xdata()) == pytest.approx([2.0, 2.0])
     assert panel.readouts["rheobase (first current that fires)"][1] == "2.00 nA"
+    assert list(panel._curve.cap.get_ydata()) == pytest.approx([500.0, 500.0])  # 1/t_ref of the book's neuron
 
-    panel.controls["t_ref"].value = 5.0  # ms: the rate caps lower
+    panel.controls["t_ref"].value = 5.0  # ms: the rate caps lower; no preset, so no closed forms
     assert float(np.max(panel.result.rates / Hz)) < 200
-    assert list(panel._cap.get_ydata()) == pytest.approx([200.0, 200.0])
+    assert panel.result.predicted is None and not panel._curve.cap.get_visible()
 
     panel.controls["current_min"].value = 7.0  # above the highest current
     assert "highest current must be above the lowest" in panel.error
@@ -448,12 +474,13 @@ def test_frequency_response_panel_gain_falls_and_cutoff_is_marked():
     assert np.all(np.diff(gain) < 0)
     np.testing.assert_allclose(gain, np.asarray(result.predicted_gain / Mohm), rtol=0.05)
     assert np.all(result.phase < 0)
-    np.testing.assert_allclose(panel._gain_points.get_ydata(), gain)
+    np.testing.assert_allclose(panel._bode.gain_points.get_ydata(), gain)
     cutoff = float(analysis.cutoff_frequency(LIFParams()) / Hz)
-    assert list(panel._cut_gain.get_xdata()) == pytest.approx([cutoff, cutoff])
-    panel.controls["tau"].value = 16.0
-    assert list(panel._cut_gain.get_xdata()) == pytest.approx([cutoff / 2, cutoff / 2])
+    assert list(panel._bode.cut_gain.get_xdata()) == pytest.approx([cutoff, cutoff])
     assert "cut-off" in panel.summary
+    panel.controls["tau"].value = 16.0  # no preset: the measured points move, no closed form is drawn
+    assert np.all(np.asarray(panel.result.gain / Mohm) < gain + 1e-9)
+    assert not panel._bode.cut_gain.get_visible() and "cut-off" not in panel.summary
 
 
 # ------------------------------------------------------------------------ explore and views
@@ -491,13 +518,13 @@ def test_ipympl_view_redraws_the_same_canvas():
     full_draws = panel.view.full_draw_count
     panel.controls["amplitude"].value = 2.8  # within the current axes' limits
     assert panel.view.full_draw_count == full_draws
-    assert canvas._current_image_mode == "full"
+    assert panel.view.whole_frames and _ipympl.image_mode(canvas) == "full"
 
 
 def test_view_mode_resolution(monkeypatch):
     assert _view.resolve_view("auto") == "image"  # no kernel here
     assert _view.resolve_view("image") == "image"
-    monkeypatch.setattr(_view, "_in_kernel", lambda: True)
+    monkeypatch.setattr(_kernel, "in_kernel", lambda: True)
     monkeypatch.setattr(_view, "_ipympl_frontend_installed", lambda: False)
     assert _view.resolve_view("auto") == "image"  # no ipympl front end, inline backend: images
     expected = "ipympl" if _view._ipympl_available() else "image"
@@ -523,3 +550,283 @@ def test_fresh_path_and_stable_limits():
     assert _base.stable_limits((-80.0, -40.0), -70, -50) == (-80.0, -40.0)  # kept while it holds the data
     assert _base.stable_limits((-80.0, -40.0), -70, -30)[1] >= -30  # grows when it does not
     assert _base.stable_limits((-300.0, 300.0), -70, -50) != (-300.0, 300.0)  # shrinks when far too wide
+
+
+# ------------------------------------------------- issue 8: edges, hangs, memory (regressions)
+
+
+def test_save_skips_a_dangling_symlink_and_never_loops(tmp_path):
+    import os
+    import signal
+
+    os.symlink("/nowhere.png", tmp_path / "step_panel_001.png")
+    os.symlink("/nowhere.csv", tmp_path / "step_panel_001.csv")
+    panel = step_panel(duration=30 * ms, save_dir=tmp_path)
+
+    def hang(signum, frame):
+        raise TimeoutError("save looped for ever")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(20)
+    try:
+        png, data = panel.save_figure(), panel.save_data()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (png.name, data.name) == ("step_panel_002.png", "step_panel_002.csv")
+    assert os.readlink(tmp_path / "step_panel_001.png") == "/nowhere.png"  # the link is left alone
+    assert not os.path.exists("/nowhere.png")
+
+
+def test_a_full_folder_is_one_sentence_not_a_loop(tmp_path, monkeypatch):
+    monkeypatch.setattr(_base, "MAX_SAVED_FILES", 3)
+    for n in (1, 2, 3):
+        (tmp_path / f"step_panel_00{n}.png").write_bytes(b"mine")
+    panel = step_panel(duration=30 * ms, save_dir=tmp_path)
+    with pytest.raises(FileExistsError, match="already holds step_panel_001.png to step_panel_3.png"):
+        panel.save_figure()
+    assert all((tmp_path / f"step_panel_00{n}.png").read_bytes() == b"mine" for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: StepPanel(duration=1000 * 1000 * ms, view="image"),
+     "duration must be between 10 ms and 1000 ms (a time such as 100*ms), got 1e+06 ms"),
+    (lambda: SinusPanel(duration=1 * ms, view="image"), "duration must be between 20 ms and 2000 ms"),
+    (lambda: FICurvePanel(count=10 ** 6, view="image"), "count must be at most 201, got 1000000"),
+    (lambda: FICurvePanel(duration=100 * 1000 * ms, view="image"), "duration must be between 50 ms and 2000 ms"),
+    (lambda: FrequencyResponsePanel(count=500, view="image"), "count must be at most 40, got 500"),
+])
+def test_panel_sizes_are_bounded_like_their_sliders(make, message):
+    with pytest.raises(ValueError) as info:
+        make()
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+
+
+def test_closing_a_panel_frees_its_widgets_and_figure():
+    def alive():
+        gc.collect()
+        return (sum(isinstance(o, widgets.Widget) and o.comm is not None for o in gc.get_objects()),
+                figures_alive())
+
+    step_panel(duration=20 * ms).close()  # warm caches
+    before = alive()
+    panel = step_panel(duration=20 * ms)
+    made = alive()[0] - before[0]
+    assert made > 30  # sliders, their layouts and styles, buttons, boxes ...
+    panel.close()
+    assert panel.comm is None and all(w.comm is None for w in panel.controls.values())
+    assert panel.figure.axes == []  # the figure's contents are released even if `panel` is kept
+    del panel
+    assert alive() == before
+    tabs = explore(view="image")
+    tabs.selected_index = 1
+    tabs.close()
+    del tabs
+    assert alive() == before
+
+
+@pytest.mark.slow
+def test_making_and_closing_100_panels_returns_memory():
+    psutil = pytest.importorskip("psutil")
+    import time
+
+    process = psutil.Process()
+    for _ in range(3):
+        step_panel(duration=20 * ms).close()
+    figures = figures_alive()
+    start, t0 = process.memory_info().rss, time.perf_counter()
+    peak = start
+    for _ in range(100):  # as a notebook cell that makes a panel, looks at it, closes it
+        panel = step_panel(duration=20 * ms)
+        panel.close()
+        peak = max(peak, process.memory_info().rss)
+    del panel
+    gc.collect()
+    growth = process.memory_info().rss - start
+    print(f"100 panels made and closed: {time.perf_counter() - t0:.1f} s, peak +{(peak - start) / 1e6:.1f} MB, "
+          f"after +{growth / 1e6:.1f} MB")
+    assert growth < 50e6
+    assert figures_alive() == figures
+
+
+def test_a_closed_panel_says_so_when_saved():
+    panel = step_panel(duration=20 * ms)
+    panel.close()
+    with pytest.raises(ValueError, match="this StepPanel is closed; make a new one"):
+        panel.save_figure()
+    panel.close()  # twice is harmless
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("amplitude", 3 * nA, "the amplitude slider holds a plain number in nA: write .value = 3 for 3 nA, got 3. nA"),
+    ("amplitude", 3 * mV, "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got 3. mV"),
+    ("tau", 0, "tau must be between 0.1 and 100 ms, the slider's range (e.g. .value = 8), got 0"),
+    ("R", 0, "R must be between 0.1 and 100 MΩ, the slider's range (e.g. .value = 10), got 0"),
+    ("t_ref", -1, "t_ref must be between 0 and 20 ms, the slider's range (e.g. .value = 2), got -1"),
+    ("tau", float("nan"), "tau must be a finite number, got nan"),
+    ("amplitude", "3", "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got '3'"),
+])
+def test_slider_values_are_checked_never_clamped_or_unit_slipped(name, value, message):
+    panel = step_panel(duration=30 * ms)
+    before, updates = panel.controls[name].value, panel.update_count
+    with pytest.raises((TypeError, ValueError)) as info:
+        panel.controls[name].value = value
+    assert str(info.value) == message
+    assert panel.controls[name].value == before and panel.update_count == updates
+
+
+def test_count_slider_refuses_out_of_range():
+    panel = FICurvePanel(count=3, duration=50 * ms, view="image")
+    with pytest.raises(ValueError, match="count must be between 2 and 201 points, the slider's range"):
+        panel.controls["count"].value = 1000
+
+
+def test_save_dir_must_be_a_path():
+    with pytest.raises(TypeError) as info:
+        StepPanel(save_dir=123, view="image")
+    assert str(info.value) == ("save_dir must be a folder such as 'results' or pathlib.Path('results'), "
+                               "got 123 (a bare number, without a unit)")
+
+
+# --------------------------------------- issue 13: closed forms only for the named presets
+
+STUDENT = LIFParams(v_rest=-68 * mV, v_reset=-62 * mV, v_threshold=-47 * mV, R=14 * Mohm, tau=11 * ms,
+                    t_ref=3 * ms)
+
+
+def closed_form_texts(params):
+    """How the panels would print this neuron's closed forms."""
+    texts = {f"{float(analysis.rheobase(params) / nA):.2f} nA",
+             f"{float(analysis.time_to_first_spike(3 * nA, params) / ms):.1f} ms",
+             f"{float(analysis.firing_rate(3 * nA, params) / Hz):.1f} Hz",
+             f"{float(analysis.cutoff_frequency(params) / Hz):.1f} Hz",
+             f"{float(1 / params.t_ref / Hz):.0f} Hz"}
+    for f in (20 * Hz, 1000 * Hz):
+        texts.add(f"{float(analysis.gain(f, params) / Mohm):.2f} MΩ")
+        texts.add(f"{float(analysis.phase(f, params)):.1f}°")
+    return texts
+
+
+def every_panel(params):
+    return [
+        StepPanel(params=params, amplitude=3 * nA, duration=60 * ms, view="image"),
+        SinusPanel(params=params, amplitude=0.5 * nA, frequency=20 * Hz, duration=200 * ms, view="image"),
+        FICurvePanel(params=params, count=5, duration=100 * ms, view="image"),
+        FrequencyResponsePanel(params=params, count=3, view="image"),
+    ]
+
+
+def test_panels_show_no_closed_form_for_a_students_own_neuron():
+    assert _base.preset_name(STUDENT) is None
+    for panel in every_panel(STUDENT):
+        assert not panel.closed_forms_shown
+        assert all(book == "" for _, book in panel.readouts.values()), type(panel).__name__
+        shown = panel.summary + panel._readout.value
+        assert "book" not in shown.lower() and "rheobase" not in shown.lower(), type(panel).__name__
+        for text in closed_form_texts(STUDENT):
+            assert text not in panel.summary, (type(panel).__name__, text)
+        # Nor in the figure: every line on it holds simulated data or nothing.
+        for ax in panel.figure.axes:
+            for line in ax.lines:
+                label = line.get_label()
+                if "book" in label or "rheobase" in label or "cut-off" in label or "t_ref" in label:
+                    assert not line.get_visible() or not np.isfinite(np.asarray(line.get_ydata(), float)).any()
+        result = panel.result
+        for field in ("predicted", "predicted_gain", "predicted_phase"):
+            assert getattr(result, field, None) is None
+        panel.close()
+
+
+@pytest.mark.parametrize("preset", ["book", "classic"])
+def test_panels_show_the_closed_forms_for_the_named_presets(preset):
+    params = PRESETS[preset]
+    step, sinus, fi, fr = every_panel(params)
+    assert all(p.closed_forms_shown for p in (step, sinus, fi, fr))
+    rheobase = f"{float(analysis.rheobase(params) / nA):.2f} nA"
+    assert step.readouts["rheobase"] == ("", rheobase) and f"rheobase of {rheobase}" in step.summary
+    assert step._traces.reference.get_visible()
+    assert sinus.readouts["gain |V|/I0"][1] == f"{float(analysis.gain(20 * Hz, params) / Mohm):.2f} MΩ"
+    np.testing.assert_allclose(fi.result.predicted, analysis.firing_rate(fi.result.currents, params))
+    np.testing.assert_allclose(fr.result.predicted_gain, analysis.gain(fr.result.frequencies, params))
+    assert f"({preset} preset)" in step._readout.value
+    for panel in (step, sinus, fi, fr):
+        panel.close()
+
+
+def test_dragging_a_slider_off_the_preset_hides_the_closed_forms_and_redraws_the_legend():
+    panel = step_panel(amplitude=3 * nA, duration=60 * ms)
+    labels = [t.get_text() for t in panel._traces.ax_v.get_legend().get_texts()]
+    assert "rheobase (book)" in labels
+    full = panel.view.full_draw_count
+    panel.controls["R"].value = 12.0
+    assert not panel.closed_forms_shown and not panel._traces.reference.get_visible()
+    assert "rheobase (book)" not in [t.get_text() for t in panel._traces.ax_v.get_legend().get_texts()]
+    assert panel.view.full_draw_count == full + 1  # the new legend is drawn, not blitted over
+
+
+# -------------------------------------------------------- ipympl internals, fenced in _ipympl
+
+
+@pytest.mark.parametrize("internal", _ipympl.CANVAS_INTERNALS)
+def test_a_missing_ipympl_internal_falls_back_with_one_warning(internal, monkeypatch):
+    if not _view._ipympl_available():
+        pytest.skip("ipympl is not installed")
+    _ipympl.import_canvas()
+    import ipympl.backend_nbagg as nbagg
+
+    hidden = f"_hidden{internal}"
+
+    def missing(self):
+        raise AttributeError(f"'Canvas' object has no attribute '{internal}'")
+
+    def store(self, value):
+        self.__dict__[hidden] = value
+
+    # A future release that renamed `internal`: ipympl's own code still works, ours cannot find it.
+    Renamed = type("Canvas", (nbagg.Canvas,), {internal: property(missing, store)})
+    monkeypatch.setattr(nbagg, "Canvas", Renamed)
+    monkeypatch.setattr(_ipympl, "_warned", set())
+    with pytest.warns(RuntimeWarning, match="fast figure path does not work") as record:
+        panel = StepPanel(view="ipympl", duration=40 * ms)
+        second = StepPanel(view="ipympl", duration=40 * ms)
+    assert sum("fast figure path" in str(w.message) for w in record) == 1  # one warning, not one per panel
+    assert isinstance(panel.figure.canvas, Renamed) and not panel.view.whole_frames
+    panel.controls["amplitude"].value = 3.0  # the panel still works, on ipympl's own frames
+    assert panel.error is None
+    np.testing.assert_allclose(panel._traces.i_line.get_ydata(), np.asarray(panel.result.I / nA))
+    panel.close()
+    second.close()
+
+
+def test_ipympl_self_check_catches_a_frame_that_is_not_sent_whole(monkeypatch):
+    if not _view._ipympl_available():
+        pytest.skip("ipympl is not installed")
+    _ipympl.import_canvas()
+    import ipympl.backend_nbagg as nbagg
+
+    # A release in which set_image_mode no longer records the mode: the check notices.
+    Broken = type("Canvas", (nbagg.Canvas,), {"set_image_mode": lambda self, mode: None})
+    monkeypatch.setattr(nbagg, "Canvas", Broken)
+    monkeypatch.setattr(_ipympl, "_warned", set())
+    with pytest.warns(RuntimeWarning, match="did not record the frame as sent whole"):
+        panel = StepPanel(view="ipympl", duration=40 * ms)
+    assert not panel.view.whole_frames
+    panel.close()
+
+
+def test_warm_up_jobs_are_the_panels_defaults():
+    from neurodyn_lab import inputs
+    from neurodyn_lab.panels import warm_up_jobs
+
+    jobs = {label: (currents, record_v) for label, currents, record_v in warm_up_jobs()}
+    assert set(jobs) == {"step panel", "sinusoid panel", "f-I curve panel", "frequency-response panel"}
+    for currents, record_v in jobs.values():
+        assert all(isinstance(c, inputs.Current) for c in currents) and isinstance(record_v, bool)
+    fi_currents, fi_record = jobs["f-I curve panel"]
+    panel = FICurvePanel(view="image")  # its defaults: the same number of neurons, the same currents
+    assert len(fi_currents) == len(panel.result.currents) == 81 and fi_record is False
+    np.testing.assert_allclose([float(c(1 * ms) / nA) for c in fi_currents], np.asarray(panel.result.currents / nA))
+    panel.close()
+    fr = FrequencyResponsePanel(view="image")
+    assert len(jobs["frequency-response panel"][0]) == len(fr.result.frequencies) == 13
+    fr.close()

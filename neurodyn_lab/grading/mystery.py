@@ -90,23 +90,14 @@ class MysteryResult(Recording):
     """An experiment on a mystery neuron: a `Recording` (t, v, I, spike_times, current, duration,
     dt, spike_count, firing_rate) like `simulate`'s result, without the parameters."""
 
-    def plot(self, title=None):
+    def plot(self, title=None, *, xlim=None, ylim=None):
         """A matplotlib Figure: v with spike markers above I, on a shared time axis (no threshold line:
-        finding it is the exercise)."""
-        from ..plotting import SPIKE_COLOR, VOLTAGE_COLOR, draw_current, new_figure
+        finding it is the exercise). `xlim`/`ylim` as for `Recording.plot`."""
+        from ..plotting import plot_result
 
-        fig, (ax_v, ax_i) = new_figure()
-        ax_v.plot(np.asarray(self.t / ms), np.asarray(self.v / mV), color=VOLTAGE_COLOR, lw=1.5, label="v(t)")
-        if self.spike_count:
-            ax_v.plot(np.asarray(self.spike_times / ms), np.ones(self.spike_count), ls="none", marker="v",
-                      color=SPIKE_COLOR, ms=7, transform=ax_v.get_xaxis_transform(), clip_on=False,
-                      label="spikes")
-        ax_v.set_ylabel("v [mV]")
-        ax_v.grid(True, alpha=0.3)
-        ax_v.set_title(title or f"mystery neuron: {self.spike_count} spike{'s' if self.spike_count != 1 else ''} "
-                                f"in {float(self.duration / ms):g} ms", pad=12)  # room for the markers
-        draw_current(ax_i, self.t, self.I)
-        return fig
+        return plot_result(self, title=title or f"mystery neuron: {self.spike_count} spike"
+                           f"{'s' if self.spike_count != 1 else ''} in {float(self.duration / ms):g} ms",
+                           xlim=xlim, ylim=ylim)
 
     def __repr__(self):
         return (f"<MysteryResult: {float(self.duration / ms):g} ms, {self.spike_count} "

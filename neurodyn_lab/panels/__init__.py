@@ -1,22 +1,32 @@
 """Interactive panels for JupyterLab: drag a control, the LIF neuron is re-simulated and redrawn in place.
 
-- `StepPanel`: a step current; v(t), I(t), spikes, and the book's rheobase, first-spike time and rate.
-- `SinusPanel`: a sinusoidal current; peak depolarisation, measured gain and phase against the book.
-- `FICurvePanel`: the simulated f-I curve on the closed form, the rheobase marked.
-- `FrequencyResponsePanel`: gain and phase against frequency, the cut-off marked.
+- `StepPanel`: a step current; v(t), I(t), spikes, first-spike time and rate.
+- `SinusPanel`: a sinusoidal current; peak depolarisation, measured gain and phase.
+- `FICurvePanel`: the simulated f-I curve.
+- `FrequencyResponsePanel`: measured gain and phase against frequency.
 - `explore()`: the four panels as tabs.
+- `warm_up_jobs()`: the simulations the panels' defaults run, for ``neurodyn-lab warmup``.
+
+For the named presets (``LIFParams()``, "book", and ``LIFParams.classic()``) each panel also shows
+the book's closed forms (rheobase, first-spike time, rate, 1/t_ref, gain, phase, cut-off); for any
+other neuron, such as a student's own, only what the simulation measures.
 
 Each panel is an ipywidgets widget (end a cell with it to show it) with ``.controls`` (name ->
 widget), ``.result`` (the last result), ``.figure`` (its one matplotlib figure), ``.summary``
-(the plot's one-line text alternative) and ``.readouts``. Panels call `simulate` and `analysis`;
-they never build Brian2 objects.
+(the plot's one-line text alternative) and ``.readouts``; ``close()`` frees it. Panels call
+`simulate` and `analysis`; they never build Brian2 objects.
 
 Examples
 --------
 >>> from brian2 import nA
 >>> from neurodyn_lab.panels import StepPanel
->>> StepPanel(amplitude=2.5 * nA)  # doctest: +SKIP
+>>> panel = StepPanel(amplitude=2.5 * nA, view="image")
+>>> panel.result.spike_count > 0
+True
+>>> panel.close()
 """
+
+from brian2 import Hz, ms, nA
 
 from ._view import default_view, set_default_view
 from .explore import Explorer, explore
@@ -27,5 +37,35 @@ from .step import StepPanel
 
 __all__ = [
     "StepPanel", "SinusPanel", "FICurvePanel", "FrequencyResponsePanel", "explore", "Explorer",
-    "set_default_view", "default_view",
+    "set_default_view", "default_view", "warm_up_jobs",
 ]
+
+
+def warm_up_jobs():
+    """The simulations the panels run with their default controls, as warm-up jobs.
+
+    Each job is ``(label, currents, record_v)``: one `inputs.Current` per neuron, as
+    `neurodyn_lab.engine.warm_up` takes them. The f-I and frequency-response jobs have the
+    panels' default numbers of neurons, built the way `analysis.fi_curve` and
+    `analysis.frequency_response` build their inputs.
+
+    Examples
+    --------
+    >>> [(label, len(currents), record_v) for label, currents, record_v in warm_up_jobs()]
+    [('step panel', 1, True), ('sinusoid panel', 1, True), ('f-I curve panel', 81, False), ('frequency-response panel', 13, True)]
+    """
+    from .. import inputs
+
+    step_defaults = {spec.name: spec.value for spec in StepPanel.SPECS}
+    sinus_defaults = {spec.name: spec.value for spec in SinusPanel.SPECS}
+    amplitude = {spec.name: spec.value for spec in FrequencyResponsePanel.SPECS}["amplitude"] * nA
+    return [
+        ("step panel", [inputs.step(step_defaults["amplitude"] * nA, start=step_defaults["start"] * ms,
+                                    end=step_defaults["end"] * ms)], True),
+        ("sinusoid panel", [inputs.sinusoid(sinus_defaults["amplitude"] * nA, sinus_defaults["frequency"] * Hz,
+                                            offset=sinus_defaults["offset"] * nA, phase=0.0)], True),
+        ("f-I curve panel", [inputs.step(current, 0 * ms, None) for current in FICurvePanel.default_currents()],
+         False),
+        ("frequency-response panel",
+         [inputs.sinusoid(amplitude, f) for f in FrequencyResponsePanel.default_frequencies()], True),
+    ]

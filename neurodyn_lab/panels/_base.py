@@ -6,18 +6,24 @@ compute a result from them (`_compute`), how to show it (`_build_figure`, `_draw
 say about it (`_readouts`); it never builds a Brian2 object: `_compute` calls `simulate` or
 `analysis`.
 
-Updates are coalesced. A control change only marks the panel "dirty"; inside a kernel (an asyncio
-event loop is running) one update is scheduled with ``call_soon`` and reads the controls' values
-when it runs, so a drag or a loop of 1000 assignments costs one or a few simulations and the panel
-always shows the latest values. Without an event loop (a plain script, pytest) the update runs
-at once, so a test can assert right after setting ``.value``. Batch changes (preset, reset) are
+Updates are coalesced. A control change only marks the panel "dirty"; inside a Jupyter kernel
+(see `_kernel.kernel_loop`) one update is scheduled on the kernel's event loop with ``call_soon``
+and reads the controls' values when it runs, so a drag or a loop of 1000 assignments costs one or
+a few simulations and the panel always shows the latest values. Outside a kernel (a plain script,
+pytest, even with some other asyncio loop running) the update runs at once, so a test can assert
+right after setting ``.value``. Batch changes (preset, reset) are
 made inside `hold_updates` and cost one update. Reading `result` or `figure` first runs a pending
 update, so ``panel.controls["amplitude"].value = 3; panel.result`` is consistent in a notebook too.
+
+Closed forms: a panel shows the book's closed forms (rheobase, first-spike time, rates, gain,
+phase, cut-off) only while its parameters are a named preset (`PRESETS`: "book", "classic"). For
+any other neuron, e.g. the student's own in a graded notebook, it shows only what the simulation
+measures: the closed forms are what the questions ask the student to work out.
+
+`close()` frees the panel: every widget it made (comms included) and its figure's contents.
 """
 
-import asyncio
 import contextlib
-import csv
 import html
 import logging
 import os
@@ -26,21 +32,65 @@ from pathlib import Path
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import as_int
+from .._validation import as_int, describe
 from ..parameters import LIFParams, PRESETS, as_params
-from ._controls import CUSTOM, ParameterBlock, float_of, make_slider, quantity_of, set_value
+from ..plotting import stable_limits
+from . import _kernel
+from ._controls import CUSTOM, ParameterBlock, check_bounds, float_of, make_int_slider, make_slider, quantity_of, \
+    set_value
 from ._view import FigureView
 
-__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence"]
+__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets"]
 
 log = logging.getLogger("neurodyn_lab.panels")
 
+#: At most this many numbered files per panel and kind (``step_panel_001.png`` ... ``_999``).
+MAX_SAVED_FILES = 999
 
-def _running_loop():
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+
+def preset_name(params):
+    """The name of the preset `params` is ("book", "classic"), or None for any other neuron.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> preset_name(LIFParams()), preset_name(LIFParams.classic()), preset_name(LIFParams(tau=9 * ms))
+    ('book', 'classic', None)
+    """
+    for name, preset in PRESETS.items():
+        if all(np.isclose(float(a), float(b), rtol=1e-12, atol=0) for a, b in
+               zip(params.as_dict().values(), preset.as_dict().values())):
+            return name
+    return None
+
+
+def close_widgets(root):
+    """Close `root` and every widget reachable from its traits (children, layout, style, toolbar).
+
+    ``Widget.close`` closes one widget; each slider alone also has a Layout and a Style widget,
+    which stay registered (and alive) until closed.
+
+    Examples
+    --------
+    >>> box = widgets.VBox([widgets.IntSlider(), widgets.Button()])
+    >>> closed = close_widgets(box)
+    >>> closed >= 7, box.comm is None  # VBox, slider, button and their layouts and styles
+    (True, True)
+    """
+    seen, stack, found = set(), [root], []
+    while stack:
+        widget = stack.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        found.append(widget)
+        for name in widget.trait_names():
+            value = getattr(widget, name, None)
+            items = value if isinstance(value, (list, tuple)) else (value,)
+            stack.extend(item for item in items if isinstance(item, widgets.Widget))
+    for widget in found:
+        widgets.Widget.close(widget)
+    return len(found)
 
 
 def one_sentence(exc):
@@ -60,8 +110,9 @@ def one_sentence(exc):
     return f"Not updated: {text.rstrip('.')}."
 
 
-def fresh_path(directory, stem, suffix):
-    """The first ``stem_NNN.suffix`` in `directory` that does not exist yet (NNN from 001).
+def fresh_path(directory, stem, suffix, start=1):
+    """The first ``stem_NNN.suffix`` in `directory` (NNN from `start`) that no file, folder or
+    symbolic link (even a dangling one) has taken; one clear error when all 999 are taken.
 
     Examples
     --------
@@ -70,51 +121,28 @@ def fresh_path(directory, stem, suffix):
     'step_panel_001.png'
     """
     directory = Path(directory)
+    for n in range(start, MAX_SAVED_FILES + 1):
+        path = directory / f"{stem}_{n:03d}{suffix}"
+        if not os.path.lexists(path):  # exists() is False for a dangling symlink, which "x" refuses
+            return path
+    raise FileExistsError(f"{directory} already holds {stem}_001{suffix} to {stem}_{MAX_SAVED_FILES}{suffix}; "
+                          f"move some away or give the panel another save_dir")
+
+
+def save_new(directory, stem, suffix, write):
+    """Call ``write(path)`` on the first free numbered path; `write` opens it with mode "x".
+
+    A name taken between the check and the write (another process, a race) moves on to the next
+    number; at most `MAX_SAVED_FILES` names are tried, so this always ends.
+    """
     n = 1
     while True:
-        path = directory / f"{stem}_{n:03d}{suffix}"
-        if not path.exists():
+        path = fresh_path(directory, stem, suffix, start=n)
+        try:
+            write(path)
             return path
-        n += 1
-
-
-def _nice_step(span):
-    """A round tick-like step (1, 2 or 5 times a power of ten) about a fifth of `span`."""
-    raw = span / 5
-    power = 10 ** np.floor(np.log10(raw))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= raw:
-            return factor * power
-    return 10 * power
-
-
-def stable_limits(current, low, high, pad=0.08):
-    """Axis limits for data in [low, high] that do not jump around while a slider is dragged.
-
-    The current limits are kept while they hold the data and are at most about twice as wide as
-    needed; otherwise new limits are rounded outward to a round step.
-
-    Examples
-    --------
-    >>> stable_limits(None, -70.0, -50.0)
-    (-75.0, -45.0)
-    >>> stable_limits((-80.0, -40.0), -70.0, -50.0)
-    (-80.0, -40.0)
-    """
-    low, high = float(low), float(high)
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return current if current is not None else (0.0, 1.0)
-    span = high - low
-    if span <= 0:
-        span = max(abs(high) * 0.1, 1e-9)
-        low, high = low - span / 2, high + span / 2
-    want_low, want_high = low - pad * span, high + pad * span
-    if current is not None:
-        c_low, c_high = current
-        if c_low <= low and c_high >= high and (c_high - c_low) <= 2.2 * (want_high - want_low):
-            return current
-    step = _nice_step(want_high - want_low)
-    return (float(np.floor(want_low / step) * step), float(np.ceil(want_high / step) * step))
+        except FileExistsError:
+            n = int(path.stem.rsplit("_", 1)[1]) + 1
 
 
 def _button(description, icon, tooltip):
@@ -154,6 +182,11 @@ class Panel(widgets.VBox):
 
     def __init__(self, params=None, *, view=None, save_dir=None, **initial):
         params = as_params(params)
+        if save_dir is not None:
+            if isinstance(save_dir, bool) or not isinstance(save_dir, (str, os.PathLike)):
+                raise TypeError(f"save_dir must be a folder such as 'results' or pathlib.Path('results'), "
+                                f"got {describe(save_dir)}")
+            save_dir = Path(save_dir).expanduser()
         overrides = {name: initial.pop(name) for name in list(initial) if name in LIFParams.field_names()}
         if overrides:
             params = params.replace(**overrides)
@@ -169,12 +202,14 @@ class Panel(widgets.VBox):
         self._updating = False
         self._syncing_preset = False
         self._result = None
+        self._named = None
+        self._closed = False
         self._error = None
         self.last_exception = None
         self.update_count = 0
         self.summary = ""
         self.readouts = {}
-        self.save_dir = Path(save_dir) if save_dir is not None else None
+        self.save_dir = save_dir
 
         # Controls: the stimulus sliders, then the parameter block and its preset selector.
         stimulus = {spec.name: self._make_control(spec) for spec in self.SPECS}
@@ -233,22 +268,20 @@ class Panel(widgets.VBox):
 
     def _make_control(self, spec):
         if spec.unit is None and float(spec.step).is_integer() and isinstance(spec.value, int):
-            return widgets.IntSlider(
-                value=spec.value, min=int(spec.minimum), max=int(spec.maximum), step=int(spec.step),
-                description=spec.description, continuous_update=self.continuous_update,
-                style={"description_width": "150px"}, layout=widgets.Layout(width="420px"),
-            )
+            return make_int_slider(spec, self.continuous_update)
         return make_slider(spec, self.continuous_update)
 
     def _set_initial(self, widget, spec, value):
         if isinstance(widget, widgets.IntSlider):
             value = as_int(spec.name, value, minimum=int(spec.minimum),
+                           maximum=int(spec.maximum) if spec.bounded else None,
                            example=f"a whole number such as {spec.value}")
             widget.max = max(widget.max, value)
             widget.value = value
         elif spec.unit is None:
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                 raise TypeError(f"{spec.name} must be {spec.example or 'a plain number'}, got {value!r}")
+            check_bounds(spec, float(value), spec.example or f"e.g. {spec.value:g}")
             set_value(widget, float(value))
         else:
             set_value(widget, float_of(spec, value))
@@ -290,9 +323,9 @@ class Panel(widgets.VBox):
 
     def _request_update(self):
         self._dirty = True
-        if self._hold or self._updating:
+        if self._hold or self._updating or self._closed:
             return
-        loop = _running_loop()
+        loop = _kernel.kernel_loop()
         if loop is None:
             self.flush()
         elif not self._scheduled:
@@ -309,9 +342,15 @@ class Panel(widgets.VBox):
 
         Examples
         --------
-        >>> with panel.hold_updates():  # doctest: +SKIP
+        >>> from neurodyn_lab.panels import StepPanel
+        >>> panel = StepPanel(view="image")
+        >>> before = panel.update_count
+        >>> with panel.hold_updates():
         ...     panel.controls["start"].value = 20
         ...     panel.controls["end"].value = 80
+        >>> panel.update_count - before
+        1
+        >>> panel.close()
         """
         self._hold += 1
         try:
@@ -325,7 +364,7 @@ class Panel(widgets.VBox):
 
     def flush(self):
         """Run a pending update now; a no-op if nothing changed since the last one."""
-        if self._updating or self._hold:
+        if self._updating or self._hold or self._closed:
             return
         self._updating = True
         try:
@@ -347,7 +386,9 @@ class Panel(widgets.VBox):
             return
         try:
             self._result = result
-            self._draw(result)
+            self._named = preset_name(result.params)
+            if self._draw(result):  # something static changed (a legend): the next redraw is a full one
+                self._view.invalidate()
             self._view.redraw()
             summary, rows = self._readouts(result)
         except Exception as exc:
@@ -366,21 +407,35 @@ class Panel(widgets.VBox):
             f"<div role='alert' style='color:#b00020;font-weight:bold'>{html.escape(self._error)}</div>"
         )
 
+    @property
+    def closed_forms_shown(self):
+        """True while the parameters are a named preset, the only case the book's closed forms are shown."""
+        return self._named is not None
+
     def _show_readouts(self, summary, rows):
         self.summary = summary
-        self.readouts = {label: (sim, book) for label, sim, book in rows}
-        cells = "".join(
-            f"<tr><th scope='row' style='text-align:left;font-weight:normal'>{html.escape(label)}</th>"
-            f"<td style='white-space:nowrap'>{html.escape(sim)}</td>"
-            f"<td style='white-space:nowrap'>{html.escape(book)}</td></tr>"
-            for label, sim, book in rows
-        )
-        self._readout.value = (
-            f"<p style='margin-top:0'>{html.escape(summary)}</p>"
-            "<table><caption style='text-align:left'>Simulation and the book's closed forms</caption>"
-            "<tr><th></th><th scope='col'>simulated</th><th scope='col'>book</th></tr>"
-            f"{cells}</table>"
-        )
+        book = self.closed_forms_shown
+        if not book:  # no closed form for a neuron that is no named preset (see the module docstring)
+            rows = [(label, sim, "") for label, sim, _ in rows if sim]
+        self.readouts = {label: (sim, closed) for label, sim, closed in rows}
+
+        def cells(label, sim, closed):
+            row = (f"<tr><th scope='row' style='text-align:left;font-weight:normal'>{html.escape(label)}</th>"
+                   f"<td style='white-space:nowrap'>{html.escape(sim)}</td>")
+            return row + (f"<td style='white-space:nowrap'>{html.escape(closed)}</td></tr>" if book else "</tr>")
+
+        body = "".join(cells(*row) for row in rows)
+        if book:
+            head = ("<table><caption style='text-align:left'>Simulation and the book's closed forms "
+                    f"({html.escape(self._named)} preset)</caption>"
+                    "<tr><th></th><th scope='col'>simulated</th><th scope='col'>book</th></tr>")
+            note = ""
+        else:
+            head = ("<table><caption style='text-align:left'>Simulation</caption>"
+                    "<tr><th></th><th scope='col'>simulated</th></tr>")
+            note = ("<p><small>The book's closed forms are shown for the named presets (book, classic) only; "
+                    "for this neuron, work them out yourself.</small></p>")
+        self._readout.value = f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>{note}"
 
     # --------------------------------------------------------------------------- public API
 
@@ -423,30 +478,49 @@ class Panel(widgets.VBox):
     def save_figure(self):
         """Save the figure as ``<panel>_NNN.png`` in the working directory; return the path.
 
-        An existing file is never overwritten: the next free number is used.
+        An existing file (or folder, or symbolic link) is never overwritten: the next free number
+        is used.
         """
+        self._check_open()
         self.flush()
-        while True:
-            path = fresh_path(self._directory(), self.file_stem, ".png")
-            try:
-                with open(path, "xb") as handle:
-                    self._view.save_png(handle)
-                return path
-            except FileExistsError:  # someone else took the name in between: try the next
-                continue
+
+        def write(path):
+            with open(path, "xb") as handle:
+                self._view.save_png(handle)
+
+        return save_new(self._directory(), self.file_stem, ".png", write)
 
     def save_data(self):
         """Save the data as ``<panel>_NNN.csv`` in the working directory; return the path."""
+        self._check_open()
         result = self.result
         if result is None:
             raise ValueError("there is no result to save yet; change a control so that the panel updates")
-        while True:
-            path = fresh_path(self._directory(), self.file_stem, ".csv")
-            try:
-                self._write_data(result, path)
-                return path
-            except FileExistsError:
-                continue
+        return save_new(self._directory(), self.file_stem, ".csv", lambda path: self._write_data(result, path))
+
+    def _check_open(self):
+        if self._closed:
+            raise ValueError(f"this {type(self).__name__} is closed; make a new one")
+
+    def __del__(self):
+        # ipywidgets' __del__ calls close(); a panel being collected (or the interpreter ending)
+        # only needs its own comm closed, as ipywidgets does: the figure goes with the object.
+        try:
+            widgets.Widget.close(self)
+        except Exception:  # at interpreter shutdown modules may be gone already
+            pass
+
+    def close(self):
+        """Free the panel: close every widget it made and release its figure and last result.
+
+        A closed panel no longer updates. Closing twice is harmless.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._view.close()
+        close_widgets(self)
+        self._result = None
 
     def _save_and_report(self, save):
         try:
@@ -467,6 +541,7 @@ class Panel(widgets.VBox):
         raise NotImplementedError
 
     def _draw(self, result):
+        """Put `result` into the figure's artists; return True if a static part (a legend) changed."""
         raise NotImplementedError
 
     def _readouts(self, result):
@@ -476,15 +551,3 @@ class Panel(widgets.VBox):
     def _write_data(self, result, path):
         """Write `result` to `path` (a new file; FileExistsError if it exists)."""
         result.to_csv(path)
-
-
-def write_table(path, header_lines, columns, rows):
-    """Write a small CSV table to a new file (mode "x": FileExistsError rather than overwriting)."""
-    with open(path, "x", newline="") as handle:
-        for line in header_lines:
-            handle.write(f"# {line}\n")
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([f"{x:.6g}" if isinstance(x, float) else x for x in row])
-    return path

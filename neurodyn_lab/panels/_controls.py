@@ -4,18 +4,25 @@ A slider holds a plain float (ipywidgets knows no units); its `ControlSpec` says
 float is in, and the label says it too ("amplitude (nA)"), so what a student reads is what the
 panel simulates. ipywidgets sliders are keyboard operable (arrow keys; the readout is an editable
 text field), and every control gets a `description`, which the front end uses as its label.
+
+ipywidgets would quietly turn ``slider.value = 3*nA`` into 3e-9 and clamp ``tau.value = 0`` to the
+slider's minimum. The sliders here refuse both with one sentence naming the control, its unit and
+its range: a value set from Python is either what the panel simulates or an error.
 """
 
+import numbers
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from brian2 import Mohm, mV, ms
+from brian2 import Mohm, Quantity, mV, ms
+from traitlets import CFloat, CInt, validate
 
-from .._validation import as_positive, as_quantity
+from .._validation import as_positive, as_quantity, describe
 from ..parameters import PRESETS, LIFParams
 
-__all__ = ["ControlSpec", "make_slider", "set_value", "quantity_of", "PARAMETER_SPECS", "ParameterBlock"]
+__all__ = ["ControlSpec", "make_slider", "make_int_slider", "set_value", "quantity_of", "PARAMETER_SPECS",
+           "ParameterBlock"]
 
 _STYLE = {"description_width": "150px"}
 _LAYOUT = {"width": "420px"}
@@ -40,10 +47,115 @@ class ControlSpec:
     fmt: str = ".2f"
     log: bool = False
     example: str = ""
+    #: True: the slider's range is also the limit of what the panel accepts (sizes of work, such
+    #: as durations and counts); False: a keyword argument outside the range widens the slider.
+    bounded: bool = False
 
     @property
     def description(self):
         return f"{self.label} ({self.unit_name})"
+
+    def format(self, number):
+        """``100 ms`` from a float in this spec's unit."""
+        return f"{number:g} {self.unit_name}"
+
+
+def _plain_number(value):
+    return (isinstance(value, (numbers.Real, np.integer, np.floating)) and not isinstance(value, (bool, Quantity)))
+
+
+class _Refusing:
+    """Mixin for the sliders: a value outside the range, NaN, a Quantity or a non-number is an error.
+
+    The front end only sends values inside the range; values within rounding of an end are
+    put on it (a log slider's 10**3 can arrive as 1000.0000000002).
+    """
+
+    spec = None  # the ControlSpec, set by the factory
+
+    def _refuse(self, value):
+        spec = self.spec
+        name = spec.name if spec is not None else (self.description or "slider")
+        unit = spec.unit_name if spec is not None else ""
+        example = f"{spec.value:g}" if spec is not None else "1"
+        if isinstance(value, Quantity):
+            hint = ""
+            if spec is not None and spec.unit is not None and value.dim == spec.unit.dim and np.ndim(value) == 0:
+                number = float(value / spec.unit)
+                hint = f": write .value = {number:g} for {number:g} {unit}"
+            raise TypeError(f"the {name} slider holds a plain number in {unit}{hint or f' (e.g. .value = {example})'}, "
+                            f"got {describe(value)}")
+        raise TypeError(f"the {name} slider holds a plain number in {unit} (e.g. .value = {example}), "
+                        f"got {describe(value)}")
+
+    def _checked(self, value, low, high):
+        if not np.isfinite(value):
+            raise ValueError(f"{self._name()} must be a finite number, got {value!r}")
+        tolerance = 1e-9 * max(high - low, 1e-12)
+        if low - tolerance <= value < low:
+            return low
+        if high < value <= high + tolerance:
+            return high
+        if value < low or value > high:
+            spec = self.spec
+            unit = f" {spec.unit_name}" if spec is not None else ""
+            example = f" (e.g. .value = {spec.value:g})" if spec is not None else ""
+            raise ValueError(f"{self._name()} must be between {low:g} and {high:g}{unit}, the slider's range"
+                             f"{example}, got {value:g}")
+        return value
+
+    def _name(self):
+        return self.spec.name if self.spec is not None else (self.description or "the slider's value")
+
+
+class _PlainFloat(CFloat):
+    """A float trait that refuses Quantities, bools and strings instead of casting them."""
+
+    def validate(self, obj, value):
+        if not _plain_number(value):
+            obj._refuse(value)
+        return super().validate(obj, value)
+
+
+class _PlainInt(CInt):
+    """An int trait that refuses Quantities, bools, strings and fractions instead of casting them."""
+
+    def validate(self, obj, value):
+        if not _plain_number(value):
+            obj._refuse(value)
+        if float(value) != int(value):
+            raise ValueError(f"{obj._name()} must be a whole number, got {value!r}")
+        return super().validate(obj, value)
+
+
+class UnitSlider(_Refusing, widgets.FloatSlider):
+    """A FloatSlider whose value is a number in its spec's unit; refuses what it cannot show."""
+
+    value = _PlainFloat(7.0, help="Float value").tag(sync=True)
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return self._checked(float(proposal["value"]), float(self.min), float(self.max))
+
+
+class UnitLogSlider(_Refusing, widgets.FloatLogSlider):
+    """A FloatLogSlider like `UnitSlider`; its range is base**min to base**max."""
+
+    value = _PlainFloat(1.0, help="Float value").tag(sync=True)
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return self._checked(float(proposal["value"]), float(self.base ** self.min), float(self.base ** self.max))
+
+
+class CountSlider(_Refusing, widgets.IntSlider):
+    """An IntSlider that refuses values outside its range instead of clamping them."""
+
+    value = _PlainInt(0, help="Int value").tag(sync=True)
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        return int(self._checked(int(proposal["value"]), int(self.min), int(self.max)))
 
 
 def make_slider(spec, continuous_update=True):
@@ -58,10 +170,23 @@ def make_slider(spec, continuous_update=True):
         layout=widgets.Layout(**_LAYOUT),
     )
     if spec.log:
-        return widgets.FloatLogSlider(
-            base=10, min=np.log10(spec.minimum), max=np.log10(spec.maximum), step=spec.step, **common
-        )
-    return widgets.FloatSlider(min=spec.minimum, max=spec.maximum, step=spec.step, **common)
+        slider = UnitLogSlider(base=10, min=np.log10(spec.minimum), max=np.log10(spec.maximum), step=spec.step,
+                               **common)
+    else:
+        slider = UnitSlider(min=spec.minimum, max=spec.maximum, step=spec.step, **common)
+    slider.spec = spec
+    return slider
+
+
+def make_int_slider(spec, continuous_update=True):
+    """A keyboard-operable slider of whole numbers for `spec` (e.g. a number of currents)."""
+    slider = CountSlider(
+        value=int(spec.value), min=int(spec.minimum), max=int(spec.maximum), step=int(spec.step),
+        description=spec.description, continuous_update=continuous_update, style=_STYLE,
+        layout=widgets.Layout(**_LAYOUT),
+    )
+    slider.spec = spec
+    return slider
 
 
 def set_value(slider, value):
@@ -86,13 +211,25 @@ def quantity_of(spec, slider):
 
 
 def float_of(spec, quantity):
-    """A keyword argument (a Quantity) as a float in the spec's unit, or one clear error."""
+    """A keyword argument (a Quantity) as a float in the spec's unit, or one clear error.
+
+    A `bounded` spec refuses values outside its slider's range (each one is a size of work).
+    """
     example = spec.example or f"a value such as {spec.value:g}*{spec.unit_name}"
     if spec.log:  # a logarithmic slider cannot show zero or less
         quantity = as_positive(spec.name, quantity, spec.unit, example)
     else:
         quantity = as_quantity(spec.name, quantity, spec.unit, example)
-    return float(quantity / spec.unit)
+    number = float(quantity / spec.unit)
+    check_bounds(spec, number, example)
+    return number
+
+
+def check_bounds(spec, number, example):
+    """One clear error if `spec` is bounded and `number` (in its unit) is outside its range."""
+    if spec.bounded and not spec.minimum <= number <= spec.maximum:
+        raise ValueError(f"{spec.name} must be between {spec.format(spec.minimum)} and {spec.format(spec.maximum)} "
+                         f"({example}), got {spec.format(number)}")
 
 
 #: The six LIF parameters. Ranges hold both presets (book: -70/-65/-50 mV, 10 MOhm, 8 ms, 2 ms;

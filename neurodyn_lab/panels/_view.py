@@ -21,7 +21,8 @@ a 2-CPU machine with a load average of 5-6 from other jobs. The final value appe
 237 ms (64-430) after the last key press with ipympl and 246 ms (112-545) with the image, with as
 many intermediate frames (25-35 and 26-39 of 40): no measurable difference in speed, so ipympl's
 pan, zoom and toolbar decide. An earlier variant that let ipympl send diff frames left stale pixels
-in the browser, so whole frames are sent (see `FigureView._on_draw`). Override the choice per panel
+in the browser, so whole frames are sent (see `_ipympl.install_whole_frames`, the one module that
+touches ipympl's internals; without them the view falls back to ipympl's own frames). Override the choice per panel
 (``StepPanel(view="image")``), for a session with `set_default_view`, or with the environment
 variable ``NEURODYN_LAB_VIEW`` (``image`` or ``ipympl``), e.g. for a front end without ipympl.
 """
@@ -29,7 +30,6 @@ variable ``NEURODYN_LAB_VIEW`` (``image`` or ``ipympl``), e.g. for a front end w
 import importlib.util
 import io
 import os
-import sys
 import warnings
 from pathlib import Path
 
@@ -38,6 +38,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
+
+from . import _ipympl, _kernel
 
 __all__ = ["FigureView", "VIEW_MODES", "set_default_view", "default_view", "resolve_view"]
 
@@ -75,49 +77,9 @@ def _check_mode(mode):
     return mode
 
 
-def _in_kernel():
-    """True inside a Jupyter kernel (an IPython shell that can talk to a front end)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
-
-
 def _ipympl_available():
-    """True if ipympl is installed; checked without importing it (see `_ipympl_canvas`)."""
+    """True if ipympl is installed; checked without importing it (see `_ipympl.import_canvas`)."""
     return importlib.util.find_spec("ipympl") is not None
-
-
-def _raw_backend():
-    """matplotlib's backend setting as stored, without resolving (and importing) one."""
-    import matplotlib
-
-    return dict.__getitem__(matplotlib.rcParams, "backend")
-
-
-def _ipympl_canvas():
-    """ipympl's Canvas and FigureManager classes, imported without switching the notebook's backend.
-
-    ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib is
-    already imported, which would turn every later ``plt.plot`` of the student into an ipympl
-    figure. A panel wants only the Canvas class, so the previous backend is put back.
-    """
-    import matplotlib
-
-    if "ipympl" not in sys.modules:
-        before = _raw_backend()
-        import ipympl  # noqa: F401
-
-        if _raw_backend() != before:
-            if isinstance(before, str) and "matplotlib.pyplot" in sys.modules:
-                matplotlib.use(before)
-            else:
-                dict.__setitem__(matplotlib.rcParams, "backend", before)
-    from ipympl.backend_nbagg import Canvas, FigureManager
-
-    return Canvas, FigureManager
 
 
 _IPYMPL_BACKENDS = ("widget", "ipympl", "module://ipympl.backend_nbagg")
@@ -125,7 +87,7 @@ _IPYMPL_BACKENDS = ("widget", "ipympl", "module://ipympl.backend_nbagg")
 
 def _notebook_uses_ipympl():
     """True if matplotlib's backend is ipympl (``%matplotlib widget``), without resolving it."""
-    backend = _raw_backend()
+    backend = _ipympl.raw_backend()
     return isinstance(backend, str) and backend.lower() in _IPYMPL_BACKENDS
 
 
@@ -146,7 +108,7 @@ def resolve_view(mode=None):
         if mode not in VIEW_MODES:
             mode = "auto"
     if mode == "auto":
-        wanted = _in_kernel() and (_notebook_uses_ipympl() or _ipympl_frontend_installed())
+        wanted = _kernel.in_kernel() and (_notebook_uses_ipympl() or _ipympl_frontend_installed())
         return "ipympl" if wanted and _ipympl_available() else "image"
     if mode == "ipympl" and not _ipympl_available():
         return "image"
@@ -203,16 +165,18 @@ class FigureView:
         self._background = None
         self._background_key = None
         self._saving = False
+        #: True when frames go to the ipympl front end whole, through `_ipympl.install_whole_frames`.
+        self.whole_frames = False
         if self.mode == "ipympl":
-            Canvas, FigureManager = _ipympl_canvas()
+            Canvas, FigureManager = _ipympl.import_canvas()
             canvas = Canvas(self.figure)
             # A manager gives the canvas its toolbar (pan, zoom, home, download); num is only a label.
             with warnings.catch_warnings():
                 # ipympl's Toolbar passes matplotlib's arguments on to traitlets, which warns.
                 warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
                 FigureManager(canvas, 0)
-            # Every frame goes to the front end whole, encoded like the image view (see _whole_frame).
-            canvas.get_diff_image = self._whole_frame
+            # Every frame goes to the front end whole, encoded like the image view.
+            self.whole_frames = _ipympl.install_whole_frames(canvas, self._encode)
             canvas.header_visible = False
             canvas.toolbar_position = "left"
             canvas.resizable = False
@@ -251,6 +215,10 @@ class FigureView:
             if artist.get_visible():
                 artist.draw(event.renderer)
 
+    def invalidate(self):
+        """Make the next `redraw` a full draw (a panel changed something static, e.g. a legend)."""
+        self._background = None
+
     def redraw(self):
         """Show the figure's current state: blit the animated artists, or draw it all if needed."""
         self.draw_count += 1
@@ -272,25 +240,6 @@ class FigureView:
             canvas.blit(self.figure.bbox)  # sends the frame to the front end
         else:
             self.widget.value = self._encode()
-
-    def _whole_frame(self):
-        """Replaces the ipympl canvas's ``get_diff_image``: the whole frame as PNG, never a diff.
-
-        Frames pushed by a blit are not flow-controlled, and the front end drops a frame when the
-        next one arrives before it has loaded. A dropped diff leaves stale pixels on screen (seen
-        in JupyterLab while dragging); a dropped whole frame is simply replaced by the next one.
-        Encoding with PNG compression level 1 is also about a third faster than ipympl's default.
-        """
-        canvas = self.figure.canvas
-        if not canvas._png_is_old:
-            return None
-        canvas.set_image_mode("full")
-        pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-        # ipympl reads the last frame from here to keep the widget's static data URL current.
-        canvas._last_buff = pixels.view(dtype=np.uint32).squeeze(2).copy()
-        canvas._png_is_old = False
-        canvas._force_full = False
-        return self._encode()
 
     def _encode(self):
         """The canvas's current pixels as PNG bytes."""
@@ -316,3 +265,17 @@ class FigureView:
                 artist.set_animated(True)
             self._saving = False
             self._background = None  # savefig replaced the canvas's renderer
+
+    def close(self):
+        """Free the figure's contents and close the widget that shows it (ipympl: and its toolbar)."""
+        self._animated = []
+        self._background = None
+        if self.mode == "ipympl":
+            manager = getattr(self.figure.canvas, "manager", None)
+            toolbar = getattr(manager, "toolbar", None)
+            if isinstance(toolbar, widgets.Widget):
+                toolbar.close()
+        else:
+            self.widget.value = b""
+        self.widget.close()
+        self.figure.clear()

@@ -2,6 +2,7 @@
 
 import ipywidgets as widgets
 
+from ._base import close_widgets
 from .fi_curve import FICurvePanel
 from .frequency_response import FrequencyResponsePanel
 from .sinus import SinusPanel
@@ -48,8 +49,16 @@ class Explorer(widgets.Tab):
         panel = cls(**{k: v for k, v in self._options.items() if v is not None})
         self.panels[title] = panel
         children = list(self.children)
-        children[index] = panel
+        placeholder, children[index] = children[index], panel
         self.children = children
+        close_widgets(placeholder)  # it would stay registered (and alive) until closed
+
+    def close(self):
+        """Close every panel built so far and the tabs themselves (see `Panel.close`)."""
+        for panel in self.panels.values():
+            if panel is not None:
+                panel.close()
+        close_widgets(self)
 
     def panel(self, index):
         """The panel of tab `index` (0-3), built now if needed."""
@@ -70,6 +79,9 @@ def explore(params=None, view=None, save_dir=None):
     Examples
     --------
     >>> from neurodyn_lab.panels import explore
-    >>> explore()  # doctest: +SKIP
+    >>> tabs = explore(view="image")
+    >>> type(tabs.panel(0)).__name__, tabs.panels["Sinusoid"] is None
+    ('StepPanel', True)
+    >>> tabs.close()
     """
     return Explorer(params=params, view=view, save_dir=save_dir)

@@ -1,41 +1,21 @@
-"""FICurvePanel: firing rate against constant current, simulated (one vectorised run) and in closed form."""
-
-from dataclasses import dataclass
+"""FICurvePanel: firing rate against constant current, simulated (one vectorised run) and, for the
+named presets, in closed form."""
 
 import numpy as np
-from brian2 import Hz, Quantity, ms, nA, second
+from brian2 import Hz, ms, nA, second
 
 from .. import analysis
-from ..parameters import LIFParams
-from ._base import Panel, format_quantity, stable_limits, write_table
+from ..plotting import FICurveAxes
+from ..results import FICurve
+from ._base import Panel, format_quantity, preset_name
 from ._controls import ControlSpec
 
 __all__ = ["FICurvePanel", "FICurve"]
 
 
-@dataclass(frozen=True)
-class FICurve:
-    """What an FICurvePanel computed: simulated and predicted rates at each current."""
-
-    currents: Quantity
-    rates: Quantity
-    predicted: Quantity
-    params: LIFParams
-    duration: Quantity
-
-    def to_csv(self, path):
-        """Write I [nA], simulated and predicted rate [Hz] to a new file `path`."""
-        rows = zip(np.asarray(self.currents / nA), np.asarray(self.rates / Hz), np.asarray(self.predicted / Hz))
-        return write_table(
-            path,
-            [f"neurodyn_lab f-I curve; {self.params!r}; duration {float(self.duration / ms):g} ms"],
-            ["I_nA", "rate_Hz", "predicted_rate_Hz"],
-            ([float(a), float(b), float(c)] for a, b, c in rows),
-        )
-
-
 class FICurvePanel(Panel):
-    """The f-I curve: simulated firing rate per constant current, on the book's closed form.
+    """The f-I curve: simulated firing rate per constant current (on the book's closed form for the
+    named presets).
 
     Parameters
     ----------
@@ -44,17 +24,19 @@ class FICurvePanel(Panel):
     current_min, current_max : Quantity (amp)
         The current range, default 0 to 8 nA.
     count : int
-        Number of currents (one neuron each, all in one run), default 81.
+        Number of currents (one neuron each, all in one run), default 81; 2 to 201.
     duration : Quantity (second)
-        Simulated time per current, default 500 ms.
+        Simulated time per current, default 500 ms; 50 ms to 2000 ms.
     view, save_dir :
         As for `StepPanel`.
 
     Examples
     --------
-    >>> from brian2 import nA
-    >>> panel = FICurvePanel(current_max=10 * nA, count=201)  # doctest: +SKIP
-    >>> panel.result.rates.max()  # doctest: +SKIP
+    >>> from brian2 import nA, ms, Hz
+    >>> panel = FICurvePanel(current_max=10 * nA, count=11, duration=200 * ms, view="image")
+    >>> [round(float(r / Hz)) for r in panel.result.rates[:3]]  # 0, 1 and 2 nA: at or below the rheobase
+    [0, 0, 0]
+    >>> panel.close()
     """
 
     SPECS = (
@@ -63,32 +45,28 @@ class FICurvePanel(Panel):
         ControlSpec("current_max", "highest current", nA, "nA", 0.1, 50.0, 0.1, 8.0, ".1f",
                     example="a current such as 8*nA"),
         ControlSpec("count", "number of currents", None, "points", 2, 201, 1, 81, "d",
-                    example="a whole number such as 81"),
+                    example="a whole number such as 81", bounded=True),
         ControlSpec("duration", "simulated time", ms, "ms", 50.0, 2000.0, 10.0, 500.0, ".0f",
-                    example="a time such as 500*ms"),
+                    example="a time such as 500*ms", bounded=True),
     )
     title = "f–I curve"
-    intro = ("Each dot is one simulated neuron held at a constant current; the line is the book's formula. "
-             "Below the rheobase nothing fires; for large currents the refractory period caps the rate.")
+    intro = ("Each dot is one simulated neuron held at a constant current; for the named presets the line "
+             "is the book's formula. For small currents nothing fires; for large currents the refractory "
+             "period caps the rate.")
     file_stem = "fi_panel"
     figsize = (7.2, 4.2)
     # One update simulates every current: update when a slider is released, not while it moves.
     continuous_update = False
 
+    @classmethod
+    def default_currents(cls):
+        """The currents a panel with default controls simulates (for warm-up)."""
+        specs = {spec.name: spec for spec in cls.SPECS}
+        return np.linspace(specs["current_min"].value, specs["current_max"].value, specs["count"].value) * nA
+
     def _build_figure(self, figure):
-        figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.13)
-        ax = self._ax = figure.add_subplot()
-        (self._book_line,) = ax.plot([], [], color="tab:orange", lw=2, label="book: 1/T(I)")
-        (self._points,) = ax.plot([], [], ls="none", marker="o", ms=3.5, color="tab:blue", label="simulated")
-        self._rheobase = ax.axvline(0, color="tab:purple", ls="--", lw=1, label="rheobase (book)")
-        self._cap = ax.axhline(0, color="0.5", ls=":", lw=1, label="1/t_ref")
-        ax.set_xlabel("constant current I (nA)")
-        ax.set_ylabel("firing rate (Hz)")
-        ax.grid(True, lw=0.4, alpha=0.5)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False, fontsize="small",
-                  borderaxespad=0.2)
-        self._y_limits = None
-        return [self._book_line, self._points, self._rheobase, self._cap]
+        self._curve = FICurveAxes(figure)
+        return self._curve.animated
 
     def _compute(self):
         params = self.params()
@@ -101,46 +79,49 @@ class FICurvePanel(Panel):
         currents = np.linspace(float(low / nA), float(high / nA), int(self.value("count"))) * nA
         duration = self.value("duration")
         rates = analysis.fi_curve(currents, params=params, duration=duration)
-        return FICurve(currents, rates, analysis.firing_rate(currents, params), params, duration)
+        # The closed form only for the named presets (the student's own neuron: theirs to work out).
+        predicted = analysis.firing_rate(currents, params) if preset_name(params) else None
+        return FICurve(currents, rates, params, duration, predicted)
 
     def _draw(self, result):
         p = result.params
+        if not self.closed_forms_shown:
+            return self._curve.show(result.currents, result.rates)
         currents = np.asarray(result.currents / nA)
-        dense = np.linspace(currents[0], currents[-1], 400)
-        book = np.asarray(analysis.firing_rate(dense * nA, p) / Hz)
-        rates = np.asarray(result.rates / Hz)
-        self._book_line.set_data(dense, book)
-        self._points.set_data(currents, rates)
-        rheobase = float(analysis.rheobase(p) / nA)
-        self._rheobase.set_xdata([rheobase, rheobase])
-        self._rheobase.set_visible(bool(currents[0] <= rheobase <= currents[-1]))
-        top = max(float(np.nanmax(rates)), float(np.nanmax(book)), 1.0)
-        # The rate tends to 1/t_ref for large currents: show that ceiling unless it is far off.
-        cap = float(1 / p.t_ref / Hz) if float(p.t_ref) > 0 else np.inf
-        self._cap.set_ydata([cap, cap] if np.isfinite(cap) else [0, 0])
-        self._cap.set_visible(bool(cap < 3 * top))
-        if cap < 3 * top:
-            top = max(top, cap)
-        self._ax.set_xlim(currents[0], currents[-1])
-        self._y_limits = stable_limits(self._y_limits, 0.0, top)
-        self._ax.set_ylim(0.0, self._y_limits[1])  # rates are never negative
+        dense = np.linspace(currents[0], currents[-1], 400) * nA
+        cap = 1 / p.t_ref if float(p.t_ref) > 0 else None
+        return self._curve.show(result.currents, result.rates, book=(dense, analysis.firing_rate(dense, p)),
+                                rheobase=analysis.rheobase(p), cap=cap)
 
     def _readouts(self, result):
         p = result.params
         currents = np.asarray(result.currents / nA)
         rates = np.asarray(result.rates / Hz)
-        predicted = np.asarray(result.predicted / Hz)
-        rheobase = analysis.rheobase(p)
         firing = currents[rates > 0]
         first_firing = f"{firing[0]:.2f} nA" if firing.size else "none in range"
-        worst = float(np.max(np.abs(rates - predicted)))
         resolution = float(1 / result.duration / Hz)
+        simulated = f"{len(currents)} × {float(result.duration / ms):g} ms"
+        if not self.closed_forms_shown:
+            rows = [
+                ("first current that fires", first_firing, ""),
+                (f"rate at {currents[-1]:.1f} nA", f"{rates[-1]:.1f} Hz", ""),
+                ("currents simulated", simulated, ""),
+            ]
+            summary = (
+                f"Firing rate against constant current from {currents[0]:.1f} to {currents[-1]:.1f} nA, "
+                f"{len(currents)} simulated neurons: the first one fires at {first_firing}, "
+                f"{rates[-1]:.1f} Hz at the top (one spike in the run is {resolution:.1f} Hz)."
+            )
+            return summary, rows
+        predicted = np.asarray(result.predicted / Hz)
+        rheobase = analysis.rheobase(p)
+        worst = float(np.max(np.abs(rates - predicted)))
         rows = [
             ("rheobase (first current that fires)", first_firing, format_quantity(rheobase, nA, "nA")),
             (f"rate at {currents[-1]:.1f} nA", f"{rates[-1]:.1f} Hz", f"{predicted[-1]:.1f} Hz"),
             ("largest difference", f"{worst:.1f} Hz", ""),
             ("limit 1/t_ref", "", f"{1 / float(p.t_ref / second):.0f} Hz" if float(p.t_ref) > 0 else "none"),
-            ("currents simulated", f"{len(currents)} × {float(result.duration / ms):g} ms", ""),
+            ("currents simulated", simulated, ""),
         ]
         summary = (
             f"Firing rate against constant current from {currents[0]:.1f} to {currents[-1]:.1f} nA, "
@@ -150,6 +131,3 @@ class FICurvePanel(Panel):
             f"largest difference {worst:.1f} Hz (one spike in the run is {resolution:.1f} Hz)."
         )
         return summary, rows
-
-    def _write_data(self, result, path):
-        result.to_csv(path)

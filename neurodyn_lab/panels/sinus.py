@@ -4,10 +4,10 @@ import numpy as np
 from brian2 import Hz, Mohm, mV, ms, nA
 
 from .. import analysis, inputs
+from ..plotting import TraceAxes
 from ..simulation import simulate
 from ._base import Panel, format_quantity
 from ._controls import ControlSpec
-from ._traces import TraceAxes
 
 __all__ = ["SinusPanel"]
 
@@ -15,8 +15,8 @@ __all__ = ["SinusPanel"]
 class SinusPanel(Panel):
     """Drive the LIF neuron with ``offset + amplitude sin(2 pi f t + phase)`` and watch v(t).
 
-    While the neuron stays below threshold, the readout compares the measured gain ``|V|/I0`` and
-    phase with the book's ``R / sqrt(1 + (2 pi f tau)^2)`` and ``-atan(2 pi f tau)``.
+    While the neuron stays below threshold, the readout shows the measured gain ``|V|/I0`` and
+    phase and, for the named presets, the book's ``R / sqrt(1 + (2 pi f tau)^2)`` and ``-atan(2 pi f tau)``.
 
     Parameters
     ----------
@@ -31,16 +31,17 @@ class SinusPanel(Panel):
     phase : float
         Phase of the current at t = 0 in degrees (a plain number), default 0.
     duration : Quantity (second)
-        Simulated time, default 200 ms.
+        Simulated time, default 200 ms; 20 ms to 2000 ms (the slider's range).
     view, save_dir :
         As for `StepPanel`.
 
     Examples
     --------
     >>> from brian2 import nA, Hz
-    >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=50 * Hz)  # doctest: +SKIP
-    >>> panel.readouts["gain |V|/I0"]  # doctest: +SKIP
-    ('3.03 MΩ', '3.04 MΩ')
+    >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=50 * Hz, view="image")
+    >>> panel.readouts["gain |V|/I0"]  # measured, and the book's closed form
+    ('3.70 MΩ', '3.70 MΩ')
+    >>> panel.close()
     """
 
     SPECS = (
@@ -51,7 +52,7 @@ class SinusPanel(Panel):
         ControlSpec("phase", "phase at t=0", None, "degrees", -180.0, 180.0, 1.0, 0.0, ".0f",
                     example="an angle in degrees (a plain number) such as 90"),
         ControlSpec("duration", "simulated time", ms, "ms", 20.0, 2000.0, 1.0, 200.0, ".0f",
-                    example="a time such as 200*ms"),
+                    example="a time such as 200*ms", bounded=True),
     )
     title = "Sinusoidal current"
     intro = ("Raise the frequency and the voltage's swing shrinks and lags further behind the current: "
@@ -71,15 +72,15 @@ class SinusPanel(Panel):
         return simulate(current, self.value("duration"), params=params)
 
     def _draw(self, result):
-        self._traces.show(result)
+        p = result.params
+        return self._traces.show(result.t, result.v, result.I, result.spike_times, result.duration,
+                                 v_threshold=p.v_threshold, v_rest=p.v_rest, v_reset=p.v_reset)
 
     def _readouts(self, result):
         p = result.params
         amplitude, frequency = self.value("amplitude"), self.value("frequency")
         peak = float((np.max(result.v) - p.v_rest) / mV)
-        gain_book = analysis.gain(frequency, p)
-        phase_book = analysis.phase(frequency, p)
-        cutoff = analysis.cutoff_frequency(p)
+        book = self.closed_forms_shown  # closed forms for the named presets only
         gain_sim = phase_sim = None
         note = ""
         if result.spike_count:
@@ -91,14 +92,26 @@ class SinusPanel(Panel):
                 gain_sim, phase_sim = analysis.measure_gain_phase(result, frequency, amplitude)
             except ValueError as exc:  # too short to reach the steady state: say so, not an error
                 note = f"not measured: {exc}"
-        rows = [
-            ("spikes", f"{result.spike_count}", ""),
-            ("peak depolarisation, max v − v_rest", f"{peak:.2f} mV", ""),
-            ("gain |V|/I0", format_quantity(gain_sim, Mohm, "MΩ") if gain_sim is not None else "—",
-             format_quantity(gain_book, Mohm, "MΩ")),
-            ("phase of v behind I", f"{phase_sim:.1f}°" if phase_sim is not None else "—", f"{phase_book:.1f}°"),
-            ("cut-off frequency 1/(2π tau)", "", format_quantity(cutoff, Hz, "Hz", ".1f")),
-        ]
+        gain_text = format_quantity(gain_sim, Mohm, "MΩ") if gain_sim is not None else "—"
+        phase_text = f"{phase_sim:.1f}°" if phase_sim is not None else "—"
+        if book:
+            gain_book = analysis.gain(frequency, p)
+            phase_book = analysis.phase(frequency, p)
+            cutoff = analysis.cutoff_frequency(p)
+            rows = [
+                ("spikes", f"{result.spike_count}", ""),
+                ("peak depolarisation, max v − v_rest", f"{peak:.2f} mV", ""),
+                ("gain |V|/I0", gain_text, format_quantity(gain_book, Mohm, "MΩ")),
+                ("phase of v behind I", phase_text, f"{phase_book:.1f}°"),
+                ("cut-off frequency 1/(2π tau)", "", format_quantity(cutoff, Hz, "Hz", ".1f")),
+            ]
+        else:
+            rows = [
+                ("spikes", f"{result.spike_count}", ""),
+                ("peak depolarisation, max v − v_rest", f"{peak:.2f} mV", ""),
+                ("gain |V|/I0", gain_text, ""),
+                ("phase of v behind I", phase_text, ""),
+            ]
         if note:
             rows.append(("note", note, ""))
         summary = (
@@ -107,8 +120,11 @@ class SinusPanel(Panel):
             f"{result.spike_count} spike{'s' if result.spike_count != 1 else ''}"
         )
         if gain_sim is not None:
-            summary += (
-                f"; gain {float(gain_sim / Mohm):.2f} MΩ (book {float(gain_book / Mohm):.2f} MΩ), "
-                f"phase {phase_sim:.1f}° (book {phase_book:.1f}°)"
-            )
+            if book:
+                summary += (
+                    f"; gain {float(gain_sim / Mohm):.2f} MΩ (book {float(gain_book / Mohm):.2f} MΩ), "
+                    f"phase {phase_sim:.1f}° (book {phase_book:.1f}°)"
+                )
+            else:
+                summary += f"; gain {float(gain_sim / Mohm):.2f} MΩ, phase {phase_sim:.1f}°"
         return summary + ".", rows

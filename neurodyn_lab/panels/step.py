@@ -1,13 +1,14 @@
-"""StepPanel: a step current into the LIF neuron, simulation and the book's predictions side by side."""
+"""StepPanel: a step current into the LIF neuron; the simulation and, for the named presets, the
+book's predictions side by side."""
 
 import numpy as np
 from brian2 import Hz, ms, nA
 
 from .. import analysis, inputs
+from ..plotting import TraceAxes
 from ..simulation import simulate
 from ._base import Panel, format_quantity
 from ._controls import ControlSpec
-from ._traces import TraceAxes
 
 __all__ = ["StepPanel"]
 
@@ -24,7 +25,7 @@ class StepPanel(Panel):
     start, end : Quantity (second)
         When the step switches on and off, default 10 ms and 60 ms.
     duration : Quantity (second)
-        Simulated time, default 100 ms.
+        Simulated time, default 100 ms; 10 ms to 1000 ms (the slider's range).
     view : str, optional
         "auto" (default), "ipympl" or "image"; see `neurodyn_lab.panels.set_default_view`.
     save_dir : path, optional
@@ -33,10 +34,16 @@ class StepPanel(Panel):
     Examples
     --------
     >>> from brian2 import nA, ms
-    >>> panel = StepPanel(amplitude=3 * nA)  # doctest: +SKIP
-    >>> panel.controls["amplitude"].value = 1.5  # nA: below the rheobase  # doctest: +SKIP
-    >>> panel.result.spike_count  # doctest: +SKIP
+    >>> panel = StepPanel(amplitude=3 * nA, view="image")
+    >>> panel.controls["amplitude"].value = 1.5  # nA: below the rheobase
+    >>> panel.result.spike_count
     0
+    >>> panel.readouts["rheobase"]  # the book's neuron: a named preset, so the closed forms are shown
+    ('', '2.00 nA')
+    >>> panel.controls["tau"].value = 12  # ms: no preset any more, no closed forms
+    >>> "rheobase" in panel.readouts
+    False
+    >>> panel.close()
     """
 
     SPECS = (
@@ -45,11 +52,11 @@ class StepPanel(Panel):
         ControlSpec("start", "step start", ms, "ms", 0.0, 500.0, 0.5, 10.0, ".1f", example="a time such as 10*ms"),
         ControlSpec("end", "step end", ms, "ms", 0.0, 1000.0, 0.5, 60.0, ".1f", example="a time such as 60*ms"),
         ControlSpec("duration", "simulated time", ms, "ms", 10.0, 1000.0, 1.0, 100.0, ".0f",
-                    example="a time such as 100*ms"),
+                    example="a time such as 100*ms", bounded=True),
     )
     title = "Step current"
-    intro = ("Drag the amplitude across the rheobase: spikes appear. Change tau and the time to the "
-             "first spike changes. The table compares the simulation with the book's formulas.")
+    intro = ("Drag the amplitude up until spikes appear. Change tau and the time to the first spike "
+             "changes. For the named presets the table compares the simulation with the book's formulas.")
     file_stem = "step_panel"
 
     def _build_figure(self, figure):
@@ -62,7 +69,11 @@ class StepPanel(Panel):
         return simulate(current, self.value("duration"), params=params)
 
     def _draw(self, result):
-        self._traces.show(result, current_reference=analysis.rheobase(result.params))
+        p = result.params
+        reference = analysis.rheobase(p) if self.closed_forms_shown else None
+        return self._traces.show(result.t, result.v, result.I, result.spike_times, result.duration,
+                                 v_threshold=p.v_threshold, v_rest=p.v_rest, v_reset=p.v_reset,
+                                 current_reference=reference)
 
     def _readouts(self, result):
         p = result.params
@@ -71,17 +82,32 @@ class StepPanel(Panel):
         spikes = np.asarray(result.spike_times / ms)
         inside = spikes[(spikes >= float(start / ms)) & (spikes < float(window_end / ms))]
         window = float((window_end - start) / ms)
-
-        rheobase = analysis.rheobase(p)
-        first_book = analysis.time_to_first_spike(amplitude, p)
-        rate_book = analysis.firing_rate(amplitude, p)
-
         first_sim = f"{inside[0] - float(start / ms):.1f} ms" if inside.size else "none"
         if inside.size >= 2:
             rate_sim = f"{1000.0 / np.mean(np.diff(inside)):.1f} Hz"
         else:
             rate_sim = "needs 2 spikes"
         count_rate = f"{1000.0 * inside.size / window:.1f} Hz" if window > 0 else "no step"
+        plural = "s" if result.spike_count != 1 else ""
+        if not self.closed_forms_shown:  # the student's own neuron: only what the simulation measures
+            rows = [
+                ("spikes (whole run)", f"{result.spike_count}", ""),
+                ("first spike after onset", first_sim, ""),
+                ("rate from intervals, 1/ISI", rate_sim, ""),
+                ("rate during the step, count/length", count_rate, ""),
+            ]
+            summary = (f"v(t) above I(t) for a {float(amplitude / nA):.2f} nA step from {float(start / ms):g} to "
+                       f"{float(end / ms):g} ms: {result.spike_count} spike{plural}")
+            if inside.size:
+                summary += f", the first {first_sim} after onset"
+            if inside.size >= 2:
+                summary += f", {rate_sim} from the intervals"
+            return summary + ".", rows
+
+        rheobase = analysis.rheobase(p)
+        first_book = analysis.time_to_first_spike(amplitude, p)
+        rate_book = analysis.firing_rate(amplitude, p)
+
         if np.isclose(float(amplitude / nA), float(rheobase / nA), rtol=0, atol=1e-9):
             side = "at"
         else:
