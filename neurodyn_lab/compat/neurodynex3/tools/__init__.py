@@ -1,0 +1,1 @@
+"""neurodynex3's ``tools`` package: `input_factory` (currents) and `plot_tools` (figures)."""
