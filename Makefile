@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: lab test test-core bench exercises install install-test clean help
+.PHONY: lab test test-core bench exercises docs install install-test clean help
 
 help:
 	@echo "make lab        create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
@@ -13,6 +13,7 @@ help:
 	@echo "make test-core  the package's own tests only (no notebooks, no browser)"
 	@echo "make bench      run the benchmarks (figures, baselines and ratios)"
 	@echo "make exercises  regenerate the student notebooks from exercises/source/"
+	@echo "make docs       build the documentation site into docs/_build/html (warnings are errors)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(VENV)/.installed-lab: pyproject.toml | $(PY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PIP) install -q -e ".[test]"
+	$(PIP) install -q -e ".[test,docs]"
 	@touch $@ $(VENV)/.installed-lab
 
 install: $(VENV)/.installed-lab
@@ -42,6 +43,12 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_panels.py
 	$(PY) benchmarks/bench_browser.py
+
+# -E: a fresh environment every time (nothing cached that could go stale); -n: every cross
+# reference must resolve; -W --keep-going: all warnings are listed, then the build fails.
+docs: $(VENV)/.installed-test
+	rm -rf docs/_build
+	$(PY) -m sphinx -j auto -E -W --keep-going -n -b html -d docs/_build/doctrees docs docs/_build/html
 
 exercises: $(VENV)/.installed-test
 	$(PY) -m neurodyn_lab.grading.build
