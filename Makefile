@@ -12,7 +12,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 LOCK := requirements/py$(PYVER).txt
 LOCK_PYTHONS := 3.10 3.11 3.12 3.13
 
-.PHONY: lab test test-core test-latest bench exercises install install-test lock clean help
+.PHONY: lab test test-core test-latest bench exercises docs install install-test lock clean help
 
 help:
 	@echo "make lab          create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
@@ -22,6 +22,7 @@ help:
 	@echo "make lock         re-resolve requirements/py3.X.txt for every supported Python"
 	@echo "make bench        run the benchmarks (figures, baselines and ratios)"
 	@echo "make exercises    regenerate the student notebooks from exercises/source/"
+	@echo "make docs         build the documentation site into docs/_build/html (warnings are errors)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +36,7 @@ $(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(PY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(LOCK) | $(PY)
-	$(PIP) install -q -c $(LOCK) -e ".[test]"
+	$(PIP) install -q -c $(LOCK) -e ".[test,docs]"
 	@touch $@ $(VENV)/.installed-lab
 
 install: $(VENV)/.installed-lab
@@ -54,7 +55,7 @@ test-core: $(VENV)/.installed-test
 # Drift: the newest releases pyproject.toml allows, in a venv of their own, never the students' lock.
 test-latest:
 	$(PYTHON) -m venv .venv-latest
-	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test]"
+	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,docs]"
 	.venv-latest/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -i -E "^(brian2|numpy|matplotlib|ipympl|ipywidgets) "
 	NEURODYN_LAB_UNLOCKED=1 .venv-latest/bin/python -m pytest tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
 
@@ -73,6 +74,10 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_panels.py
 	$(PY) benchmarks/bench_browser.py
+
+docs: $(VENV)/.installed-test
+	rm -rf docs/_build
+	$(PY) -m sphinx -j auto -E -W --keep-going -n -b html -d docs/_build/doctrees docs docs/_build/html
 
 exercises: $(VENV)/.installed-test
 	$(PY) -m neurodyn_lab.grading.build
