@@ -85,8 +85,8 @@ def test_v_at_interpolates_and_matches_the_book(result):
 @pytest.mark.parametrize("t, message", [
     (150 * ms, "t must be within the recorded run, 0 ms to 99.9 ms (e.g. t=20*ms), got 150 ms"),
     (-1 * ms, "t must be within the recorded run, 0 ms to 99.9 ms (e.g. t=20*ms), got -1 ms"),
-    (20, "t must be a time such as 20*ms, got 20 (a bare number, without a unit)"),
-    (20 * mV, "t must be a time such as 20*ms, got 20. mV"),
+    (20, "t must be a time such as 20*ms, got 20 (a bare number, without a unit)."),
+    (20 * mV, "t must be a time such as 20*ms, got 20 mV (a voltage)."),
 ])
 def test_v_at_outside_the_run_is_one_sentence(result, t, message):
     with pytest.raises((TypeError, ValueError)) as info:

@@ -214,7 +214,7 @@ def simulate_LIF_neuron(input_current,
     >>> simulate_LIF_neuron(current, simulation_time=100)
     Traceback (most recent call last):
     ...
-    TypeError: simulation_time must be a time such as 100*b2.ms, got 100 (a bare number, without a unit)
+    TypeError: simulation_time must be a time such as 100*b2.ms, got 100 (a bare number, without a unit).
     """
     dt = _simulation_dt()
     n_steps = _check_simulation_time(simulation_time, dt)

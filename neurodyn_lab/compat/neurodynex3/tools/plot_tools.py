@@ -19,7 +19,9 @@ import numpy as np
 from brian2 import StateMonitor, TimedArray, amp, mV, ms, nA, volt
 
 from neurodyn_lab._validation import as_quantity, describe
-from neurodyn_lab.plotting import CURRENT_COLOR, THRESHOLD_COLOR, VOLTAGE_COLOR
+from neurodyn_lab.plotting import COLORS
+
+CURRENT_COLOR, THRESHOLD_COLOR, VOLTAGE_COLOR = COLORS["current"], COLORS["threshold"], COLORS["voltage"]
 
 from ..monitors import StateRecord
 
