@@ -434,11 +434,13 @@ def test_plot_voltage_and_current_traces_draws_what_it_is_given():
     assert axis_c.figure is axis_v.figure is plt.gcf()
     (i_line,) = axis_c.get_lines()
     assert np.allclose(i_line.get_ydata()[[0, 100, 700]], [0, 3, 0])  # nA, at 0, 10 and 70 ms
-    v_line, threshold = axis_v.get_lines()
+    v_line, threshold = axis_v.get_lines()[:2]
     assert np.allclose(v_line.get_ydata(), np.asarray(state_monitor.v[0] / mV))
     assert np.allclose(threshold.get_ydata(), -50)
     assert [t.get_text() for t in axis_v.get_legend().get_texts()] == ["vm", "firing threshold"]
-    assert plt.gcf()._suptitle.get_text() == "steps"
+    assert "steps" in [text.get_text() for text in plt.gcf().texts]  # the suptitle
+    assert axis_v.get_ylabel().startswith("membrane voltage [mV]") and "min: -70 mV" in axis_v.get_ylabel()
+    assert axis_c.get_ylabel().startswith("Input current [nA]") and "max: 3 nA" in axis_c.get_ylabel()
     plt.figure()
     _, axis_v = plot_tools.plot_voltage_and_current_traces(state_monitor, current)
     assert len(axis_v.get_lines()) == 1 and axis_v.get_legend() is None
