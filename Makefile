@@ -73,6 +73,7 @@ lock: | $(PY)
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_panels.py
+	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_browser.py
 
 docs: $(VENV)/.installed-test

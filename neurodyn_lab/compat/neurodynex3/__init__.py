@@ -15,8 +15,10 @@ arguments, defaults, units and results: the input is read from the TimedArray ex
 neurodynex3's Brian2 network reads it (integer time indices, ``append_zero``, the last entry held),
 the time step is ``brian2.defaultclock.dt``, and a given ``random_seed`` gives neurodynex3's neuron.
 Compared with neurodynex3 1.0.4 on the same machine, voltages agree to 1e-14 V and spike times are
-identical. A call takes about 10 ms instead of a new Brian2 network per call; no call uses
-Brian2's magic network, so calls repeat freely next to a student's own Brian2 code.
+identical. A warm call costs what `neurodyn_lab.simulate` costs (the engine's compiled model is
+reused) instead of building a new Brian2 network: 15-50 times faster than neurodynex3 in
+benchmarks/bench_compat.py (2026-12-01, on a loaded 2-core machine). No call uses Brian2's magic
+network, so calls repeat freely next to a student's own Brian2 code.
 
 What is not the same
 --------------------

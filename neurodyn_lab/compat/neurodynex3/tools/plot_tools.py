@@ -10,8 +10,8 @@ Examples
 >>> state_monitor, spike_monitor = LIF.simulate_LIF_neuron(current, simulation_time=100 * b2.ms)
 >>> axis_c, axis_v = plot_tools.plot_voltage_and_current_traces(
 ...     state_monitor, current, title="step", firing_threshold=LIF.FIRING_THRESHOLD)
->>> axis_v.get_xlabel(), len(axis_v.get_lines())
-('t [ms]', 2)
+>>> axis_v.get_xlabel(), [text.get_text() for text in axis_v.get_legend().get_texts()]
+('t [ms]', ['vm', 'firing threshold'])
 >>> plt.close("all")
 """
 
@@ -20,8 +20,6 @@ from brian2 import StateMonitor, TimedArray, amp, mV, ms, nA, volt
 
 from neurodyn_lab._validation import as_quantity, describe
 from neurodyn_lab.plotting import COLORS
-
-CURRENT_COLOR, THRESHOLD_COLOR, VOLTAGE_COLOR = COLORS["current"], COLORS["threshold"], COLORS["voltage"]
 
 from ..monitors import StateRecord
 
@@ -75,30 +73,33 @@ def plot_voltage_and_current_traces(voltage_monitor, current, title=None, firing
     v_mv = np.asarray(voltage_monitor[0].v / mV)
     i_na = np.asarray(_current_at(current, t) / nA)
 
+    # neurodynex3's layout (current above voltage, on pyplot's current figure), in neurodyn_lab's
+    # one colour scheme (plotting.COLORS).
     axis_c = plt.subplot(211)
-    axis_c.plot(t_ms, i_na, color=CURRENT_COLOR, lw=2)
+    axis_c.plot(t_ms, i_na, color=COLORS["current"], lw=1.4)
+    axis_c.grid(True, lw=0.4, alpha=0.5)
     low, high = float(np.min(i_na)), float(np.max(i_na))
     margin = 1.05 * (high - low)
     if margin > 0:
         axis_c.set_ylim(low - margin, high + margin)
+    axis_c.set_xlabel("")
     axis_c.set_ylabel(f"Input current [nA]\nmin: {low:.4g} nA\nmax: {high:.4g} nA")
-    axis_c.grid(True)
 
     axis_v = plt.subplot(212)
-    (trace,) = axis_v.plot(t_ms, v_mv, color=VOLTAGE_COLOR, lw=2)
     low, high = float(np.min(v_mv)), float(np.max(v_mv))
-    if firing_threshold is not None:
-        threshold_mv = float(firing_threshold / mV)
-        (threshold,) = axis_v.plot(t_ms[[0, -1]], [threshold_mv, threshold_mv], color=THRESHOLD_COLOR, ls="--", lw=2)
-        high = max(high, threshold_mv)
+    if firing_threshold is None:  # neurodynex3 draws the threshold only when it is given
+        axis_v.plot(t_ms, v_mv, color=COLORS["voltage"], lw=1.4)
+    else:
+        (trace,) = axis_v.plot(t_ms, v_mv, color=COLORS["voltage"], lw=1.4)
+        threshold = axis_v.axhline(float(firing_threshold / mV), color=COLORS["threshold"], ls="--", lw=1)
+        axis_v.legend([trace, threshold], ["vm", "firing threshold"], fontsize=12, loc=legend_location)
+        high = max(high, float(firing_threshold / mV))
+    axis_v.grid(True, lw=0.4, alpha=0.5)
     margin = 0.05 * (high - low)
     if margin > 0:
         axis_v.set_ylim(low - margin, high + margin)
     axis_v.set_xlabel("t [ms]")
-    axis_v.set_ylabel(f"membrane voltage [mV]\nmin: {float(np.min(v_mv)):.4g} mV\nmax: {float(np.max(v_mv)):.4g} mV")
-    axis_v.grid(True)
-    if firing_threshold is not None:
-        axis_v.legend([trace, threshold], ["vm", "firing threshold"], fontsize=12, loc=legend_location)
+    axis_v.set_ylabel(f"membrane voltage [mV]\nmin: {low:.4g} mV\nmax: {float(np.max(v_mv)):.4g} mV")
     if title is not None:
         plt.suptitle(title)
     return axis_c, axis_v
