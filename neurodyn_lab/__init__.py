@@ -23,7 +23,7 @@ _LAZY = {
     "summary": ".grading",
     "mystery_neuron": ".grading.mystery",
 }
-_SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation"}
+_SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation", "results", "compat"}
 
 __all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "inputs", "analysis", "check", "summary",
            "mystery_neuron", "__version__"]
