@@ -336,8 +336,6 @@ def _describe_sequence(value, unitless):
         return listed if unitless else f"{listed} (a {kind} of bare numbers, without a unit)"
     if plain:
         return f"a {kind} of {len(value)} numbers" if unitless else f"a {kind} of {len(value)} bare numbers (without a unit)"
-    if len(value) <= _SHOWN_ITEMS and all(isinstance(v, (Quantity, numbers.Real)) for v in value):
-        return f"a {kind} [{', '.join(describe(v) for v in value)}]"
     return f"a {kind} of {len(value)} items"
 
 
