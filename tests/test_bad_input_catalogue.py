@@ -196,10 +196,6 @@ def case(target, kwargs, name, label, **options):
     return [Case(target, kwargs, name, label, **options)]
 
 
-# Shared inputs, made in the parent before any case forks (cheap, or cached: `fixture`).
-STEP = None
-
-
 @lru_cache(maxsize=None)
 def fixture(name):
     """Objects a case needs as a *good* argument, made once in the parent (a simulation compiles)."""

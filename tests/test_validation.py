@@ -9,8 +9,8 @@ import re
 
 import numpy as np
 import pytest
-from brian2 import (Hz, Mohm, Quantity, TimedArray, amp, kHz, mV, ms, nA, nF, ohm, pA, pcoulomb, second, uvolt, volt,
-                    watt)
+from brian2 import (Hz, Mohm, Quantity, TimedArray, amp, kHz, mV, ms, nA, nF, ohm, pA, pcoulomb, second, uvolt,
+                    volt)
 
 from neurodyn_lab import LIFParams, analysis, inputs, simulate
 from neurodyn_lab._validation import (as_dimensionless, as_int, as_nonnegative, as_positive, as_quantity, describe,
