@@ -34,7 +34,7 @@ from brian2 import (Hz, Mohm, Quantity, Unit, amp, coulomb, farad, get_dimension
                     ms, nA, nF, nS, ohm, pcoulomb, pwatt, second, siemens, volt, watt)
 
 __all__ = ["as_quantity", "as_positive", "as_nonnegative", "as_int", "as_dimensionless", "describe",
-           "describe_dimension", "format_value", "format_number", "unit_of", "EXAMPLES"]
+           "describe_dimension", "format_value", "format_number", "unit_of"]
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,6 @@ _KINDS = (
     _Kind(volt / second, mV / ms, "mV/ms", "a rate of voltage change", "rates of voltage change", "1*mV/ms"),
     _Kind(watt, pwatt, "pW", "a power", "powers", "1*pW"),
 )
-
-#: For each unit: what it measures, and an example a student can copy.
-EXAMPLES = {
-    "amp": "a current such as 2*nA",
-    "volt": "a voltage such as -70*mV",
-    "second": "a time such as 10*ms",
-    "ohm": "a resistance such as 10*Mohm",
-    "hertz": "a frequency such as 50*Hz",
-}
 
 _BARE = "(a bare number, without a unit)"
 _SHOWN_ITEMS = 4  # arrays up to this size are written out in full
@@ -345,8 +336,6 @@ def _describe_sequence(value, unitless):
         return listed if unitless else f"{listed} (a {kind} of bare numbers, without a unit)"
     if plain:
         return f"a {kind} of {len(value)} numbers" if unitless else f"a {kind} of {len(value)} bare numbers (without a unit)"
-    if len(value) <= _SHOWN_ITEMS and all(isinstance(v, (Quantity, numbers.Real)) for v in value):
-        return f"a {kind} [{', '.join(describe(v) for v in value)}]"
     return f"a {kind} of {len(value)} items"
 
 
