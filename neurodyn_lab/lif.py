@@ -333,7 +333,7 @@ def plot_data(rec, v_threshold=1., title=None):
     >>> from neurodyn_lab.lif import LIF_Step, plot_data
     >>> plot_data(LIF_Step(do_plot=False), title="Step")
     >>> [ax.get_ylabel() for ax in plt.gcf().axes]
-    ['v [mV]', 'I [nA]']
+    ['v (mV)', 'I (nA)']
     >>> plt.close("all")
     """
     import matplotlib.pyplot as plt  # the classic API shows its figures like the original did
@@ -351,17 +351,11 @@ def plot_data(rec, v_threshold=1., title=None):
     if not (t_ms.ndim == v_mV.ndim == i_nA.ndim == 1 and len(t_ms) == len(v_mV) == len(i_nA)):
         raise ValueError(f"rec must be {expected}, with as many values of v and I as of t, got {len(t_ms)} times, "
                          f"{np.size(v_mV)} voltages and {np.size(i_nA)} currents.")
-    fig, (ax_v, ax_i) = plt.subplots(2, 1, sharex=True, figsize=(7, 5), layout="constrained")
-    ax_v.plot(t_ms, v_mV, lw=2, label="v")
-    ax_v.axhline(threshold, color="0.35", ls="--", lw=1, label="threshold")
-    ax_v.set_ylabel("v [mV]")
-    ax_v.legend(loc="upper right", fontsize="small")
-    ax_v.grid(True, alpha=0.3)
-    ax_i.plot(t_ms, i_nA, lw=2, color="C1")
-    ax_i.set_xlabel("t [ms]")
-    ax_i.set_ylabel("I [nA]")
-    ax_i.grid(True, alpha=0.3)
-    if title:
-        ax_v.set_title(str(title))
+    # The package's one v-above-I drawer (plotting.plot_traces), on pyplot's current-figure stack.
+    from .plotting import plot_traces
+
+    spikes = getattr(rec, "spike_times", None)
+    plot_traces(t_ms * ms, v_mV * mV, i_nA * nA, () if spikes is None else spikes,
+                v_threshold=threshold * mV, title=str(title) if title else None, fig=plt.figure(figsize=(7, 5)))
     # Returning the figure too would show it twice in Jupyter (as the cell's value and by pyplot).
     return None

@@ -73,8 +73,8 @@ def test_plot_data_labels_and_explicit_axes():
     lif.plot_data(rec, title="Step current")
     fig = plt.gcf()
     ax_v, ax_i = fig.axes
-    assert ax_i.get_ylabel() == "I [nA]"
-    assert ax_v.get_ylabel() == "v [mV]"
+    assert ax_i.get_ylabel() == "I (nA)"
+    assert ax_v.get_ylabel() == "v (mV)"
     assert ax_v.get_title() == "Step current"
     np.testing.assert_allclose(ax_v.lines[0].get_ydata(), np.asarray(rec.v[0] / mV))
     assert ax_v.lines[1].get_ydata()[0] == 1.0  # threshold line at 1 mV
