@@ -67,11 +67,12 @@ def homes(package):
 
 
 def _identity(obj, modname, name):
-    # Functions and classes are the same object wherever they are re-exported; constants (a dict,
-    # a tuple) are identified by their defining module and name when they have one.
-    if inspect.isfunction(obj) or inspect.isclass(obj):
-        return ("obj", id(obj))
-    return ("value", modname, name)
+    # A re-exported object is the same object in both modules (a function, a class, a dict such
+    # as PRESETS). Small immutable values (a number, a string) may be equal by chance, so they are
+    # told apart by the module and name that hold them.
+    if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes)):
+        return ("value", modname, name)
+    return ("obj", id(obj))
 
 
 def _directive(obj):
