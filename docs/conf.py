@@ -80,6 +80,7 @@ nitpick_ignore_regex = [
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"  # the docstrings say the types and units
+autodoc_preserve_defaults = True  # signatures show "dt=0.1 * ms", not Brian2's "100. * usecond"
 autosummary_generate = False  # apipages writes the pages; autosummary only draws the tables
 numpydoc_show_class_members = False  # members are documented by autodoc below each class
 numpydoc_class_members_toctree = False
@@ -107,7 +108,8 @@ suppress_warnings = []
 # that component loads on demand (TeX extensions, fonts, the menu's accessibility tools).
 mathjax_path = "mathjax/tex-chtml.js"
 MATHJAX_UNUSED = {"tex-chtml-full.js", "tex-chtml-full-speech.js", "tex-mml-chtml.js", "tex-mml-svg.js",
-                  "tex-svg.js", "tex-svg-full.js", "mml-chtml.js", "mml-svg.js", "node-main.js"}
+                  "tex-svg.js", "tex-svg-full.js", "mml-chtml.js", "mml-svg.js", "node-main.js",
+                  "latest.js"}  # latest.js would load MathJax from a CDN
 
 
 def _mathjax_source():
