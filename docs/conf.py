@@ -167,15 +167,15 @@ def _sync_notebooks():
 
 
 def compat_available():
-    """Whether ``neurodyn_lab.compat`` (the neurodynex3 compatibility layer) is part of the package."""
+    """Whether ``neurodyn_lab.compat.neurodynex3`` (the neurodynex3 layer) is part of the package."""
     try:
-        return importlib.util.find_spec("neurodyn_lab.compat") is not None
-    except ImportError:
+        return importlib.util.find_spec("neurodyn_lab.compat.neurodynex3") is not None
+    except ImportError:  # no neurodyn_lab.compat at all
         return False
 
 
 def _drop_unavailable_pages(app, docname, source):
-    # The "Coming from neurodynex3" page documents neurodyn_lab.compat: it is built only when that
+    # The "Coming from neurodynex3" page documents neurodyn_lab.compat.neurodynex3: it is built only when that
     # module exists. Its toctree line is marked, and dropped here otherwise.
     if docname == "guide/index" and not compat_available():
         source[0] = "\n".join(line for line in source[0].splitlines() if "from-neurodynex3" not in line)
