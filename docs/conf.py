@@ -175,8 +175,8 @@ def compat_available():
 
 
 def _drop_unavailable_pages(app, docname, source):
-    # The "Coming from neurodynex3" page documents neurodyn_lab.compat.neurodynex3: it is built only when that
-    # module exists. Its toctree line is marked, and dropped here otherwise.
+    # The "Coming from neurodynex3" page documents neurodyn_lab.compat.neurodynex3: it is built
+    # only when that package exists; otherwise its toctree line is dropped here.
     if docname == "guide/index" and not compat_available():
         source[0] = "\n".join(line for line in source[0].splitlines() if "from-neurodynex3" not in line)
 
