@@ -190,16 +190,42 @@ def _resolve_short_names(app, env, node, contnode):
     argument, a field, an undocumented helper) stays text, as the default role "autolink" does.
     Dotted names and explicit roles ({py:func}`...`) are left to Sphinx and must resolve.
     """
-    if node.get("refdomain") != "py" or node.get("reftype") != "obj":
+    if node.get("refdomain") != "py":
         return None
     target = node.get("reftarget", "")
-    if "." in target or node.get("refexplicit"):
-        return None
     domain = env.get_domain("py")
+    if "." in target:
+        # A name re-exported elsewhere (`neurodyn_lab.simulate`): link to where it is documented.
+        documented = _documented_name(target)
+        if documented in domain.objects:
+            return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", documented, node, contnode)
+        return None
+    if node.get("reftype") != "obj" or node.get("refexplicit"):
+        return None
     matches = [name for name, _ in domain.objects.items() if name.rsplit(".", 1)[-1] == target]
     if len(matches) == 1:
         return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", matches[0], node, contnode)
     return contnode
+
+
+def _documented_name(dotted):
+    """The defining module and name of the function or class that `dotted` names, or None."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+        return f"{module}.{qualname}" if module and qualname else None
+    return None
 
 
 def _prepare(app):
