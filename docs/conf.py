@@ -80,6 +80,7 @@ nitpick_ignore_regex = [
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"  # the docstrings say the types and units
+autodoc_preserve_defaults = True  # signatures show "dt=0.1 * ms", not Brian2's "100. * usecond"
 autosummary_generate = False  # apipages writes the pages; autosummary only draws the tables
 numpydoc_show_class_members = False  # members are documented by autodoc below each class
 numpydoc_class_members_toctree = False
@@ -91,7 +92,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 nb_execution_mode = "force"  # execute every notebook on every build: no cached outputs
 nb_execution_timeout = 180  # seconds per cell
-nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_raise_on_error = False  # a failing cell is a warning (mystnb.exec): listed, then the build fails
 nb_execution_show_tb = True  # ... with the traceback in the log
 nb_kernel_rgx_aliases = {".*": "neurodyn-docs"}  # whatever the notebook names: our kernel
 nb_output_stderr = "warn"  # a notebook that writes to stderr (a warning, a Brian2 message) fails the build
@@ -107,7 +108,8 @@ suppress_warnings = []
 # that component loads on demand (TeX extensions, fonts, the menu's accessibility tools).
 mathjax_path = "mathjax/tex-chtml.js"
 MATHJAX_UNUSED = {"tex-chtml-full.js", "tex-chtml-full-speech.js", "tex-mml-chtml.js", "tex-mml-svg.js",
-                  "tex-svg.js", "tex-svg-full.js", "mml-chtml.js", "mml-svg.js", "node-main.js"}
+                  "tex-svg.js", "tex-svg-full.js", "mml-chtml.js", "mml-svg.js", "node-main.js",
+                  "latest.js"}  # latest.js would load MathJax from a CDN
 
 
 def _mathjax_source():
@@ -165,16 +167,16 @@ def _sync_notebooks():
 
 
 def compat_available():
-    """Whether ``neurodyn_lab.compat`` (the neurodynex3 compatibility layer) is part of the package."""
+    """Whether ``neurodyn_lab.compat.neurodynex3`` (the neurodynex3 layer) is part of the package."""
     try:
-        return importlib.util.find_spec("neurodyn_lab.compat") is not None
-    except ImportError:
+        return importlib.util.find_spec("neurodyn_lab.compat.neurodynex3") is not None
+    except ImportError:  # no neurodyn_lab.compat at all
         return False
 
 
 def _drop_unavailable_pages(app, docname, source):
-    # The "Coming from neurodynex3" page documents neurodyn_lab.compat: it is built only when that
-    # module exists. Its toctree line is marked, and dropped here otherwise.
+    # The "Coming from neurodynex3" page documents neurodyn_lab.compat.neurodynex3: it is built
+    # only when that package exists; otherwise its toctree line is dropped here.
     if docname == "guide/index" and not compat_available():
         source[0] = "\n".join(line for line in source[0].splitlines() if "from-neurodynex3" not in line)
 
@@ -188,16 +190,42 @@ def _resolve_short_names(app, env, node, contnode):
     argument, a field, an undocumented helper) stays text, as the default role "autolink" does.
     Dotted names and explicit roles ({py:func}`...`) are left to Sphinx and must resolve.
     """
-    if node.get("refdomain") != "py" or node.get("reftype") != "obj":
+    if node.get("refdomain") != "py":
         return None
     target = node.get("reftarget", "")
-    if "." in target or node.get("refexplicit"):
-        return None
     domain = env.get_domain("py")
+    if "." in target:
+        # A name re-exported elsewhere (`neurodyn_lab.simulate`): link to where it is documented.
+        documented = _documented_name(target)
+        if documented in domain.objects:
+            return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", documented, node, contnode)
+        return None
+    if node.get("reftype") != "obj" or node.get("refexplicit"):
+        return None
     matches = [name for name, _ in domain.objects.items() if name.rsplit(".", 1)[-1] == target]
     if len(matches) == 1:
         return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", matches[0], node, contnode)
     return contnode
+
+
+def _documented_name(dotted):
+    """The defining module and name of the function or class that `dotted` names, or None."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+        return f"{module}.{qualname}" if module and qualname else None
+    return None
 
 
 def _prepare(app):

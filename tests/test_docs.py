@@ -51,10 +51,10 @@ def built_site():
     run = subprocess.run(BUILD, cwd=REPO, capture_output=True, text=True, timeout=900)
     problems = [line for line in (run.stdout + run.stderr).splitlines()
                 if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line) and "[IPKernelApp]" not in line]
-    assert run.returncode == 0 and not problems, (
-        f"the docs build failed (exit {run.returncode}); `make docs` shows the same:\n" + "\n".join(problems)
-        + "\n--- last lines of the log ---\n" + "\n".join((run.stdout + run.stderr).splitlines()[-25:])
-    )
+    if run.returncode != 0 or problems:
+        tail = "\n".join((run.stdout + run.stderr).splitlines()[-15:])
+        pytest.fail(f"the docs build failed (exit {run.returncode}); `make docs` shows the same:\n"
+                    + "\n".join(problems) + f"\n--- last lines of the log ---\n{tail}", pytrace=False)
     return HTML
 
 
@@ -79,16 +79,62 @@ class _Assets(HTMLParser):
             self.urls.append(attrs["src"])
 
 
+class _Text(HTMLParser):
+    """The text of a page, as a reader sees it (highlighted code comes out as its source lines)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _page_text(path):
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def _solution_lines(notebook):
+    """The lines inside the solution and hidden-test regions of a source notebook's cells."""
+    import json
+
+    lines, inside = [], False
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            stripped = line.strip()
+            if stripped in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+                inside = True
+            elif stripped in ("### END SOLUTION", "### END HIDDEN TESTS"):
+                inside = False
+            elif inside and len(stripped) > 12:
+                lines.append(stripped)
+    return lines
+
+
 def test_every_student_notebook_is_a_page_and_no_solution_is(built_site):
     students = sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb"))
-    pages = [p.stem for p in _course_pages(built_site)]
-    assert students and pages == students
-    # The solutions (exercises/source/) never reach the site: no page holds a solution marker
-    # or a line that is only in a solution notebook's answer cells.
-    for page in _course_pages(built_site):
-        text = page.read_text(encoding="utf-8")
-        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, page.name
-        assert "assert_passed" not in text, page.name
+    pages = {p.stem: p for p in _course_pages(built_site)}
+    assert students and sorted(pages) == students
+    # The solutions (exercises/source/) never reach the site: no line of a solution or hidden test.
+    leaked = []
+    for source in sorted((REPO / "exercises" / "source").glob("*.ipynb")):
+        secret = _solution_lines(source)
+        assert secret, f"{source.name} has no solution region: is the marker test still right?"
+        text = _page_text(pages[source.stem])
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, source.name
+        leaked += [f"{source.stem}: {line}" for line in secret if line in text]
+    assert not leaked, "\n".join(leaked)
+
+
+def test_every_figure_became_an_image(built_site):
+    # A figure without an image representation shows as its repr, "<Figure size 700x300 with 1 Axes>".
+    # The pages whose code ran (the API pages quote that repr in a docstring).
+    pages = _course_pages(built_site) + sorted((built_site / "guide").glob("*.html"))
+    shown_as_text = [str(p.relative_to(built_site)) for p in pages if "Figure size" in _page_text(p)]
+    assert not shown_as_text, shown_as_text
+    assert sum(1 for _ in (built_site / "_images").glob("*.png")) >= 8
 
 
 def test_pages_load_nothing_from_other_hosts(built_site):

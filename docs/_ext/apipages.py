@@ -67,11 +67,12 @@ def homes(package):
 
 
 def _identity(obj, modname, name):
-    # Functions and classes are the same object wherever they are re-exported; constants (a dict,
-    # a tuple) are identified by their defining module and name when they have one.
-    if inspect.isfunction(obj) or inspect.isclass(obj):
-        return ("obj", id(obj))
-    return ("value", modname, name)
+    # A re-exported object is the same object in both modules (a function, a class, a dict such
+    # as PRESETS). Small immutable values (a number, a string) may be equal by chance, so they are
+    # told apart by the module and name that hold them.
+    if obj is None or isinstance(obj, (bool, int, float, complex, str, bytes)):
+        return ("value", modname, name)
+    return ("obj", id(obj))
 
 
 def _directive(obj):
@@ -90,6 +91,38 @@ def _foreign_bases(cls, package):
                                   if not base.__module__.startswith(package)))
 
 
+def _foreign_members(cls, package):
+    """Methods another library wrote into our class (matplotlib gives every Artist subclass its own
+    ``set``): their docstrings are that library's, in its own Sphinx dialect."""
+    return sorted(name for name, member in vars(cls).items()
+                  if callable(member) and not name.startswith("_")
+                  and not (getattr(member, "__module__", None) or package).startswith(package))
+
+
+def _data_entry(name, obj, package):
+    """A constant: its ``#:`` comment as the description, never its value or its type's docstring.
+
+    (autodata would print the value, e.g. the whole question bank, and a constant without a comment
+    would get the docstring of its type, e.g. Brian2's Quantity.)
+    """
+    import sys
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    comment = []
+    holders = [m for m, module in sorted(sys.modules.items())
+               if m.split(".")[0] == package and getattr(module, name, None) is obj]
+    for modname in holders:
+        try:
+            docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
+        except Exception:  # no source (a compiled module): no comment
+            continue
+        comment = [line for line in docs.get(("", name), []) if line.strip()]
+        if comment:
+            break
+    return [f".. py:data:: {name}", ""] + [f"   {line}" for line in comment] + [""]
+
+
 def module_page(modname, module, names, package, home_of):
     title = f"``{modname}``"
     lines = [title, "=" * len(title), "", f".. automodule:: {modname}", "   :no-members:", ""]
@@ -101,11 +134,15 @@ def module_page(modname, module, names, package, home_of):
         for name in documented:
             obj = getattr(module, name)
             directive = _directive(obj)
+            if directive == "autodata":
+                lines += _data_entry(name, obj, package)
+                continue
             lines.append(f".. {directive}:: {name}")
             if directive == "autoclass":
                 lines.append(f"   :inherited-members: {_foreign_bases(obj, package)}")
-            elif directive == "autodata":
-                lines.append("   :no-value:")  # a question bank or a preset table is no reading
+                generated = _foreign_members(obj, package)
+                if generated:
+                    lines.append(f"   :exclude-members: {', '.join(generated)}")
             lines.append("")
     elsewhere = []
     for name in public_names(module):
