@@ -36,7 +36,7 @@ __all__ = ["Recording", "LIFResult", "FICurve", "FrequencyResponse", "write_tabl
 
 
 def write_table(path, header_lines, columns, rows, formats=None):
-    """Write a CSV table to a new file: ``# `` comment lines, a header row, then the rows.
+    """Write a CSV table to a new file: comment lines (starting with ``#``), a header row, then the rows.
 
     Mode "x": if `path` exists (even as a dangling symbolic link) FileExistsError is raised and
     nothing is written. `formats` gives a format spec per column (default ``.6g`` for floats).

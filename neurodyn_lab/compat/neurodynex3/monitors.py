@@ -167,7 +167,7 @@ class SpikeRecord:
 
     @property
     def it_(self):
-        """The pair (i, t_)."""
+        """The pair ``(i, t_)``."""
         return self.i, self.t_
 
     def spike_trains(self):
