@@ -110,3 +110,14 @@ def test_hidden_cases_are_the_students_own_and_need_the_key():
     assert any(c.note == "below the rheobase" for c in mine) and any(not c.note for c in mine)
     shown = {c.arguments for c in question.cases(variant_for("s001"))}
     assert not shown & {c.arguments for c in mine}
+
+
+def test_attempts_of_the_submission_reach_the_report():
+    from neurodyn_lab.grading.autograde import KeepAttempts
+
+    source = nbformat.read(SOURCE / "01_step_current.ipynb", as_version=4)
+    submitted = _with_records(source, {"01.rheobase": 3 * nA}, "s001")  # the student's own run: attempt 3
+    nb, _ = KeepAttempts().preprocess(submitted, {})
+    assert nb.metadata["neurodyn_lab"] == {"attempts": {"01.rheobase": 3}, "named": ["s001"]}
+    rows, notes = grade_notebook(nb, "s001", QUESTIONS, KEY, attempts=nb.metadata["neurodyn_lab"]["attempts"])
+    assert rows[0]["attempts"] == 3
