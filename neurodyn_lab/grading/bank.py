@@ -46,7 +46,7 @@ CHARGE_01 = dict(amplitude=1 * nA, start=10 * ms)  # 01.v_after_tau
 RATE_CURRENT_02 = 3 * nA  # 02.rate_at_3nA
 GAIN_FREQUENCY_03 = 50 * Hz  # 03.gain_at_50Hz
 GAIN_I0_03 = 0.5 * nA  # 03.gain_at_50Hz: the stated input amplitude for an answer in mV
-PHASE_FREQUENCY_03 = 100 * Hz  # 03.phase_at_100Hz
+PHASE_FREQUENCY_03 = 100 * Hz  # 03.phase_at_100Hz without a student id (students.phase_frequency_of)
 
 
 def _text(q, unit, name):
@@ -322,12 +322,13 @@ _DEFAULT_QUESTIONS = [
              "subthreshold simulation without its first few τ.",
     ),
     PhaseQuestion(
-        id="03.phase_at_100Hz", title="phase at 100 Hz (degrees)",
-        expected=lambda v: analysis.phase(PHASE_FREQUENCY_03, v.neuron), example="a number of degrees, e.g. -30",
+        id="03.phase_at_100Hz", title="phase at your frequency (degrees)",
+        expected=lambda v: analysis.phase(v.phase_frequency, v.neuron), example="a number of degrees, e.g. -95",
         tolerance=Tolerance(abs=4.0, unit_name="°"),
-        stated=lambda v: (_text(PHASE_FREQUENCY_03, Hz, "Hz"),),
+        stated=lambda v: ("me.phase_frequency", f"{_text(v.phase_frequency, Hz, 'Hz')} without a student id"),
         mistakes=(Mistake(lambda value, e, v: abs(value + e) <= 4.0, "does the voltage lead or lag the current?"),),
-        hint="the voltage lags the current by arctan(2πfτ); give the phase in degrees.",
+        hint="the voltage lags the current by arctan(2πfτ) at your frequency me.phase_frequency; give the phase in "
+             "degrees.",
     ),
     # ---------------------------------------------------------------- 04 mystery neuron
     MeasuredQuestion(

@@ -27,13 +27,13 @@ import os
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Mohm, mV, ms
+from brian2 import Hz, Mohm, Quantity, mV, ms
 
 from .._validation import describe
 from ..parameters import LIFParams
 
 __all__ = ["Student", "Variant", "student", "current", "identify", "canonical_id", "variant_for", "neuron_of",
-           "classic_amplitude_of", "AUTOGRADE_STUDENT"]
+           "classic_amplitude_of", "phase_frequency_of", "AUTOGRADE_STUDENT"]
 
 #: The environment variable through which the autograder names the student being graded.
 AUTOGRADE_STUDENT = "NEURODYN_LAB_AUTOGRADE_STUDENT"
@@ -111,19 +111,30 @@ def classic_amplitude_of(student_id):
     return _grid(_uniform(canonical_id(student_id), 1, "classic step")[0], 1.1, 2.0, 0.05)
 
 
+def phase_frequency_of(student_id):
+    """The frequency of notebook 03's phase question for `student_id`: 100 Hz without an id, else
+    10-60 Hz in steps of 5 Hz (the phase alone varies too little with tau to tell students apart)."""
+    if student_id is None:
+        return 100 * Hz
+    return _grid(_uniform(canonical_id(student_id), 1, "phase frequency")[0], 10, 60, 5) * Hz
+
+
 @dataclass(frozen=True)
 class Variant:
-    """One student's numbers: whose they are, the neuron of 01-03, the step amplitude of 00."""
+    """One student's numbers: whose they are, the neuron of 01-03, the step amplitude of 00, the
+    frequency of 03's phase question."""
 
     student: object  # canonical id, or None for the default
     neuron: LIFParams
     classic_amplitude: float  # nA, as LIF_Step(I_amp=...) takes it
+    phase_frequency: Quantity
 
 
 def variant_for(student_id):
     """The `Variant` of `student_id` (None: the default numbers)."""
     key = None if student_id is None else canonical_id(student_id)
-    return Variant(student=key, neuron=neuron_of(key), classic_amplitude=classic_amplitude_of(key))
+    return Variant(student=key, neuron=neuron_of(key), classic_amplitude=classic_amplitude_of(key),
+                   phase_frequency=phase_frequency_of(key))
 
 
 def _value(q, unit, name):
@@ -143,6 +154,8 @@ class Student:
         "Your neuron" in notebooks 01-03.
     classic_amplitude : float
         "Your step" in notebook 00, in nA: ``LIF_Step(I_amp=me.classic_amplitude)``.
+    phase_frequency : Quantity
+        "Your frequency" of notebook 03's phase question.
     """
 
     id: object
@@ -156,6 +169,10 @@ class Student:
     @property
     def classic_amplitude(self):
         return self.variant.classic_amplitude
+
+    @property
+    def phase_frequency(self):
+        return self.variant.phase_frequency
 
     def _lines(self):
         who = {"notebook": f"student {self.id} (set in this notebook)",
