@@ -410,3 +410,4 @@ def test_summary_of_an_unknown_notebook_says_which_exist_in_one_sentence(noteboo
     assert result.rows == () and "notebook must be the number of an exercise notebook, one of 00, 01" in result.problem
     shown = capsys.readouterr().out
     assert shown.startswith("⚠️ summary: notebook must be") and shown.count("\n") == 1
+    assert result.message == shown.strip()

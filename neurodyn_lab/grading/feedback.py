@@ -376,6 +376,11 @@ class Summary(_Shown):
     problem: str = ""
 
     @property
+    def message(self):
+        """The table (or the one sentence about an unknown notebook) as plain text."""
+        return self._text()
+
+    @property
     def all_passed(self):
         """Whether every question of the notebook was checked and passed."""
         return bool(self.rows) and all(row[2] == "correct" for row in self.rows)
