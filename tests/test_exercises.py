@@ -1,6 +1,7 @@
 """The exercise notebooks, without running them (nbval runs them): one source, a generated student
 version that is up to date and leaks no solution, one template, nbgrader metadata that matches the
-question bank.
+question bank, the student's identity in the first code cell, and the numbers the prompts state taken
+from the bank.
 
 Running them: ``pytest --nbval-lax exercises`` (solution notebooks in strict mode, see
 ``exercises/conftest.py``).
@@ -13,6 +14,8 @@ import nbformat
 import pytest
 
 from neurodyn_lab.grading import QUESTIONS, questions_of
+from neurodyn_lab.grading.framework import Tolerance
+from neurodyn_lab.grading.students import variant_for
 
 build = pytest.importorskip("neurodyn_lab.grading.build", reason="the notebook builder needs nbgrader")
 
@@ -128,11 +131,13 @@ def test_every_question_is_asked_in_its_notebook_with_matching_points(pair):
             qid = re.match(r'check\("([^"]+)"', cell.source).group(1)
             assert meta["points"] == QUESTIONS[qid].points
             assert meta["grade_id"] == "q" + qid.replace(".", "_")
-            assert f'assert_passed("{qid}"' in cell.source  # the hidden test that fails a wrong answer
+            assert cell.source.strip() == f'check("{qid}", answer)' or cell.source.strip().startswith(
+                f'check("{qid}", ')  # the autograder grades the record, not a hidden test
+            assert meta["locked"]
             previous = source.cells[source.cells.index(cell) - 1]
             assert _grading(previous).get("solution") and "### BEGIN SOLUTION" in previous.source
         else:
-            assert meta["points"] == 0 and "assert_all_passed" in cell.source
+            assert meta["points"] == 0 and cell.source.strip() == "summary()"
 
 
 def test_nbgrader_metadata_is_valid(pair):
@@ -148,14 +153,56 @@ def test_nbgrader_metadata_is_valid(pair):
             continue
         assert meta["schema_version"] == 3 and re.fullmatch(r"[A-Za-z0-9_]+", meta["grade_id"])
         assert meta["solution"] == has_solution and meta["locked"] == (not has_solution)
-        assert meta["grade"] == has_hidden
+        assert not has_hidden  # nothing for a student to rebind: the autograder grades in its own process
+        assert meta["grade"] == (cell.source.startswith("check(") or cell.source.strip() == "summary()")
 
 
-def test_solution_notebooks_end_with_a_cell_that_fails_unless_all_passed(pair):
+def test_notebooks_end_with_the_summary_a_0_point_grade_cell(pair):
     name, source, student = pair
-    last = source.cells[-1].source
-    assert f'assert_all_passed("{name[:2]}")' in last and "### BEGIN HIDDEN TESTS" in last
+    assert source.cells[-1].source.strip() == "summary()" and _grading(source.cells[-1])["points"] == 0
     assert student.cells[-1].source.strip() == "summary()"
+
+
+def test_the_first_code_cell_sets_the_student_and_the_next_shows_their_numbers(pair):
+    name, source, student = pair
+    code = [c for c in source.cells if c.cell_type == "code"]
+    assert code[0].source.startswith("student_id = None  # your student id") and not _grading(code[0])
+    setup = code[1]
+    assert _grading(setup)["locked"] and "me = student(student_id)" in setup.source  # nbgrader restores it
+    assert setup.source.rstrip().endswith(("me", "m"))  # "your neuron" on screen
+    assert "seed" not in "\n".join(c.source for c in source.cells if c.cell_type == "code")
+
+
+def test_the_prompts_state_the_banks_numbers(pair):
+    name, source, student = pair
+    found = build.prompts(source)
+    for question in questions_of(name[:2]):
+        prompt = found[question.id].source
+        if question.tolerance_text is not None:
+            assert f"Tolerance: {question.tolerance_text}." in prompt, (question.id, prompt)
+        for fragment in question.stated(variant_for(None)):
+            assert fragment in prompt, (question.id, fragment, prompt)
+        answer = source.cells[source.cells.index(found[question.id]) + 1]
+        example = getattr(question, "example", "")
+        if "e.g." in example:
+            assert answer.source.startswith(f"answer = ...  # {example}")
+
+
+def test_a_changed_tolerance_reaches_the_notebooks_text(tmp_path):
+    from neurodyn_lab.grading.bank import Bank
+
+    bank = Bank(QUESTIONS.values())
+    bank.change("01.rheobase", tolerance=Tolerance(rel=0.05))
+    source = _read(SOURCE / NAMES[1])
+    changed = build.with_bank_numbers(source, bank)
+    assert "Tolerance: ±5 %." in build.prompts(changed)["01.rheobase"].source
+    assert "Tolerance: ±1 %." in build.prompts(source)["01.rheobase"].source
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / NAMES[1]).write_bytes((SOURCE / NAMES[1]).read_bytes())
+    (tmp_path / NAMES[1]).write_bytes((EXERCISES / NAMES[1]).read_bytes())
+    assert build.stale(tmp_path / "source", tmp_path) == []
+    nbformat.write(changed, tmp_path / "source" / NAMES[1])  # a tolerance edited by hand is caught
+    assert build.stale(tmp_path / "source", tmp_path) == [NAMES[1]]
 
 
 def test_make_course_copies_the_chosen_notebooks_and_rejects_unknown_ones(tmp_path):
@@ -163,5 +210,9 @@ def test_make_course_copies_the_chosen_notebooks_and_rejects_unknown_ones(tmp_pa
     assert [p.name for p in (course / "source" / "week1").iterdir()] == [NAMES[1]]
     config = (course / "nbgrader_config.py").read_text()
     assert "sqlite:///" in config and "code_stub" in config and "# YOUR CODE HERE" in config
+    assert "from neurodyn_lab.grading.autograde import configure" in config
+    assert len((course / "neurodyn_lab_secret.key").read_text().strip()) == 64
+    assert (course / "neurodyn_lab_secret.key").stat().st_mode & 0o077 == 0  # the instructor's only
+    assert "def customise(bank)" in (course / "neurodyn_lab_questions.py").read_text()
     with pytest.raises(ValueError, match="01_step_current.ipynb"):
         build.make_course(tmp_path / "other", notebooks=["01_step.ipynb"])

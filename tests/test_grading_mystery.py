@@ -1,5 +1,6 @@
-"""mystery_neuron(seed): same neuron for the same seed, parameters in the book's ranges, nothing that
-reveals them, and checks that a careful experiment passes."""
+"""mystery_neuron(): the same neuron for the same student, parameters in neurodynex3's ranges, nothing
+that reveals them (attributes, repr, pickling, the module's globals, a traceback), and checks that a
+careful experiment passes."""
 
 import copy
 import pickle
@@ -9,26 +10,49 @@ import pytest
 from brian2 import Mohm, mV, ms, nA, second
 
 from neurodyn_lab import LIFParams, engine, inputs
-from neurodyn_lab.grading import MysteryNeuron, grade, mystery_neuron
-from neurodyn_lab.grading.mystery import _parameters
+from neurodyn_lab.grading import MysteryNeuron, grade, mystery, student
+from neurodyn_lab.grading.framework import Tolerance
+from neurodyn_lab.grading.mystery import matches, mystery_neuron
 
-SEEDS = [0, 1, 2024, 12345, "s1234567"]
+
+from test_grading_students import clean  # noqa: E402,F401 (an autouse fixture: no ids, attempts in tmp_path)
+
+
+def hidden_parameters(student_id):
+    """The hidden parameters, as a determined student gets them: by wrapping the simulation the
+    neuron calls (the package has no function that returns them)."""
+    seen = []
+    original = mystery.simulate
+
+    def spy(current, duration, params=None, dt=None):
+        seen.append(params)
+        return original(current, duration, params=params, dt=dt)
+
+    mystery.simulate = spy
+    try:
+        mystery_neuron(student_id).simulate(inputs.zero(), 0.2 * ms)
+    finally:
+        mystery.simulate = original
+    return seen[0]
 
 
 def _values(params):
     return [float(np.asarray(getattr(params, name))) for name in LIFParams.field_names()]
 
 
-def test_the_same_seed_gives_the_same_neuron():
-    assert _parameters(42) == _parameters("42") == _parameters(" 0042 ") == _parameters(np.int64(42))
-    assert _parameters("s1234567") == _parameters("s1234567")
-    drawn = {tuple(_values(_parameters(seed))) for seed in range(50)}
-    assert len(drawn) == 50  # neighbours get different neurons
+def test_the_same_student_gets_the_same_neuron():
+    assert hidden_parameters(42) == hidden_parameters("42") == hidden_parameters(" 0042 ") \
+        == hidden_parameters(np.int64(42))
+    assert hidden_parameters("s1234567") == hidden_parameters("s1234567")
+    drawn = {tuple(_values(hidden_parameters(seed))) for seed in range(30)}
+    assert len(drawn) == 30  # neighbours get different neurons
+    student("s77")
+    assert mystery_neuron().student == "s77"  # the notebook's student by default
 
 
-def test_parameters_lie_in_the_books_ranges():
-    for seed in range(500):
-        p = _parameters(seed)
+def test_parameters_lie_in_neurodynex3s_ranges():
+    for seed in range(100):
+        p = hidden_parameters(seed)
         assert -75 * mV <= p.v_rest <= -60 * mV
         assert abs(p.v_reset - p.v_rest) <= 10 * mV + 1e-12 * mV
         assert -40 * mV <= p.v_threshold <= 5 * mV
@@ -48,9 +72,9 @@ def _forms(params):
 
 def test_the_neuron_reveals_nothing_through_attributes_repr_vars_or_pickling():
     m = mystery_neuron(777)
-    secret = _forms(_parameters(777))
+    secret = _forms(hidden_parameters(777))
     assert isinstance(m, MysteryNeuron)
-    assert dir(m) == ["seed", "simulate"]
+    assert dir(m) == ["simulate", "student"]
     assert not [f for f in secret if f in repr(m) + str(m)]
     with pytest.raises(TypeError):
         vars(m)
@@ -65,14 +89,53 @@ def test_the_neuron_reveals_nothing_through_attributes_repr_vars_or_pickling():
         m.tau = 5 * ms
     with pytest.raises(AttributeError):
         m._seed = 1
-    assert m.seed == 777
+    assert m.student == "777"
+
+
+def test_no_function_in_the_modules_globals_returns_the_parameters():
+    secret = hidden_parameters("s5")
+    m = mystery_neuron("s5")
+    namespace = type(m).simulate.__globals__
+    assert "_parameters" not in namespace and "draw" not in namespace
+    for name, value in namespace.items():
+        if callable(value) and getattr(value, "__module__", None) == mystery.__name__ and name != "mystery_neuron":
+            for args in (("s5",), (m,), ()):
+                try:
+                    out = value(*args)
+                except Exception:
+                    continue
+                assert not isinstance(out, LIFParams) or out != secret, name
+    # matches() answers yes or no, never the value.
+    assert matches("s5", "tau", float(secret.tau), Tolerance(rel=0.01)) is True
+    assert matches("s5", "tau", float(secret.tau) * 2, Tolerance(rel=0.01)) is False
+
+
+def test_a_traceback_from_a_mystery_check_holds_no_parameter(monkeypatch):
+    import sys
+
+    secret = hidden_parameters("s9")
+    student("s9")
+    monkeypatch.setenv("NEURODYN_LAB_STRICT", "1")
+    from neurodyn_lab.grading import CheckFailed, check
+
+    try:
+        check("04.tau", 500 * ms)
+    except CheckFailed:
+        tb = sys.exc_info()[2].tb_next  # the frames inside check (the first is this test's own)
+    assert tb is not None
+    values = []
+    while tb is not None:
+        values += list(tb.tb_frame.f_locals.values())
+        tb = tb.tb_next
+    assert not [v for v in values if isinstance(v, LIFParams)]
+    assert float(secret.tau) not in [v for v in values if isinstance(v, float)]
 
 
 @pytest.mark.parametrize("current", [inputs.step(0.5 * nA, 10 * ms, 100 * ms),
                                      inputs.noise(0.2 * nA, 0.1 * nA, 5 * ms, seed=1)], ids=["step", "noise"])
 def test_results_carry_no_parameters_and_the_engine_keeps_none(current):
     m = mystery_neuron(777)
-    secret = _parameters(777)
+    secret = hidden_parameters(777)
     result = m.simulate(current, 120 * ms)
     assert not hasattr(result, "params")
     assert b"LIFParams" not in pickle.dumps(result)
@@ -95,14 +158,14 @@ def test_results_are_like_simulates():
     assert float(r.firing_rate * r.duration) == pytest.approx(r.spike_count)
     assert r.I[200] == 60 * nA and r.dt == 0.1 * ms
     rest = m.simulate(inputs.zero(), 20 * ms)
-    assert rest.v[-1] == _parameters(5).v_rest
+    assert rest.v[-1] == hidden_parameters(5).v_rest
 
 
 @pytest.mark.parametrize("call, error, fragments", [
-    (lambda: mystery_neuron(3.5), TypeError, ["seed must be a whole number", "e.g. mystery_neuron(12345)", "3.5"]),
-    (lambda: mystery_neuron(None), TypeError, ["seed must be", "got None"]),
-    (lambda: mystery_neuron("  "), ValueError, ["seed must be", "empty text"]),
-    (lambda: mystery_neuron(True), TypeError, ["seed must be", "True"]),
+    (lambda: mystery_neuron(3.5), TypeError, ["student_id must be a student id", "e.g. \"s1234567\"", "3.5"]),
+    (lambda: mystery_neuron([1]), TypeError, ["student_id must be", "got a list"]),
+    (lambda: mystery_neuron("  "), ValueError, ["student_id must be", "empty text"]),
+    (lambda: mystery_neuron(True), TypeError, ["student_id must be", "True"]),
     (lambda: mystery_neuron(1).simulate(2 * mV, 100 * ms), TypeError, ["current must be", "2*nA", "got 2"]),
     (lambda: mystery_neuron(1).simulate(inputs.zero(), 100), TypeError, ["duration must be", "300*ms", "100"]),
     (lambda: mystery_neuron(1).simulate(inputs.zero(), -5 * ms), ValueError, ["duration must be positive"]),
@@ -143,23 +206,25 @@ def _experiment(m):
 
 @pytest.mark.parametrize("seed", [3, "s7654321"])
 def test_a_careful_experiment_meets_the_tolerances(seed):
-    found = _experiment(mystery_neuron(seed))
+    student(seed)
+    found = _experiment(mystery_neuron())
     for name, value in found.items():
-        result = grade(f"04.{name}", value, seed=seed)
+        result = grade(f"04.{name}", value)
         assert result.passed, (seed, name, value, result.message)
-        # ... and the same measurement is wrong for a neighbour's neuron (for at least most parameters).
-    wrong_for_neighbour = [not grade(f"04.{name}", value, seed=f"{seed}-neighbour").passed
-                           for name, value in found.items()]
+    # ... and the same measurement is wrong for a neighbour's neuron (for at least most parameters).
+    student(f"{seed}-neighbour")
+    wrong_for_neighbour = [not grade(f"04.{name}", value).passed for name, value in found.items()]
     assert sum(wrong_for_neighbour) >= 4
 
 
 def test_tolerances_are_tight_enough_to_need_the_experiment():
-    p = _parameters(11)
-    assert not grade("04.tau", p.tau * 1.1, seed=11).passed
-    assert not grade("04.R", p.R * 0.9, seed=11).passed
-    assert not grade("04.v_threshold", p.v_threshold + 2 * mV, seed=11).passed
-    assert not grade("04.t_ref", p.t_ref + 0.5 * ms, seed=11).passed
-    assert not grade("04.v_rest", p.v_rest - 1 * mV, seed=11).passed
-    assert not grade("04.v_reset", p.v_reset + 1 * mV, seed=11).passed
-    assert grade("04.v_threshold", p.v_threshold - 0.9 * mV, seed=11).passed
-    assert grade("04.tau", p.tau + 0.19 * ms, seed=11).passed
+    p = hidden_parameters(11)
+    student(11)
+    assert not grade("04.tau", p.tau * 1.1).passed
+    assert not grade("04.R", p.R * 0.9).passed
+    assert not grade("04.v_threshold", p.v_threshold + 2 * mV).passed
+    assert not grade("04.t_ref", p.t_ref + 0.5 * ms).passed
+    assert not grade("04.v_rest", p.v_rest - 1 * mV).passed
+    assert not grade("04.v_reset", p.v_reset + 1 * mV).passed
+    assert grade("04.v_threshold", p.v_threshold - 0.9 * mV).passed
+    assert grade("04.tau", p.tau + 0.19 * ms).passed

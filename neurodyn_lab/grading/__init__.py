@@ -1,24 +1,49 @@
-"""Graded exercises: instant feedback in the notebook, the question bank, mystery neurons.
+"""Graded exercises: feedback in the notebook, the question bank, a neuron per student, mystery
+neurons, and the instructor's autograder.
 
 Examples
 --------
 >>> from brian2 import nA
 >>> from neurodyn_lab.grading import check, summary
->>> result = check("01.rheobase", 2 * nA)  # shows ✅ or ❌ with a hint
+>>> result = check("01.rheobase", 2 * nA)  # the default neuron (no student id): shows ✅ or ❌ with a hint
 ✅ 01.rheobase: correct (within ±1 %).
 >>> result.passed
 True
+
+In a notebook, the first code cells set the student (``me = student(student_id)``); each check
+records what was answered, and the instructor's autograder (`autograde`, run by nbgrader) grades
+those records in its own process for the student the submission was collected from.
 
 The student notebooks in ``exercises/`` are generated from ``exercises/source/`` by
 ``python -m neurodyn_lab.grading.build`` (``make exercises``), which needs nbgrader (the
 ``instructor`` or ``test`` extra); this package itself does not.
 """
 
-from .feedback import CheckFailed, CheckResult, Summary, assert_all_passed, assert_passed, check, grade, reset, \
-    strict_mode, summary
+from .bank import QUESTIONS, questions_of
+from .feedback import CheckFailed, CheckResult, Summary, check, grade, reset, strict_mode, summary
 from .mystery import MysteryNeuron, MysteryResult, mystery_neuron
-from .questions import QUESTIONS, questions_of
+from .students import Student, student
 
-__all__ = ["check", "summary", "grade", "assert_passed", "assert_all_passed", "CheckResult", "Summary",
-           "CheckFailed", "strict_mode", "reset", "mystery_neuron", "MysteryNeuron", "MysteryResult",
-           "QUESTIONS", "questions_of"]
+__all__ = ["check", "summary", "grade", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
+           "student", "Student", "mystery_neuron", "MysteryNeuron", "MysteryResult", "QUESTIONS", "questions_of",
+           "warm_up_jobs"]
+
+
+def warm_up_jobs():
+    """The simulations the exercises run, as ``(label, currents, record_v)`` jobs for
+    `neurodyn_lab.engine.warm_up` (the classic functions of notebook 00 are in
+    `neurodyn_lab.lif.warm_up_jobs`).
+
+    Examples
+    --------
+    >>> [label for label, currents, record_v in warm_up_jobs()]
+    ['mystery neuron: no input', 'mystery neuron: steps']
+    """
+    from brian2 import ms, nA
+
+    from ..inputs import step, zero
+
+    return [
+        ("mystery neuron: no input", [zero()], True),
+        ("mystery neuron: steps", [step(1 * nA, 0 * ms, None)], True),
+    ]

@@ -2,9 +2,10 @@
 
 The notebooks are authored once, in ``exercises/source/``, as valid nbgrader source: answer cells
 are "solution" cells whose solution sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
-check cells are "autograder test" cells whose ``### BEGIN HIDDEN TESTS`` region makes a wrong
-answer fail under nbgrader. The student version (``exercises/*.ipynb``) is made with nbgrader's
-own preprocessors, as ``nbgrader generate_assignment`` would: solution regions become a
+check cells are locked "autograder test" cells (``check("01.rheobase", answer)``) that the
+instructor's autograder (`autograde`) grades. The tolerances the prompts state are written from the
+question bank (`with_bank_numbers`). The student version (``exercises/*.ipynb``) is made with
+nbgrader's own preprocessors, as ``nbgrader generate_assignment`` would: solution regions become a
 ``# YOUR CODE HERE`` line (the cell keeps its ``answer = ...`` placeholder, so "Run All" goes on),
 hidden tests are removed, outputs cleared, and the nbgrader metadata dropped.
 
@@ -20,13 +21,18 @@ Needs nbgrader (the ``instructor`` or ``test`` extra).
 
 import argparse
 import copy
+import re
+import secrets
 import sys
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["student_version", "build", "stale", "solution_fragments", "make_course", "SOURCE", "OUT",
-           "CODE_STUB", "NBGRADER_CONFIG"]
+from .autograde import SECRET_FILE
+from .bank import COURSE_FILE, QUESTIONS, load_bank
+
+__all__ = ["student_version", "build", "stale", "solution_fragments", "make_course", "prompts", "with_bank_numbers",
+           "SOURCE", "OUT", "CODE_STUB", "NBGRADER_CONFIG", "COURSE_FILE_TEMPLATE"]
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 SOURCE = EXERCISES / "source"
@@ -46,6 +52,32 @@ c.CourseDirectory.db_url = {db_url!r}
 # notebook still runs top to bottom (nbgrader's default stub raises NotImplementedError).
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.Execute.timeout = 300
+# neurodyn_lab grades in this process, after nbgrader has executed a notebook, for the student it was
+# collected from; it writes neurodyn_lab_reports/grading_report.csv (see docs/instructors.md).
+from neurodyn_lab.grading.autograde import configure  # noqa: E402
+configure(c, {root!r})
+'''
+
+#: A course file of question changes, written (commented out) into a new course directory.
+COURSE_FILE_TEMPLATE = '''\
+"""This course's changes to the neurodyn_lab question bank (read by the autograder; set the environment
+variable NEURODYN_LAB_QUESTIONS to this file's path on the hub so students get the same feedback).
+
+Examples of what customise(bank) can do:
+
+    bank.change("04.v_threshold", tolerance=Tolerance(abs=2 * mV), hint="...")
+    bank.change("03.filter_type", max_attempts=1)   # checks with feedback for a choice question
+    bank.add(QuantityQuestion(id="01.my_question", ...))   # then add its cells to the source notebook
+
+Run `python -m neurodyn_lab.grading.build --course .` again afterwards: it writes the new tolerances
+into the notebooks' text.
+"""
+from brian2 import Hz, Mohm, mV, ms, nA  # noqa: F401
+from neurodyn_lab.grading.framework import QuantityQuestion, Tolerance  # noqa: F401
+
+
+def customise(bank):
+    pass
 '''
 
 _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -81,14 +113,58 @@ def _sources(source):
     return notebooks
 
 
+_TOLERANCE = re.compile(r"Tolerance: (.+?)\.(?=\s|$)")
+
+
+def prompts(nb):
+    """The prompt of each question of `nb`: question id -> the markdown cell just before its answer
+    cell (grade id ``qNN_name_answer``)."""
+    ids = {"q" + qid.replace(".", "_") + "_answer": qid for qid in QUESTIONS}
+    found = {}
+    for before, cell in zip(nb.cells, nb.cells[1:]):
+        qid = ids.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if qid is not None and before.cell_type == "markdown":
+            found[qid] = before
+    return found
+
+
+_PLACEHOLDER = re.compile(r"^answer = \.\.\.  # .*$", re.M)
+
+
+def with_bank_numbers(nb, bank=QUESTIONS):
+    """A copy of `nb` whose prompts state the tolerances of `bank` (``Tolerance: ±1 %.``) and whose
+    answer placeholders give the bank's example (``answer = ...  # a current, e.g. 0.5*nA``): the
+    bank is the one source of these numbers, the notebooks' text is generated from it."""
+    nb = copy.deepcopy(nb)
+    for qid, cell in prompts(nb).items():
+        question = bank.get(qid)
+        if question is not None and question.tolerance_text is not None:
+            cell.source = _TOLERANCE.sub(lambda m: f"Tolerance: {question.tolerance_text}.", cell.source)
+    ids = {"q" + qid.replace(".", "_") + "_answer": qid for qid in bank}
+    for cell in nb.cells:
+        question = bank.get(ids.get(cell.metadata.get("nbgrader", {}).get("grade_id"), ""))
+        example = getattr(question, "example", None)
+        if example and "e.g." in example and cell.cell_type == "code":
+            cell.source = _PLACEHOLDER.sub(lambda m: f"answer = ...  # {example}", cell.source, count=1)
+    return nb
+
+
+def _text(nb):
+    return nbformat.writes(nb) + "\n"
+
+
 def _student_text(path):
-    return nbformat.writes(student_version(nbformat.read(path, as_version=4))) + "\n"
+    return _text(student_version(with_bank_numbers(nbformat.read(path, as_version=4))))
 
 
 def build(source=SOURCE, out=OUT):
-    """Write the student version of every ``NN_*.ipynb`` in `source` to `out`; return the paths."""
+    """Write the tolerances of the bank into the prompts of every ``NN_*.ipynb`` in `source`, and its
+    student version to `out`; return the student notebooks' paths."""
     written = []
     for path in _sources(source):
+        synced = _text(with_bank_numbers(nbformat.read(path, as_version=4)))
+        if path.read_text(encoding="utf-8") != synced:
+            path.write_text(synced, encoding="utf-8")
         target = Path(out) / path.name
         target.write_text(_student_text(path), encoding="utf-8")
         written.append(target)
@@ -96,11 +172,13 @@ def build(source=SOURCE, out=OUT):
 
 
 def stale(source=SOURCE, out=OUT):
-    """Names of the student notebooks in `out` that are missing or differ from what `source` gives."""
+    """Names of the notebooks whose source does not state the bank's tolerances, or whose student
+    version in `out` is missing or differs from what `source` gives."""
     differing = []
     for path in _sources(source):
         target = Path(out) / path.name
-        if not target.exists() or target.read_text(encoding="utf-8") != _student_text(path):
+        if path.read_text(encoding="utf-8") != _text(with_bank_numbers(nbformat.read(path, as_version=4))) or \
+                not target.exists() or target.read_text(encoding="utf-8") != _student_text(path):
             differing.append(path.name)
     return differing
 
@@ -136,8 +214,10 @@ def solution_fragments(nb):
 
 
 def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
-    """Set up an nbgrader course directory: ``nbgrader_config.py`` (sqlite gradebook) and
-    ``source/<assignment>/`` with the chosen solution notebooks.
+    """Set up an nbgrader course directory: ``nbgrader_config.py`` (sqlite gradebook, our
+    autograder), a secret key, a course file of question changes (kept if it exists), and
+    ``source/<assignment>/`` with the chosen solution notebooks, their prompts stating the course's
+    tolerances.
 
     Parameters
     ----------
@@ -159,6 +239,14 @@ def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
     config = course / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG.format(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
                                              stub=CODE_STUB), encoding="utf-8")
+    secret = course / SECRET_FILE
+    if not secret.exists():  # the function questions' hidden test cases are drawn from it; keep it private
+        secret.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+        secret.chmod(0o600)
+    questions = course / COURSE_FILE
+    if not questions.exists():
+        questions.write_text(COURSE_FILE_TEMPLATE, encoding="utf-8")
+    bank = load_bank(questions)
     available = {path.name: path for path in _sources(source)}
     unknown = sorted(set(notebooks or ()) - set(available))
     if unknown:
@@ -166,7 +254,8 @@ def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
                          f"got {unknown[0]!r} (available: {', '.join(available)})")
     for name, path in available.items():
         if notebooks is None or name in notebooks:
-            (target / name).write_bytes(path.read_bytes())
+            nb = nbformat.read(path, as_version=4)
+            nbformat.write(with_bank_numbers(nb, bank), target / name)
     return course
 
 

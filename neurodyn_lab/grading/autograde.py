@@ -1,0 +1,414 @@
+"""The instructor's autograder: nbgrader preprocessors that grade in the instructor's process.
+
+nbgrader executes each submitted notebook; our preprocessors run around its ``Execute`` step
+(the course configuration `build.make_course` writes lists them):
+
+- `KeepAttempts` (before nbgrader clears the submitted outputs) keeps the attempt counts and the
+  student ids named in the student's own check records;
+- `AsStudent` (before ``Execute``) names the student the submission was collected from, so the
+  notebook's experiments run on that student's neuron (unless the notebook names another id,
+  which the report shows);
+- `GradeAnswers` (after ``Execute``) grades every check cell here, not in the student's kernel:
+  it computes the expected values for the collected student, compares them with the answers the
+  checks recorded, runs function answers in a separate process with a time limit on inputs drawn
+  from the course's secret key, reads the editable cells for anything that touches the grading
+  code (`tamper`), and rewrites each check cell's output (a clean output for a passed question, an
+  error for a failed one) so nbgrader's own scoring gives the points. It writes a report per
+  submission (JSON) and for the course (``grading_report.csv``) in the course's report folder, and
+  puts the same notes into the feedback.
+
+Needs nbgrader (the ``instructor`` extra).
+"""
+
+import ast
+import csv
+import datetime
+import json
+import math
+import os
+from pathlib import Path
+
+from brian2 import Quantity, amp, farad, get_dimensions, hertz, ohm, second, siemens, volt
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Unicode
+
+from .answers import Rejected
+from .bank import COURSE_FILE, load_bank
+from .feedback import RECORD_MIME, SYMBOLS
+from .framework import FunctionQuestion, Verdict, si
+from .sandbox import run_function
+from .students import AUTOGRADE_STUDENT, canonical_id, variant_for
+from .tamper import findings, without_magics
+
+__all__ = ["KeepAttempts", "AsStudent", "GradeAnswers", "grade_notebook", "answer_from_record", "configure",
+           "REPORT_CSV", "SECRET_FILE", "REPORT_DIR"]
+
+#: The course-wide report, in the report folder.
+REPORT_CSV = "grading_report.csv"
+#: In the course directory: the secret key, and the report folder.
+SECRET_FILE = "neurodyn_lab_secret.key"
+REPORT_DIR = "neurodyn_lab_reports"
+
+_UNITS = {str(get_dimensions(u)): u for u in (amp, volt, second, hertz, ohm, siemens, farad)}
+#: Kinds of flags that cost no points outside an answer cell (they cannot reach the grading code).
+_HARMLESS_OUTSIDE_ANSWERS = {"unreadable"}
+
+
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _records(cell):
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if RECORD_MIME in data and isinstance(data[RECORD_MIME], dict):
+            yield data[RECORD_MIME]
+
+
+class _Described:
+    """An answer the record could only describe (a list, an object, ...)."""
+
+    def __init__(self, description):
+        self.description = description
+
+    def __repr__(self):
+        return self.description
+
+
+def _function_stand_in(name):
+    def function(*args, **kwargs):
+        raise RuntimeError("recorded function")
+
+    function.__name__ = name or "function"
+    return function
+
+
+def answer_from_record(record):
+    """The answer a check recorded, rebuilt for the question's readers (a Quantity, number, text,
+    ``...``, or a stand-in that the readers reject with the usual sentence)."""
+    kind = record.get("kind") if isinstance(record, dict) else None
+    if kind == "unanswered":
+        return ...
+    if kind == "text":
+        return str(record.get("value", ""))
+    if kind == "number":
+        return float(record.get("value", math.nan))
+    if kind == "quantity":
+        value = float(record.get("value", math.nan))
+        unit = _UNITS.get(record.get("dimensions"))
+        if record.get("dimensions") in ("", "1"):
+            return value
+        return value * unit if unit is not None else _Described(f"a quantity in {record.get('dimensions')}")
+    if kind == "function":
+        return _function_stand_in(record.get("name"))
+    return _Described(str(record.get("description", "an answer that could not be recorded")))
+
+
+def _question_ids(bank):
+    return {"q" + qid.replace(".", "_"): qid for qid in bank}
+
+
+def _preamble(nb):
+    """The import statements of the notebook's locked cells (the instructor's own code), without
+    the grading code and the panels."""
+    lines = []
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code" or not meta.get("locked") or meta.get("grade"):
+            continue
+        try:
+            tree = ast.parse(without_magics(cell.source))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(m.startswith(("neurodyn_lab.grading", "neurodyn_lab.panels")) for m in modules):
+                    continue
+                lines.append(ast.unparse(node))
+    return "\n".join(lines)
+
+
+def _case_args(case):
+    args = []
+    for arg in case.args:
+        if isinstance(arg, Quantity) and get_dimensions(arg) == get_dimensions(amp):
+            args.append({"kind": "quantity", "value": si(arg), "unit": "amp"})
+        else:  # LIFParams
+            units = {"v_rest": "volt", "v_reset": "volt", "v_threshold": "volt", "R": "ohm", "tau": "second",
+                     "t_ref": "second"}
+            args.append({"kind": "params", "fields": {name: (si(getattr(arg, name)), unit)
+                                                      for name, unit in units.items()}})
+    return args
+
+
+def _function_verdict(question, source, key, student, preamble, seconds):
+    cases = question.hidden_cases(key, student or "default")
+    out = run_function(source, question.name, [_case_args(c) for c in cases], preamble=preamble, seconds=seconds)
+    if out.get("closed_form_calls"):
+        names = ", ".join(sorted(set(out["closed_form_calls"])))
+        return Verdict("invalid", f"your function calls the package's closed form ({names}) instead of computing "
+                                  "the answer itself, so it scores 0.")
+    if out.get("problem") == "timeout":
+        return Verdict("invalid", f"your function was stopped after {seconds:g} s on the autograder's test cases: "
+                                  "does it loop for ever or simulate for very long?")
+    if out.get("problem"):
+        return Verdict("invalid", f"{out['problem']}.")
+    values = []
+    dimension = str(get_dimensions(question.unit))
+    for case, result in zip(cases, out.get("results", [])):
+        call = f"{question.name}({case.arguments})"
+        if "error" in result:
+            return Verdict("invalid", f"your function raised {result['error']} when called as {call}.")
+        if result.get("none"):
+            return Verdict("unanswered", f"not answered yet: {call} returned None.")
+        if "number" in result and result["number"] == 0.0:
+            values.append(0.0)
+        elif "value" in result and result.get("dim") == dimension:
+            values.append(float(result["value"]))
+        else:
+            return Verdict("invalid", f"{call} did not return {question.returns}.")
+    if len(values) != len(cases):
+        return Verdict("invalid", "your function did not return a value for every test case.")
+    verdict = question.compare(values, cases, lambda failures: next(
+        (m.hint for m in question.mistakes if _safe(m.applies, failures, cases)), question.hint))
+    return Verdict(verdict.status, verdict.text.replace("test cases", "of the autograder's test cases", 1))
+
+
+def _safe(applies, failures, cases):
+    try:
+        return bool(applies(None, failures, cases))
+    except Exception:
+        return False
+
+
+def _verdict(question, record, answer_source, key, student, preamble, seconds):
+    if isinstance(question, FunctionQuestion):
+        if answer_source is None:
+            return Verdict("invalid", "no answer cell was found for this question.")
+        return _function_verdict(question, without_magics(answer_source), key, student, preamble, seconds)
+    if record is None:
+        return Verdict("invalid", "no answer was recorded: the check cell did not run to its end (an error "
+                                  "before it, or check was changed).")
+    options = {name: answer_from_record(value) for name, value in (record.get("options") or {}).items()}
+    try:
+        return question.grade(answer_from_record(record.get("answer")), variant_for(student), options)
+    except Rejected as problem:
+        return Verdict(problem.status, problem.message)
+
+
+def _error_output(text):
+    return new_output("error", ename="NotPassed", evalue=text, traceback=[text])
+
+
+def _shown(text, html_text=None):
+    data = {"text/plain": text}
+    if html_text:
+        data["text/html"] = html_text
+    return new_output("display_data", data=data)
+
+
+def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None):
+    """Grade `nb` (after nbgrader executed it) for `student`: rewrite the check cells' outputs and
+    return the report rows (one dict per question).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook (nbgrader's autograded copy).
+    student : str
+        The student the submission was collected from.
+    bank : Bank
+        The questions (the package's, with the course file's changes).
+    key : bytes
+        The course's secret key (draws the function questions' test cases).
+    seconds : float
+        Time limit for a function answer.
+    attempts : dict, optional
+        Attempts per question id, from the student's own records (`KeepAttempts`).
+    named : list of str, optional
+        Student ids the submission's own records name.
+    """
+    student = canonical_id(student)
+    ids = _question_ids(bank)
+    preamble = _preamble(nb)
+    answer_cells, flags_by_cell = {}, {}
+    for index, cell in enumerate(nb.cells):
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code" or meta.get("locked"):
+            continue
+        grade_id = meta.get("grade_id", "")
+        if grade_id.endswith("_answer") and grade_id[: -len("_answer")] in ids:
+            answer_cells[ids[grade_id[: -len("_answer")]]] = index
+        found = findings(cell.source)
+        if found:
+            flags_by_cell[index] = found
+    answer_indices = set(answer_cells.values())
+    outside = [(i, f) for i, fs in flags_by_cell.items() if i not in answer_indices for f in fs
+               if f.kind not in _HARMLESS_OUTSIDE_ANSWERS]
+    named = set(named or []) | {r.get("student") for cell in nb.cells for r in _records(cell)}
+    others = sorted({n for n in named if isinstance(n, str) and n != student})
+
+    rows, summary_cell = [], None
+    for index, cell in enumerate(nb.cells):
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code" or not meta.get("grade"):
+            continue
+        qid = ids.get(meta.get("grade_id"))
+        if qid is None:
+            if float(meta.get("points", 0) or 0) == 0:
+                summary_cell = cell
+            continue
+        question = bank[qid]
+        records = [r for r in _records(cell) if r.get("question") == qid]
+        record = records[-1] if records else None
+        answer_index = answer_cells.get(qid)
+        answer_source = nb.cells[answer_index].source if answer_index is not None else None
+        try:
+            verdict = _verdict(question, record, answer_source, key, student, preamble, seconds)
+        except Exception as error:  # our bug: the instructor must see it, the student gets 0 for now
+            verdict = Verdict("error", f"the autograder could not grade this answer ({type(error).__name__}: "
+                                       f"{error}); your instructor will look at it.")
+        notes = []
+        own = flags_by_cell.get(answer_index, [])
+        if any(f.kind == "closed form" for f in own):
+            verdict = Verdict("invalid", "your answer uses the package's closed form (neurodyn_lab.analysis) "
+                                         "instead of working it out, so it scores 0.")
+        elif own:
+            verdict = Verdict("invalid", "your answer cell touches the grading code "
+                                         f"({'; '.join(f.text for f in own)}), so it scores 0; your instructor "
+                                         "will look at it.")
+        elif outside and verdict.passed:
+            verdict = Verdict("invalid", "a cell of this notebook touches the grading code "
+                                         f"({outside[0][1].text}), so its questions score 0; your instructor will "
+                                         "look at it.")
+        if own or outside:
+            notes.append("flagged")
+        points = float(meta.get("points", question.points))
+        text = f"{SYMBOLS[verdict.status if verdict.status in SYMBOLS else 'error']} {qid}: {verdict.text}"
+        cell.outputs = [_shown(text)] + ([] if verdict.passed else [_error_output(text)])
+        rows.append({"question": qid, "status": verdict.status, "points": points if verdict.passed else 0.0,
+                     "max_points": points, "attempts": (attempts or {}).get(qid, ""),
+                     "flags": "; ".join(f"cell {i + 1}: {f.text}" for i, f in
+                                        ([(answer_index, f) for f in own] + outside)),
+                     "message": verdict.text})
+    lines = [f"Autograded for student {student}: {sum(r['points'] for r in rows):g} of "
+             f"{sum(r['max_points'] for r in rows):g} points."]
+    if others:
+        lines.append(f"Note: this notebook's checks named student {', '.join(others)}; it was graded for {student}, "
+                     "the student it was collected from.")
+    for index, found in sorted(flags_by_cell.items()):
+        for finding in found:
+            lines.append(f"Flagged: cell {index + 1} {finding.text} (line {finding.line}).")
+    if summary_cell is not None:
+        table = "\n".join(f"{SYMBOLS.get(r['status'], '·')} {r['question']}: {r['points']:g}/{r['max_points']:g}"
+                          for r in rows)
+        summary_cell.outputs = [_shown("\n".join(lines) + "\n" + table)]
+    return rows, lines
+
+
+def _secret(path):
+    try:
+        return Path(path).read_bytes().strip()
+    except OSError:
+        return b""
+
+
+class KeepAttempts(NbGraderPreprocessor):
+    """Before nbgrader clears the submitted outputs: keep the attempt count of each question and the
+    student ids the student's own check records name, in the notebook's metadata."""
+
+    def preprocess(self, nb, resources):
+        attempts, named = {}, set()
+        for cell in nb.cells:
+            for record in _records(cell):
+                qid = record.get("question")
+                if isinstance(qid, str):
+                    try:
+                        attempts[qid] = max(int(record.get("attempts") or 0), int(attempts.get(qid, 0)))
+                    except (TypeError, ValueError):
+                        pass
+                if isinstance(record.get("student"), str):
+                    named.add(record["student"])
+        nb.metadata["neurodyn_lab"] = {"attempts": attempts, "named": sorted(named)}
+        return nb, resources
+
+
+class AsStudent(NbGraderPreprocessor):
+    """Before nbgrader's Execute: the notebook's kernel uses the collected student's numbers."""
+
+    def preprocess(self, nb, resources):
+        os.environ[AUTOGRADE_STUDENT] = canonical_id(resources["nbgrader"]["student"])
+        return nb, resources
+
+
+class GradeAnswers(NbGraderPreprocessor):
+    """After nbgrader's Execute: grade the check cells for the collected student (see the module)."""
+
+    report_dir = Unicode("", help="Folder for the grading reports (JSON per submission, grading_report.csv)."
+                         ).tag(config=True)
+    secret_file = Unicode("", help="File with the course's secret key (draws the function questions' "
+                                   "test cases).").tag(config=True)
+    questions_file = Unicode("", help="The course file of question changes (neurodyn_lab_questions.py)."
+                             ).tag(config=True)
+    function_time_limit = Float(10.0, help="Seconds a function answer may run on the test cases.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        os.environ.pop(AUTOGRADE_STUDENT, None)
+        info = resources["nbgrader"]
+        student = canonical_id(info["student"])
+        bank = load_bank(self.questions_file or None)
+        key = _secret(self.secret_file) if self.secret_file else b""
+        if not key:
+            self.log.warning("neurodyn_lab: no course secret (GradeAnswers.secret_file); the function questions' "
+                             "test cases are then the same every year")
+            key = b"neurodyn_lab: no course secret"
+        kept = nb.metadata.get("neurodyn_lab", {})
+        rows, lines = grade_notebook(nb, student, bank, key, self.function_time_limit,
+                                     attempts=kept.get("attempts"), named=kept.get("named"))
+        for line in lines[1:]:
+            self.log.warning("neurodyn_lab %s/%s: %s", student, info.get("notebook"), line)
+        if self.report_dir:
+            self._report(Path(self.report_dir), info, student, rows, lines)
+        return nb, resources
+
+    def _report(self, folder, info, student, rows, lines):
+        target = folder / str(info.get("assignment")) / student / f"{info.get('notebook')}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"student": student, "assignment": info.get("assignment"),
+                                      "notebook": info.get("notebook"), "graded_at":
+                                          datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                                      "questions": rows, "notes": lines}, indent=1), encoding="utf-8")
+        fields = ["assignment", "student", "notebook", "question", "status", "points", "max_points", "attempts",
+                  "flags", "message"]
+        with open(folder / REPORT_CSV, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            for path in sorted(folder.glob("*/*/*.json")):
+                report = json.loads(path.read_text(encoding="utf-8"))
+                for row in report["questions"]:
+                    writer.writerow({"assignment": report["assignment"], "student": report["student"],
+                                     "notebook": report["notebook"], **{k: row.get(k, "") for k in fields[3:]}})
+
+
+def configure(c, course):
+    """Add our preprocessors to nbgrader's configuration `c` for the course directory `course` (the
+    ``nbgrader_config.py`` that `build.make_course` writes calls this).
+
+    `KeepAttempts` goes first in the sanitizing step, `AsStudent` just before ``Execute`` and
+    `GradeAnswers` just after it; nbgrader's own preprocessors keep their order.
+    """
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+
+    course = Path(course)
+    sanitize = list(Autograde.class_traits()["sanitize_preprocessors"].default())
+    steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+    at = steps.index(Execute)
+    c.Autograde.sanitize_preprocessors = [KeepAttempts] + sanitize
+    c.Autograde.autograde_preprocessors = steps[:at] + [AsStudent, Execute, GradeAnswers] + steps[at + 1:]
+    c.GradeAnswers.report_dir = str(course / REPORT_DIR)
+    c.GradeAnswers.secret_file = str(course / SECRET_FILE)
+    questions = course / COURSE_FILE
+    c.GradeAnswers.questions_file = str(questions) if questions.exists() else ""
