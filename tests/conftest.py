@@ -1,9 +1,14 @@
 """Shared test set-up: a non-interactive matplotlib backend and common parameter sets."""
 
 
+import os
+import tempfile
+
 import matplotlib
 
 matplotlib.use("Agg")
+# check() keeps attempt counts under NEURODYN_LAB_HOME (default ~/.neurodyn_lab): never the real home.
+os.environ.setdefault("NEURODYN_LAB_HOME", tempfile.mkdtemp(prefix="neurodyn-lab-home-"))
 
 import pytest  # noqa: E402
 from brian2 import ms  # noqa: E402
