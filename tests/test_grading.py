@@ -286,7 +286,7 @@ CATALOGUE = [
     ("01.rheobase", True, {}, "invalid", ["not True"]),
     ("01.rheobase", {"I": 2}, {}, "invalid", ["a dict of 1 items"]),
     ("01.rheobase", rheobase_solution, {}, "invalid", ["the function rheobase_solution", "call it"]),
-    ("01.rheobase_", 2 * nA, {}, "error", ["unknown question id '01.rheobase_'", "Did you mean '01.rheobase'"]),
+    ("01.rheobase_", 2 * nA, {}, "error", ["unknown question id '01.rheobase_'", "did you mean '01.rheobase'"]),
     (1, 2 * nA, {}, "error", ["question id must be text such as '01.rheobase'", "got 1"]),
     ("01.rheobase", 2 * nA, {"seed": 3}, "invalid", ["takes no option 'seed'"]),
     ("04.tau", 5 * ms, {"seed": 3}, "invalid", ["takes no option 'seed'"]),

@@ -417,7 +417,11 @@ class Bank(Mapping):
         self._questions[question.id] = question
 
     def of(self, notebook):
-        """The questions of one notebook (``"01"``), in order."""
+        """The questions of one notebook (``"01"``), in order; one sentence for a notebook it has none of."""
+        known = sorted({q.notebook for q in self._questions.values()})
+        if not isinstance(notebook, str) or notebook not in known:
+            raise ValueError(f"notebook must be one of {', '.join(repr(n) for n in known)} (e.g. notebook=\"01\"), "
+                             f"got {notebook!r}")
         return [q for q in self._questions.values() if q.notebook == notebook]
 
 

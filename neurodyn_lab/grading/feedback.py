@@ -304,8 +304,8 @@ def grade(question_id, answer=..., **options):
 def _unknown(question_id, bank):
     if isinstance(question_id, str):
         close = difflib.get_close_matches(question_id, list(bank), n=1, cutoff=0.6)
-        guess = f" Did you mean {close[0]!r}?" if close else " The ids look like '01.rheobase'."
-        text = f"unknown question id {question_id!r}.{guess}"
+        guess = f"did you mean {close[0]!r}?" if close else "the ids look like '01.rheobase'"
+        text = f"unknown question id {question_id!r} ({guess})."
     else:
         text = (f"the question id must be text such as '01.rheobase' (the first argument of check), "
                 f"got {question_id!r}.")

@@ -40,7 +40,7 @@ import numpy as np
 from brian2 import Hz, Mohm, mV, ms, second
 
 from .. import engine
-from .._validation import as_positive
+from .._validation import as_positive, format_value
 from ..inputs import as_current
 from ..parameters import LIFParams
 from ..simulation import Recording, simulate
@@ -160,7 +160,7 @@ class MysteryNeuron:
         current = as_current(current)
         duration = as_positive("duration", duration, second, "a time such as 300*ms")
         if duration > _MAX_DURATION:
-            raise ValueError(f"duration must be at most 5 s for a mystery neuron (e.g. 300*ms), got {duration!r}")
+            raise ValueError(f"duration must be at most 5 s for a mystery neuron (e.g. 300*ms), got {format_value(duration)}")
         return _run(self._key, current, duration)
 
     def __setattr__(self, name, value):
