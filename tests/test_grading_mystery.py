@@ -169,7 +169,7 @@ def test_results_are_like_simulates():
     (lambda: mystery_neuron(1).simulate(2 * mV, 100 * ms), TypeError, ["current must be", "2*nA", "got 2"]),
     (lambda: mystery_neuron(1).simulate(inputs.zero(), 100), TypeError, ["duration must be", "300*ms", "100"]),
     (lambda: mystery_neuron(1).simulate(inputs.zero(), -5 * ms), ValueError, ["duration must be positive"]),
-    (lambda: mystery_neuron(1).simulate(inputs.zero(), 10 * second), ValueError, ["at most 5 s", "got 10 s"]),
+    (lambda: mystery_neuron(1).simulate(inputs.zero(), 10 * second), ValueError, ["at most 5 s", "got 10000 ms"]),
 ])
 def test_bad_input_gets_one_clear_sentence(call, error, fragments):
     with pytest.raises(error) as info:
