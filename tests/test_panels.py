@@ -45,6 +45,27 @@ def figures_alive():
     return sum(isinstance(o, Figure) for o in gc.get_objects())
 
 
+def run_in_own_loop(scenario):
+    """Run the coroutine function `scenario` in a new event loop, in a thread of its own: this
+    thread may already run a loop (Playwright's, when the browser tests ran first)."""
+    import threading
+
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(scenario())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 @pytest.fixture
 def in_kernel(monkeypatch):
     """Pretend to be inside a Jupyter kernel (the panels then defer updates to its event loop)."""
@@ -302,7 +323,7 @@ def test_1000_rapid_changes_coalesce_leave_one_figure_and_the_final_state(in_ker
         tracemalloc.stop()
         return panel, figure, figures, panel.update_count - start_updates, growth
 
-    panel, figure, figures, updates, growth = asyncio.run(scenario())
+    panel, figure, figures, updates, growth = run_in_own_loop(scenario)
     assert updates == 1  # coalesced: one simulation for 1000 changes
     assert panel.figure is figure and figures_alive() == figures
     assert float(np.max(panel.result.I / nA)) == pytest.approx(6.0)
@@ -318,7 +339,7 @@ def test_result_runs_a_pending_update_inside_an_event_loop(in_kernel):
         deferred = panel.update_count == before  # in a kernel the update waits for the loop ...
         return deferred, float(np.max(panel.result.I / nA))  # ... and .result runs it now
 
-    deferred, amplitude = asyncio.run(scenario())
+    deferred, amplitude = run_in_own_loop(scenario)
     assert deferred and amplitude == pytest.approx(3.3)
 
 
@@ -331,7 +352,7 @@ def test_outside_a_kernel_a_running_event_loop_does_not_defer_updates():
         panel.controls["amplitude"].value = 3.1
         return panel.update_count - before, float(np.max(panel._traces.i_line.get_ydata()))
 
-    updates, drawn = asyncio.run(scenario())
+    updates, drawn = run_in_own_loop(scenario)
     assert updates == 1 and drawn == pytest.approx(3.1)
 
 
