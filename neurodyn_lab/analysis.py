@@ -189,13 +189,13 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     [0.0, 107.18, 190.7]
     """
     p = as_params(params)
+    if np.size(currents) > engine.MAX_NEURONS:  # before any copy of a huge array
+        raise ValueError(f"currents must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+                         f"{np.size(currents):,} (that many neurons would make the run too large)")
     values = as_quantity("currents", currents, amp, "an array of currents such as np.linspace(0, 5, 51)*nA",
                          allow_array=True)
     if np.ndim(values) > 1:
         raise ValueError(f"currents must be a one-dimensional array of currents, got shape {np.shape(values)}")
-    if np.size(values) > engine.MAX_NEURONS:
-        raise ValueError(f"currents must be at most {engine.MAX_NEURONS:,} values (one neuron each), got "
-                         f"{np.size(values):,}")
     values = np.atleast_1d(np.asarray(values / amp, dtype=float))
     duration_s, dt_s = check_duration_dt(duration, dt, p, n_neurons=len(values), record_v=False)
     largest = _largest_resolved_current(p, dt_s)
@@ -256,8 +256,8 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
     p = as_params(params)
     freqs = np.atleast_1d(_frequency(frequencies, "frequencies"))
     if len(freqs) > engine.MAX_NEURONS:
-        raise ValueError(f"frequencies must be at most {engine.MAX_NEURONS:,} values (one neuron each), "
-                         f"got {len(freqs):,}")
+        raise ValueError(f"frequencies must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+                         f"{len(freqs):,} (that many neurons would make the run too large)")
     amp0 = float(as_positive("amplitude", amplitude, amp, "a current such as 1*nA") / amp)
     dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
     highest = 1.0 / (STEPS_PER_PERIOD * dt_s)

@@ -126,7 +126,9 @@ class LIFResult(Recording):
         --------
         >>> from brian2 import nA, ms
         >>> from neurodyn_lab import simulate, inputs
-        >>> fig = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms).plot()  # doctest: +SKIP
+        >>> fig = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms).plot()
+        >>> len(fig.axes)
+        2
         """
         from .plotting import plot_result
 

@@ -298,7 +298,7 @@ def test_huge_requests_are_refused_at_once():
     import time
 
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"^currents must be at most 10,000 values"):
+    with pytest.raises(ValueError, match=r"^currents must be at most 10,000 values, one per neuron, got 10,000,000"):
         analysis.fi_curve(np.linspace(0, 5, 10**7) * nA, duration=1 * ms)
     with pytest.raises(ValueError, match=r"^dt must be at least 0\.001 ms for a noise current"):
         inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-6 * ms)

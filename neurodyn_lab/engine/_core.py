@@ -293,14 +293,15 @@ _lock = threading.Lock()
 
 def _check_plans(structure):
     """Two plans with different values that make every neuron fire within the check's steps."""
-    from ..inputs import Tabulated
+    from ..inputs import Tabulated, Zero
     from ..parameters import LIFParams
     from brian2 import Mohm, mV, ms
 
     dt = structure.sampled_dt or 1e-4
-    params = [LIFParams(v_rest=-70 * mV, v_reset=-68 * mV, v_threshold=-67 * mV, R=10 * Mohm, tau=5 * ms,
+    # v_rest above the threshold: every neuron fires within the check, with or without input.
+    params = [LIFParams(v_rest=-60 * mV, v_reset=-70 * mV, v_threshold=-67 * mV, R=10 * Mohm, tau=5 * ms,
                         t_ref=0.25 * ms),
-              LIFParams(v_rest=-60 * mV, v_reset=-59.5 * mV, v_threshold=-58 * mV, R=12 * Mohm, tau=4 * ms,
+              LIFParams(v_rest=-50 * mV, v_reset=-59.5 * mV, v_threshold=-58 * mV, R=12 * Mohm, tau=4 * ms,
                         t_ref=0.15 * ms)]
     plans = []
     for p, params_k in enumerate(params):
@@ -311,7 +312,7 @@ def _check_plans(structure):
                      for _ in range(count)]
             if structure.sampled_rows:
                 parts.append(Tabulated.example().scaled(scale))
-            currents.append(sum(parts[1:], parts[0]))
+            currents.append(sum(parts[1:], parts[0]) if parts else Zero())
         per_neuron, _ = _layout(currents)
         plans.append(_plan(structure, per_neuron, params_k, _CHECK_STEPS, dt))
     return plans, dt

@@ -147,7 +147,12 @@ def release_recordings(monitors):
             for variable in monitor.variables.values():
                 if isinstance(variable, DynamicArrayVariable):
                     array = _dynamic_array(variable)
-                    array.shrink(tuple(0 if k == 0 else n for k, n in enumerate(array.shape)))
+                    shape = tuple(array.shape)
+                    empty = 0 if len(shape) == 1 else (0,) + shape[1:]
+                    array.shrink(empty)
+                    # brian2 >= 2.10 keeps the size on the Variable as well (see StateMonitor.after_run)
+                    if isinstance(getattr(variable, "size", None), (int, tuple)):
+                        variable.size = empty
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         _warn(f"cannot free a recording: {type(exc).__name__}: {exc}",
               "each cached model keeps its last recording until its next run")
