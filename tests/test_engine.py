@@ -7,7 +7,7 @@ import warnings
 import brian2 as b2
 import numpy as np
 import pytest
-from brian2 import Hz, mV, ms, nA
+from brian2 import Hz, mV, ms, nA, second
 
 from neurodyn_lab import LIFParams, engine, inputs, simulate
 from neurodyn_lab.engine import _core, _fastpath
@@ -117,6 +117,10 @@ CURRENTS = {
 }
 
 
+def _big_recordings_are_released(monkeypatch):
+    monkeypatch.setattr(_core, "_KEEP_RECORDED", 0)
+
+
 def _public_path(monkeypatch):
     """A fresh model cache whose models use Brian2's Network.run only."""
     monkeypatch.setattr(_core, "_models", type(_core._models)())
@@ -173,6 +177,7 @@ def test_a_broken_internal_gives_correct_results_and_one_warning(name, monkeypat
     monkeypatch.setattr(_core, "_checked", {})
     monkeypatch.setattr(_fastpath, "ENABLED", True)
     monkeypatch.setattr(_fastpath, "_warned", False)
+    _big_recordings_are_released(monkeypatch)
     BREAKS[name](monkeypatch)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -276,7 +281,7 @@ def test_a_new_input_kind_touches_one_class():
 
 
 def test_each_cached_model_releases_its_recording():
-    simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms)
+    simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 20 * second)  # 200 000 samples, 1.6 MB
     model = engine._models[_step_structure()]
     assert len(model.trace.t_) == 0 and model.trace.variables["v"].get_value().size == 0
     assert len(model.spikes.t_) == 0

@@ -39,6 +39,7 @@ LIMITS = (f"one run simulates at most {MAX_NEURONS:,} neurons and {MAX_STEPS:.0e
 _CACHE_SIZE = 12
 _COMPILE_NOTICE_AFTER = 1.0  # seconds before a compile is announced to the user
 _CHECK_STEPS = 40  # steps of the fast path's self-check
+_KEEP_RECORDED = 125_000  # recorded values (1 MB) a cached model may keep after a run
 
 
 @dataclass
@@ -378,8 +379,10 @@ def run(params, currents, duration, dt, record_v=True):
             t, v, spike_t, spike_i, capped = model.fast.run(plan, n_steps, dt)
         else:
             t, v, spike_t, spike_i, capped = model.run_public(plan, n_steps, dt)
-        # Each cached model would otherwise keep its last recording (~16 MB per 100 s of run).
-        _fastpath.release_recordings([m for m in (model.trace, model.spikes) if m is not None])
+        # Each cached model would otherwise keep its last recording (~16 MB per 100 s of run);
+        # small ones (under 1 MB) stay, as regrowing them next run costs more than they weigh.
+        if v.size + spike_t.size > _KEEP_RECORDED:
+            _fastpath.release_recordings([m for m in (model.trace, model.spikes) if m is not None])
     return RawRun(t=t, v=v, spike_t=spike_t, spike_i=spike_i,
                   spike_count=np.bincount(spike_i, minlength=len(currents)), n_capped=capped)
 
