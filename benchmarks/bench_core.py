@@ -86,6 +86,8 @@ def main(argv=None):
     print(f"  baseline (original module: new network per call, magic run) p50 {base50:8.1f} ms "
           f"({args.baseline_repeats} calls)")
     print(f"  ratio baseline/neurodyn_lab: {base50 / p50:6.1f}x   (targets: p50 <= 10 ms, >= 20x)")
+    structure = engine.structure_of([current], 0.1, 1e-4)
+    print(f"  fast path (checked against Network.run): {'on' if engine.fast_path_active(structure) else 'OFF'}")
 
     # 2. fi_curve
     currents = np.linspace(0, 10, 201) * nA

@@ -16,7 +16,7 @@ from brian2 import Hz, Quantity, amp, hertz, ms, nA, ohm, second, volt
 
 from . import engine
 from ._validation import as_positive, as_quantity, describe
-from .inputs import Sinusoid, sinusoid, step
+from .inputs import STEPS_PER_PERIOD, Sinusoid, sinusoid, step
 from .parameters import as_params
 from .simulation import LIFResult, check_duration_dt
 
@@ -65,8 +65,8 @@ def time_to_first_spike(I, params=None):
     >>> from brian2 import nA, ms
     >>> round(float(time_to_first_spike(3 * nA) / ms), 3)
     8.789
-    >>> time_to_first_spike(1 * nA)
-    inf * second
+    >>> float(time_to_first_spike(1 * nA) / ms)  # at or below the rheobase: never
+    inf
     """
     p = as_params(params)
     drive = float(p.R) * _current(I)
@@ -87,7 +87,7 @@ def firing_rate(I, params=None):
     >>> from brian2 import nA, Hz
     >>> from neurodyn_lab import LIFParams
     >>> round(float(firing_rate(3 * nA, LIFParams()) / Hz), 2)
-    93.61
+    107.18
     >>> firing_rate(1 * nA)
     0. * hertz
     """
@@ -149,18 +149,32 @@ def cutoff_frequency(params=None):
     return 1 / (2 * np.pi * p.tau)
 
 
+def _largest_resolved_current(p, dt):
+    """The constant current (amp) above which the neuron fires more than once per time step `dt`."""
+    t_ref, tau = float(p.t_ref), float(p.tau)
+    if t_ref >= dt:
+        return np.inf
+    growth = np.exp((dt - t_ref) / tau)
+    gap, reset = float(p.v_threshold - p.v_rest), float(p.v_reset - p.v_rest)
+    return (growth * gap - reset) / (growth - 1) / float(p.R)
+
+
 def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     """Simulated steady firing rate for each constant current, in one vectorised run.
 
     Each current drives its own neuron (one Brian2 NeuronGroup, no Python loop). The rate is the
     inverse of the mean inter-spike interval; with fewer than two spikes it is count / duration.
+    Spike times are exact within a time step, so the rates match the closed form `firing_rate`
+    for any dt; currents that would fire more than once per time step (possible only when t_ref
+    is shorter than dt) are refused.
 
     Parameters
     ----------
     currents : Quantity (amp), array
-        e.g. ``np.linspace(0, 10, 201)*nA``.
+        e.g. ``np.linspace(0, 10, 201)*nA``; at most 10 000 of them (`engine.MAX_NEURONS`).
     params : LIFParams, optional
     duration, dt : Quantity (second)
+        duration a whole number of time steps.
 
     Returns
     -------
@@ -171,15 +185,26 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     >>> import numpy as np
     >>> from brian2 import nA, Hz
     >>> rates = fi_curve(np.array([1, 3, 5]) * nA)
-    >>> [round(float(r / Hz)) for r in rates]  # doctest: +SKIP
-    [0, 94, 185]
+    >>> [round(float(r / Hz), 2) for r in rates]
+    [0.0, 107.18, 190.7]
     """
     p = as_params(params)
-    values = np.atleast_1d(np.asarray(as_quantity("currents", currents, amp, "an array of currents such as "
-                                                  "np.linspace(0, 5, 51)*nA", allow_array=True) / amp, dtype=float))
-    if values.ndim != 1:
-        raise ValueError(f"currents must be a one-dimensional array of currents, got shape {values.shape}")
-    duration_s, dt_s = check_duration_dt(duration, dt, p, n_neurons=len(values))
+    if np.size(currents) > engine.MAX_NEURONS:  # before any copy of a huge array
+        raise ValueError(f"currents must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+                         f"{np.size(currents):,} (that many neurons would make the run too large)")
+    values = as_quantity("currents", currents, amp, "an array of currents such as np.linspace(0, 5, 51)*nA",
+                         allow_array=True)
+    if np.ndim(values) > 1:
+        raise ValueError(f"currents must be a one-dimensional array of currents, got shape {np.shape(values)}")
+    values = np.atleast_1d(np.asarray(values / amp, dtype=float))
+    duration_s, dt_s = check_duration_dt(duration, dt, p, n_neurons=len(values), record_v=False)
+    largest = _largest_resolved_current(p, dt_s)
+    if values.max() >= largest:
+        raise ValueError(
+            f"currents must stay below {largest / 1e-9:.4g} nA at dt={dt_s * 1e3:g} ms (t_ref={float(p.t_ref) * 1e3:g} ms): "
+            f"a larger current would fire more than once per time step; use a smaller dt, got up to "
+            f"{values.max() / 1e-9:g} nA"
+        )
     raw = engine.run(p, [step(value * amp, 0 * ms, None) for value in values], duration_s, dt_s, record_v=False)
     n = len(values)
     first = np.full(n, np.inf)
@@ -223,21 +248,38 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
 
     Examples
     --------
-    >>> from brian2 import Hz, nA
-    >>> g, ph = frequency_response([10, 100] * Hz, 1 * nA)  # doctest: +SKIP
+    >>> from brian2 import Hz, nA, Mohm
+    >>> g, ph = frequency_response([10, 100] * Hz, 1 * nA)
+    >>> [round(float(x / Mohm), 2) for x in g], [round(float(x), 1) for x in ph]
+    ([8.93, 1.95], [-26.7, -78.8])
     """
     p = as_params(params)
     freqs = np.atleast_1d(_frequency(frequencies, "frequencies"))
+    if len(freqs) > engine.MAX_NEURONS:
+        raise ValueError(f"frequencies must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+                         f"{len(freqs):,} (that many neurons would make the run too large)")
     amp0 = float(as_positive("amplitude", amplitude, amp, "a current such as 1*nA") / amp)
+    dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+    highest = 1.0 / (STEPS_PER_PERIOD * dt_s)
+    if freqs.max() > highest * (1 + 1e-9):
+        raise ValueError(f"frequencies must be at most {highest:g} Hz at dt={dt_s * 1e3:g} ms ({STEPS_PER_PERIOD} "
+                         f"time steps per period; use a smaller dt for higher ones), got up to {freqs.max():g} Hz")
     settle = 10 * float(p.tau)
     window = max(2.0 / freqs.min(), 0.02)
-    subthreshold = p.replace(v_threshold=max(p.v_rest, p.v_reset) + 1e3 * volt)
-    duration_s, dt_s = check_duration_dt((settle + window) * second, dt, p, n_neurons=len(freqs))
-    if len(freqs) * (duration_s / dt_s) > engine.MAX_RECORDED:
+    n_steps = int(np.ceil((settle + window) / dt_s - 1e-9))  # a whole number of steps
+    if len(freqs) * n_steps > engine.MAX_RECORDED:
+        most_steps = engine.MAX_RECORDED // len(freqs)
+        lowest = 2.0 / (most_steps * dt_s - settle) if most_steps * dt_s > settle + 0.02 else None
+        advice = (f"or a lowest frequency of at least {np.ceil(lowest * 100) / 100:g} Hz" if lowest
+                  else "(even the shortest recording is too long for that many)")
         raise ValueError(
-            f"frequencies: {len(freqs)} frequencies down to {freqs.min():g} Hz need too long a recording; "
-            "use fewer frequencies or a lowest frequency of at least 1 Hz"
+            f"frequencies: {len(freqs)} frequencies with the lowest at {freqs.min():g} Hz need "
+            f"{len(freqs) * n_steps:.3g} recorded samples (10 tau of settling and two periods of the lowest "
+            f"frequency each), more than {engine.MAX_RECORDED:.0e}; use at most "
+            f"{max(engine.MAX_RECORDED // n_steps, 1)} frequencies {advice}"
         )
+    subthreshold = p.replace(v_threshold=max(p.v_rest, p.v_reset) + 1e3 * volt)
+    duration_s, dt_s = check_duration_dt(n_steps * dt_s * second, dt_s * second, p, n_neurons=len(freqs))
     raw = engine.run(subthreshold, [sinusoid(amp0 * amp, f * Hz) for f in freqs], duration_s, dt_s, record_v=True)
     keep = raw.t >= settle
     t = raw.t[keep]
@@ -268,10 +310,12 @@ def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
 
     Examples
     --------
-    >>> from brian2 import Hz, nA, ms
+    >>> from brian2 import Hz, nA, ms, Mohm
     >>> from neurodyn_lab import simulate, inputs
     >>> r = simulate(inputs.sinusoid(0.5 * nA, 50 * Hz), 200 * ms)
-    >>> g, ph = measure_gain_phase(r)  # doctest: +SKIP
+    >>> g, ph = measure_gain_phase(r)
+    >>> round(float(g / Mohm), 2), round(ph, 1)
+    (3.7, -68.3)
     """
     if not isinstance(result, LIFResult):
         raise TypeError(f"result must be a LIFResult from simulate(...), got {describe(result)}")
@@ -280,6 +324,10 @@ def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
         raise ValueError(f"result must come from an input with exactly one sinusoid, got {result.current!r}")
     sine = sines[0]
     f = sine.frequency if frequency is None else float(_frequency(frequency, "frequency"))
+    dt_s = float(result.dt / second)
+    if f > (1 + 1e-9) / (STEPS_PER_PERIOD * dt_s):
+        raise ValueError(f"frequency must be at most {1 / (STEPS_PER_PERIOD * dt_s):g} Hz for a result at "
+                         f"dt={dt_s * 1e3:g} ms ({STEPS_PER_PERIOD} samples per period), got {f:g} Hz")
     i0 = sine.amplitude if amplitude is None else float(as_positive("amplitude", amplitude, amp) / amp)
     if i0 == 0:
         raise ValueError("amplitude must be non-zero to measure a gain, got a sinusoid of amplitude 0*nA")

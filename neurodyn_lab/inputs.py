@@ -1,9 +1,15 @@
 """Input currents: step, sinusoid, ramp, noise, arrays, and their sums.
 
-A current is a function of time. ``current(t)`` evaluates it at times ``t``; ``a + b`` is their sum.
-Inside a simulation the step, sinusoid and ramp are evaluated analytically (as the exact mean of
-the current over each time step, so nothing lags by half a step); noise and arrays are averaged
+A current is a function of time. ``current(t)`` evaluates it at times ``t``; ``a + b`` is their sum,
+``a - b``, ``2 * a``, ``a / 2`` and ``-a`` scale and subtract them.
+Inside a simulation the step, pulse, sinusoid and ramp are evaluated analytically (as the exact mean
+of the current over each time step, so nothing lags by half a step); noise and arrays are averaged
 over each time step from their own sample grids.
+
+The contract with the engine is written here, once, per input kind: an analytic current lists the
+equation terms it adds to the input (`Current.terms`), the units of the variables those terms use
+(`Current.variables`) and their values (`Current.values`); a tabulated current (`Tabulated`) gives
+its mean over each time step (`Current.step_means`). The engine loops over these and knows no kinds.
 
 Examples
 --------
@@ -18,17 +24,26 @@ step(amplitude=2*nA, start=10*ms, end=60*ms) + sinusoid(amplitude=0.5*nA, freque
 import numbers
 
 import numpy as np
-from brian2 import Hz, Quantity, amp, hertz, ms, nA, second
+from brian2 import Hz, Quantity, amp, coulomb, hertz, ms, nA, second
 
 from ._validation import as_dimensionless, as_int, as_nonnegative, as_positive, as_quantity, describe
 
-__all__ = ["Current", "step", "sinusoid", "ramp", "noise", "from_array", "zero", "as_current"]
+__all__ = ["Current", "Tabulated", "step", "pulse", "sinusoid", "ramp", "noise", "from_array", "zero", "as_current",
+           "MAX_TABLE_SAMPLES", "MIN_SAMPLE_DT"]
 
 _FOREVER = np.inf
+#: Most samples a noise or array current may be evaluated on (8 bytes each: 80 MB; 1000 s of
+#: noise at dt = 0.1 ms).
+MAX_TABLE_SAMPLES = 10_000_000
+#: Smallest sample step of a noise current, in seconds (1 us).
+MIN_SAMPLE_DT = 1e-6
+#: Fewest time steps per period of a sinusoid: with fewer, the recorded v aliases (issue 8.3).
+STEPS_PER_PERIOD = 10
 
 
-def _fmt(q, unit, name):
-    return f"{float(q / unit):g}*{name}"
+def _ms(seconds):
+    """A time in seconds as a student writes it: '0.1 ms'."""
+    return f"{seconds * 1e3:g} ms"
 
 
 def _times(t):
@@ -37,12 +52,65 @@ def _times(t):
     return np.asarray(t / second, dtype=float)
 
 
-class Current:
-    """Base class of all input currents; use the functions of this module to make one."""
+def _factor(value):
+    """A plain number to scale a current by, or one clear error."""
+    if isinstance(value, Quantity) and not value.dim.is_dimensionless:
+        raise TypeError(f"a current can only be multiplied or divided by a plain number such as 2 or -1, "
+                        f"got {describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer, Quantity)) \
+            or np.ndim(value) != 0:
+        raise TypeError(f"a current can only be multiplied or divided by a plain number such as 2 or -1, "
+                        f"got {describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"a current can only be scaled by a finite number such as 2 or -1, got {value!r}")
+    return value
 
-    #: How the engine simulates this current: "step", "sinusoid", "ramp" (analytic slots),
-    #: "sampled" (averaged from samples each step) or "zero".
-    kind = "sampled"
+
+class Current:
+    """Base class of all input currents; use the functions of this module to make one.
+
+    The engine asks each basic current (each of `components`) for one of two things:
+
+    - an analytic current defines `variables` (name -> Brian2 unit), `terms(p)` (the equation terms,
+      in amp, it adds to the input current, using the variables as ``{p}_name``) and `values()`
+      (their values, SI floats); `idle()` is an instance that adds nothing (for unused slots) and
+      `example()` one that drives a neuron from t = 0 (for the engine's self-check);
+    - a tabulated current (a `Tabulated` subclass) gives its mean over each time step,
+      `step_means`, which the engine writes into a table.
+
+    A subclass that does neither is refused by the engine with a clear error.
+    """
+
+    #: Units of the variables of `terms` (name -> Brian2 unit string); None: not analytic.
+    variables = None
+    #: True for currents the engine tabulates from `step_means` instead of analytic terms.
+    tabulated = False
+
+    def terms(self, p):
+        """Equation terms (strings, in amp) this kind adds to the input; variables named ``{p}_<name>``."""
+        raise NotImplementedError
+
+    def values(self):
+        """Values of `variables` (name -> float, SI units) for this current."""
+        raise NotImplementedError
+
+    @classmethod
+    def idle(cls):
+        """An instance of this kind that adds no current (fills unused slots)."""
+        raise NotImplementedError
+
+    @classmethod
+    def example(cls):
+        """An instance that drives a neuron from t = 0 (used by the engine to check itself)."""
+        raise NotImplementedError
+
+    def check_time_step(self, dt):
+        """Raise a clear ValueError if a simulation at time step `dt` (float seconds) cannot resolve it."""
+
+    def scaled(self, factor):
+        """This current times the plain number `factor`."""
+        raise NotImplementedError
 
     def __call__(self, t):
         """The current at times `t` (a time Quantity, scalar or array), in amp."""
@@ -77,18 +145,55 @@ class Current:
 
     __radd__ = __add__
 
+    def __sub__(self, other):
+        if not isinstance(other, Current):
+            raise TypeError(
+                f"a current can only be subtracted from another current (e.g. step(...) - step(...)), "
+                f"got {describe(other)}"
+            )
+        return self + other.scaled(-1.0)
+
+    def __rsub__(self, other):
+        if isinstance(other, numbers.Number) and other == 0:
+            return self.scaled(-1.0)
+        raise TypeError(
+            f"a current can only be subtracted from another current (e.g. step(...) - step(...)), got {describe(other)}"
+        )
+
+    def __mul__(self, factor):
+        return self.scaled(_factor(factor))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, divisor):
+        divisor = _factor(divisor)
+        if divisor == 0:
+            raise ZeroDivisionError("a current cannot be divided by 0; divide by a non-zero number such as 2")
+        return self.scaled(1.0 / divisor)
+
+    def __neg__(self):
+        return self.scaled(-1.0)
+
+    def __pos__(self):
+        return self
+
 
 class SumCurrent(Current):
     """The sum of several currents."""
 
-    kind = "sum"
-
     def __init__(self, components):
-        self._components = tuple(c for c in components if c.kind != "zero") or (Zero(),)
+        self._components = tuple(c for c in components if not isinstance(c, Zero)) or (Zero(),)
 
     @property
     def components(self):
         return self._components
+
+    def check_time_step(self, dt):
+        for c in self._components:
+            c.check_time_step(dt)
+
+    def scaled(self, factor):
+        return SumCurrent(tuple(c.scaled(factor) for c in self._components))
 
     def _value(self, t):
         return sum(c._value(t) for c in self._components)
@@ -103,7 +208,16 @@ class SumCurrent(Current):
 class Zero(Current):
     """No current at all."""
 
-    kind = "zero"
+    variables = {}
+
+    def terms(self, p):
+        return []
+
+    def values(self):
+        return {}
+
+    def scaled(self, factor):
+        return self
 
     def _value(self, t):
         return np.zeros_like(t, dtype=float)
@@ -121,7 +235,8 @@ def _window(start, end):
         return float(start / second), _FOREVER
     end = as_quantity("end", end, second, "a time such as 60*ms, or None for no end")
     if not end > start:
-        raise ValueError(f"end must be after start (e.g. start=10*ms, end=60*ms), got start={start} and end={end}")
+        raise ValueError(f"end must be after start (e.g. start=10*ms, end=60*ms), got start={_ms(float(start))} "
+                         f"and end={_ms(float(end))}")
     return float(start / second), float(end / second)
 
 
@@ -134,14 +249,41 @@ def _window_repr(start, end, default_start=0.0):
     return text
 
 
+def _new(cls, **attributes):
+    """An instance of `cls` with these attributes, already validated (for `scaled`)."""
+    obj = cls.__new__(cls)
+    obj.__dict__.update(attributes)
+    return obj
+
+
 class Step(Current):
     """``amplitude`` for start <= t < end, zero elsewhere."""
 
-    kind = "step"
+    variables = {"amp": "amp", "start": "second", "end": "second"}
 
     def __init__(self, amplitude, start, end):
         self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 2*nA") / amp)
         self.start, self.end = _window(start, end)
+
+    def terms(self, p):
+        # The fraction of the step [t, t + dt] inside the window, written so that it is exactly 1
+        # inside: clip(t + dt) - clip(t) is not, and the error grows with t until a current at
+        # the rheobase fires after 2 s (issue 8.1).
+        return [f"{p}_amp*(clip(({p}_end - t)/dt, 0, 1) - clip(({p}_start - t)/dt, 0, 1))"]
+
+    def values(self):
+        return {"amp": self.amplitude, "start": self.start, "end": self.end}
+
+    @classmethod
+    def idle(cls):
+        return cls(0 * amp, 0 * ms, None)
+
+    @classmethod
+    def example(cls):
+        return cls(3 * nA, 0 * ms, None)
+
+    def scaled(self, factor):
+        return _new(Step, amplitude=self.amplitude * factor, start=self.start, end=self.end)
 
     def _value(self, t):
         return np.where((t >= self.start) & (t < self.end), self.amplitude, 0.0)
@@ -149,18 +291,40 @@ class Step(Current):
     def _integral(self, t):
         return self.amplitude * (np.clip(t, self.start, self.end) - self.start)
 
-    def slots(self):
-        return {"amp": self.amplitude, "start": self.start, "end": self.end}
-
     def __repr__(self):
         text = f"step(amplitude={self.amplitude / 1e-9:g}*nA, start={self.start * 1e3:g}*ms"
         return text + (f", end={self.end * 1e3:g}*ms)" if self.end != _FOREVER else ")")
 
 
+class Pulse(Step):
+    """A short rectangular pulse: a step of ``charge / duration`` from `start` to ``start + duration``."""
+
+    def __init__(self, amplitude, duration, start):
+        duration = as_positive("duration", duration, second, "a time such as 0.1*ms")
+        super().__init__(amplitude, start, start + duration)
+
+    @property
+    def duration(self):
+        """Width of the pulse in seconds."""
+        return self.end - self.start
+
+    @property
+    def charge(self):
+        """Charge delivered, in coulomb as a float (amplitude x duration)."""
+        return self.amplitude * self.duration
+
+    def scaled(self, factor):
+        return _new(Pulse, amplitude=self.amplitude * factor, start=self.start, end=self.end)
+
+    def __repr__(self):
+        return (f"pulse(charge={self.charge / 1e-12:g}*pC, duration={self.duration * 1e3:g}*ms, "
+                f"start={self.start * 1e3:g}*ms)")
+
+
 class Sinusoid(Current):
     """``offset + amplitude * sin(2 pi f (t - start) + phase)`` for start <= t < end."""
 
-    kind = "sinusoid"
+    variables = {"amp": "amp", "omega": "Hz", "offset": "amp", "phase": "1", "start": "second", "end": "second"}
 
     def __init__(self, amplitude, frequency, offset, phase, start, end):
         self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 0.5*nA") / amp)
@@ -173,6 +337,38 @@ class Sinusoid(Current):
     def omega(self):
         return 2 * np.pi * self.frequency
 
+    def terms(self, p):
+        # integral of offset + A sin(w u + phase) over the step's part of the window [a, b],
+        # written without cancellation
+        a = f"(clip(t, {p}_start, {p}_end) - {p}_start)"
+        b = f"(clip(t + dt, {p}_start, {p}_end) - {p}_start)"
+        return [f"({p}_offset*({b} - {a}) + 2*{p}_amp/{p}_omega*sin({p}_omega*({a} + {b})/2 + {p}_phase)"
+                f"*sin({p}_omega*({b} - {a})/2))/dt"]
+
+    def values(self):
+        return {"amp": self.amplitude, "omega": self.omega, "offset": self.offset, "phase": self.phase,
+                "start": self.start, "end": self.end}
+
+    @classmethod
+    def idle(cls):
+        return cls(0 * amp, 1 * Hz, 0 * amp, 0, 0 * ms, None)  # 1 Hz: omega 0 would be 0/0
+
+    @classmethod
+    def example(cls):
+        return cls(2 * nA, 200 * Hz, 2 * nA, 0.3, 0 * ms, None)
+
+    def check_time_step(self, dt):
+        highest = 1.0 / (STEPS_PER_PERIOD * dt)
+        if self.frequency > highest * (1 + 1e-9):
+            raise ValueError(
+                f"frequency must be at most {highest:g} Hz at dt={_ms(dt)} ({STEPS_PER_PERIOD} time steps per "
+                f"period; use a smaller dt for higher frequencies), got {self.frequency:g} Hz"
+            )
+
+    def scaled(self, factor):
+        return _new(Sinusoid, amplitude=self.amplitude * factor, frequency=self.frequency,
+                    offset=self.offset * factor, phase=self.phase, start=self.start, end=self.end)
+
     def _value(self, t):
         inside = (t >= self.start) & (t < self.end)
         return np.where(inside, self.offset + self.amplitude * np.sin(self.omega * (t - self.start) + self.phase), 0.0)
@@ -181,10 +377,6 @@ class Sinusoid(Current):
         u = np.clip(t, self.start, self.end) - self.start
         w = self.omega
         return self.offset * u + self.amplitude / w * (np.cos(self.phase) - np.cos(w * u + self.phase))
-
-    def slots(self):
-        return {"amp": self.amplitude, "omega": self.omega, "offset": self.offset, "phase": self.phase,
-                "start": self.start, "end": self.end}
 
     def __repr__(self):
         text = f"sinusoid(amplitude={self.amplitude / 1e-9:g}*nA, frequency={self.frequency:g}*Hz"
@@ -198,7 +390,7 @@ class Sinusoid(Current):
 class Ramp(Current):
     """Linear from ``amplitude_start`` at ``start`` to ``amplitude_end`` at ``end``; zero outside."""
 
-    kind = "ramp"
+    variables = {"a0": "amp", "slope": "amp/second", "start": "second", "end": "second"}
 
     def __init__(self, amplitude_start, amplitude_end, start, end):
         self.amplitude_start = float(as_quantity("amplitude_start", amplitude_start, amp, "a current such as 0*nA") / amp)
@@ -211,6 +403,26 @@ class Ramp(Current):
     def slope(self):
         return (self.amplitude_end - self.amplitude_start) / (self.end - self.start)
 
+    def terms(self, p):
+        a = f"(clip(t, {p}_start, {p}_end) - {p}_start)"
+        b = f"(clip(t + dt, {p}_start, {p}_end) - {p}_start)"
+        return [f"({p}_a0*({b} - {a}) + 0.5*{p}_slope*({b}*{b} - {a}*{a}))/dt"]
+
+    def values(self):
+        return {"a0": self.amplitude_start, "slope": self.slope, "start": self.start, "end": self.end}
+
+    @classmethod
+    def idle(cls):
+        return cls(0 * amp, 0 * amp, 0 * ms, 1 * ms)
+
+    @classmethod
+    def example(cls):
+        return cls(1 * nA, 6 * nA, 0 * ms, 10 * ms)
+
+    def scaled(self, factor):
+        return _new(Ramp, amplitude_start=self.amplitude_start * factor, amplitude_end=self.amplitude_end * factor,
+                    start=self.start, end=self.end)
+
     def _value(self, t):
         inside = (t >= self.start) & (t < self.end)
         return np.where(inside, self.amplitude_start + self.slope * (t - self.start), 0.0)
@@ -219,25 +431,38 @@ class Ramp(Current):
         u = np.clip(t, self.start, self.end) - self.start
         return self.amplitude_start * u + 0.5 * self.slope * u**2
 
-    def slots(self):
-        return {"a0": self.amplitude_start, "slope": self.slope, "start": self.start, "end": self.end}
-
     def __repr__(self):
         return (f"ramp(amplitude_start={self.amplitude_start / 1e-9:g}*nA, amplitude_end={self.amplitude_end / 1e-9:g}*nA, "
                 f"start={self.start * 1e3:g}*ms, end={self.end * 1e3:g}*ms)")
 
 
-class _Sampled(Current):
-    """Piecewise-constant current: ``values[k]`` on [start + k dt, start + (k+1) dt), zero elsewhere."""
+class Tabulated(Current):
+    """Piecewise-constant current: ``values[k]`` on [start + k dt, start + (k+1) dt), zero elsewhere.
 
-    kind = "sampled"
+    The engine writes its `step_means` into a table; subclasses define `_samples`, `dt`, `start`.
+    """
+
+    tabulated = True
 
     def _samples(self, n):
         """The first `n` samples as float amp."""
         raise NotImplementedError
 
+    @classmethod
+    def example(cls):
+        return ArrayCurrent(np.linspace(1, 5, 40) * nA, 0.05 * ms)
+
+    def scaled(self, factor):
+        return _ScaledTabulated(self, factor)
+
     def _n_available(self, t_max):
-        return int(np.ceil(max(t_max - self.start, 0.0) / self.dt)) + 1
+        n = int(np.ceil(max(t_max - self.start, 0.0) / self.dt)) + 1
+        if n > MAX_TABLE_SAMPLES:
+            raise ValueError(
+                f"{self!r} would need {n:.3g} samples (dt={_ms(self.dt)}) up to t={_ms(t_max)}; at most "
+                f"{MAX_TABLE_SAMPLES:.0e} are allowed: use a larger dt or a shorter duration"
+            )
+        return n
 
     def _value(self, t):
         t = np.asarray(t, dtype=float)
@@ -256,7 +481,27 @@ class _Sampled(Current):
         return np.interp(t, edges, cumulative, left=0.0, right=cumulative[-1])
 
 
-class ArrayCurrent(_Sampled):
+_Sampled = Tabulated  # the former name
+
+
+class _ScaledTabulated(Tabulated):
+    """A tabulated current times a number."""
+
+    def __init__(self, inner, factor):
+        self.inner, self.factor = inner, float(factor)
+        self.dt, self.start = inner.dt, inner.start
+
+    def _samples(self, n):
+        return self.factor * self.inner._samples(n)
+
+    def scaled(self, factor):
+        return _ScaledTabulated(self.inner, self.factor * factor)
+
+    def __repr__(self):
+        return f"{self.factor:g} * {self.inner!r}"
+
+
+class ArrayCurrent(Tabulated):
     """A current given as samples; see `from_array`."""
 
     def __init__(self, values, dt, start=0 * ms):
@@ -265,6 +510,8 @@ class ArrayCurrent(_Sampled):
         values = np.atleast_1d(np.asarray(values / amp, dtype=float))
         if values.ndim != 1:
             raise ValueError(f"values must be a one-dimensional array of currents, got an array of shape {values.shape}")
+        if len(values) > MAX_TABLE_SAMPLES:
+            raise ValueError(f"values must have at most {MAX_TABLE_SAMPLES:.0e} samples, got {len(values):.3g}")
         self.values = values.copy()
         self.values.setflags(write=False)
         self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
@@ -278,7 +525,7 @@ class ArrayCurrent(_Sampled):
                 f"{self.values.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
 
 
-class Noise(_Sampled):
+class Noise(Tabulated):
     """Ornstein-Uhlenbeck current; see `noise`."""
 
     _BLOCK = 8192
@@ -289,6 +536,9 @@ class Noise(_Sampled):
         self.tau_noise = float(as_positive("tau_noise", tau_noise, second, "a time such as 5*ms") / second)
         self.seed = as_int("seed", seed, minimum=0, example="a whole number such as 42")
         self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+        if self.dt < MIN_SAMPLE_DT * (1 - 1e-9):
+            raise ValueError(f"dt must be at least {_ms(MIN_SAMPLE_DT)} for a noise current (e.g. dt=0.1*ms), "
+                             f"got {_ms(self.dt)}")
         self.start = 0.0
         self._cache = np.empty(0)
         self._rng = np.random.default_rng(self.seed)
@@ -336,6 +586,47 @@ def step(amplitude, start=0 * ms, end=None):
     (0. * amp, 2. * namp)
     """
     return Step(amplitude, start, end)
+
+
+def pulse(charge=None, duration=0.1 * ms, start=0 * ms, amplitude=None):
+    """A short rectangular current pulse, given by its charge (or its amplitude) and its duration.
+
+    The pulse is ``charge / duration`` (or `amplitude`) for start <= t < start + duration. In a
+    simulation it is evaluated as its exact mean over each time step, so its charge is delivered
+    exactly even when its edges fall inside a time step.
+
+    Parameters
+    ----------
+    charge : Quantity (coulomb), optional
+        Charge delivered, e.g. ``16*pcoulomb`` (16 pC); give either `charge` or `amplitude`.
+    duration : Quantity (second)
+        Width of the pulse, e.g. ``0.1*ms``; positive.
+    start : Quantity (second)
+        When it starts, default 0 ms.
+    amplitude : Quantity (amp), optional
+        Height of the pulse instead of its charge, e.g. ``160*nA``.
+
+    Examples
+    --------
+    >>> from brian2 import pcoulomb, nA, ms
+    >>> pC = pcoulomb  # Brian2 spells the picocoulomb out
+    >>> I = pulse(charge=16 * pC, duration=0.1 * ms, start=10 * ms)
+    >>> I
+    pulse(charge=16*pC, duration=0.1*ms, start=10*ms)
+    >>> round(float(I(10.05 * ms) / nA), 9)
+    160.0
+    >>> round(pulse(amplitude=2 * nA, duration=1 * ms).charge / 1e-12, 9)  # in pC
+    2.0
+    """
+    if (charge is None) == (amplitude is None):
+        raise TypeError("pulse needs either charge (e.g. pulse(charge=16*pcoulomb, duration=0.1*ms)) or amplitude "
+                        "(e.g. pulse(amplitude=160*nA, duration=0.1*ms)), "
+                        + ("got neither" if charge is None else "got both"))
+    width = as_positive("duration", duration, second, "a time such as 0.1*ms")
+    if charge is not None:
+        charge = as_quantity("charge", charge, coulomb, "a charge such as 16*pcoulomb (16 pC)")
+        amplitude = charge / width
+    return Pulse(amplitude, width, start)
 
 
 def sinusoid(amplitude, frequency, offset=0 * nA, phase=0, start=0 * ms, end=None):

@@ -78,7 +78,7 @@ class Recording:
     I : Quantity (amp)
         Input current at `t`.
     spike_times : Quantity (second)
-        Times of the spikes (the start of the time step in which v crossed the threshold).
+        Times of the spikes: when v crossed the threshold, timed exactly within the time step.
     current : inputs.Current
     duration, dt : Quantity (second)
     """
@@ -169,7 +169,7 @@ class Recording:
             If `path` exists already (nothing is written).
         """
         spike_ms = np.asarray(self.spike_times / ms)
-        steps = np.rint(spike_ms / float(self.dt / ms)).astype(int)
+        steps = np.floor(spike_ms / float(self.dt / ms) + 1e-9).astype(int)
         marker = np.zeros(len(self.t), dtype=int)
         marker[steps[(steps >= 0) & (steps < len(marker))]] = 1
         columns = (np.asarray(self.t / ms), np.asarray(self.v / mV), np.asarray(self.I / nA))

@@ -1,6 +1,7 @@
 """Input currents: semantics at window edges, sums, reprs."""
 
 import numpy as np
+import pytest
 from brian2 import Hz, ms, nA, second
 
 from neurodyn_lab import inputs
@@ -56,3 +57,37 @@ def test_step_means_are_exact_averages():
     brute = [np.trapezoid(np.asarray(I((s + fine) * second) / nA), fine) / dt for s in starts] \
         if hasattr(np, "trapezoid") else [np.trapz(np.asarray(I((s + fine) * second) / nA), fine) / dt for s in starts]
     np.testing.assert_allclose(I.step_means(starts, dt) / 1e-9, brute, atol=1e-6)
+
+
+def test_each_kind_writes_its_contract_with_the_engine_once():
+    # analytic kinds: their terms use exactly their variables, their values fill them, and idle()
+    # adds no current; tabulated kinds give step means instead
+    for cls in (inputs.Step, inputs.Sinusoid, inputs.Ramp):
+        example, idle = cls.example(), cls.idle()
+        text = " ".join(example.terms("p0"))
+        assert all(f"p0_{name}" in text for name in cls.variables)
+        assert set(example.values()) == set(cls.variables) == set(idle.values())
+        assert not cls.tabulated
+        np.testing.assert_allclose(idle.step_means(np.arange(10) * 1e-4, 1e-4), 0)
+    for current in (inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1), inputs.from_array([1, 2] * nA, 1 * ms)):
+        assert current.tabulated and current.variables is None
+    assert not hasattr(inputs.Current, "kind")
+
+
+def test_pulse_is_a_step_of_charge_over_duration():
+    from brian2 import pcoulomb
+
+    I = inputs.pulse(charge=16 * pcoulomb, duration=0.1 * ms, start=10 * ms)
+    np.testing.assert_allclose(I(np.array([9.99, 10, 10.05, 10.1]) * ms) / nA, [0, 160, 160, 0], rtol=1e-9)
+    assert repr(I) == "pulse(charge=16*pC, duration=0.1*ms, start=10*ms)"
+    assert repr(-I) == "pulse(charge=-16*pC, duration=0.1*ms, start=10*ms)"
+    same = inputs.pulse(amplitude=160 * nA, duration=0.1 * ms, start=10 * ms)
+    assert same.charge == pytest.approx(16e-12)
+
+
+def test_sums_of_scaled_currents_read_naturally():
+    a, b = inputs.step(1 * nA, 0 * ms, 10 * ms), inputs.sinusoid(1 * nA, 100 * Hz)
+    assert repr(a - b) == "step(amplitude=1*nA, start=0*ms, end=10*ms) + sinusoid(amplitude=-1*nA, frequency=100*Hz)"
+    assert repr(2 * a) == "step(amplitude=2*nA, start=0*ms, end=10*ms)"
+    t = np.linspace(0, 20, 41) * ms
+    np.testing.assert_allclose((a - b)(t) / nA, (a(t) - b(t)) / nA)

@@ -7,7 +7,7 @@ the package fails too.
 
 import numpy as np
 import pytest
-from brian2 import Hz, Mohm, mV, ms, nA, second
+from brian2 import Hz, Mohm, kHz, mV, ms, nA, pcoulomb, second
 
 from neurodyn_lab import LIFParams, analysis, inputs, simulate
 
@@ -68,11 +68,12 @@ def test_time_to_first_spike_within_one_dt(name, factor):
     p = PARAM_SETS[name]
     onset = 10 * ms
     amplitude = factor * book_rheobase(p)
-    result = simulate(inputs.step(amplitude, onset, None), onset + book_first_spike(amplitude, p) + 5 * ms, params=p)
+    duration = np.ceil(float((onset + book_first_spike(amplitude, p) + 5 * ms) / DT)) * DT  # whole steps
+    result = simulate(inputs.step(amplitude, onset, None), duration, params=p)
     expected = onset + book_first_spike(amplitude, p)
-    # Brian2 records the spike at the start of the step in which v crosses the threshold
+    # the crossing is timed exactly within the step
     assert result.spike_count >= 1
-    assert expected - DT <= result.spike_times[0] <= expected + 1e-9 * ms
+    assert abs(result.spike_times[0] - expected) < 1e-6 * ms
     assert float(analysis.time_to_first_spike(amplitude, p) / ms) == pytest.approx(
         float(book_first_spike(amplitude, p) / ms), rel=1e-12)
 
@@ -93,11 +94,8 @@ def test_fi_curve_matches_closed_form_0_to_100nA(book_tref3):
     fires = expected > 0
     assert fires.sum() > 150 and (~fires).sum() >= 4
     assert np.all(simulated[~fires] == 0)
-    # within 1 % of the rate, or within one dt of the inter-spike interval (Brian2 counts t_ref
-    # from the start of the step in which the threshold was crossed)
-    rate_ok = np.abs(simulated[fires] / expected[fires] - 1) <= 0.01
-    isi_ok = np.abs(1 / simulated[fires] - 1 / expected[fires]) <= float(DT / second)
-    assert np.all(rate_ok | isi_ok)
+    # within 1 % of the rate (spike times and the refractory period are exact within a step)
+    np.testing.assert_allclose(simulated[fires], expected[fires], rtol=0.01)
     # large currents approach the refractory limit 1/t_ref
     assert 0.9 / float(p.t_ref / second) < simulated[-1] < 1.01 / float(p.t_ref / second)
     np.testing.assert_allclose(np.asarray(analysis.firing_rate(currents, p) / Hz), expected, rtol=1e-12)
@@ -198,3 +196,189 @@ def test_noise_is_reproducible_and_has_its_statistics():
     assert np.mean(x[:-lag] * x[lag:]) / x.var() == pytest.approx(np.exp(-1), abs=0.1)
     result = simulate(a, 100 * ms)
     assert np.array_equal(result.I, a(result.t))
+
+
+# --------------------------------------------------------------------------------------------
+# issue 8, items 1-4: the edges of the physics
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", PARAM_SETS)
+def test_constant_current_at_or_just_below_the_rheobase_never_fires(name):
+    p = PARAM_SETS[name]
+    i_rh = book_rheobase(p)
+    for factor in (1.0, 1 - 1e-12, 0.999999):
+        result = simulate(inputs.step(factor * i_rh), 10 * second, params=p)
+        assert result.spike_count == 0, (factor, result.spike_times[:3])
+        assert float(analysis.fi_curve([factor * i_rh / nA] * nA, params=p, duration=10 * second)[0] / Hz) == 0
+    # as the book says: just above, it fires, at the closed-form rate
+    above = 1.0001 * i_rh
+    result = simulate(inputs.step(above), 10 * second, params=p)
+    isi = np.diff(np.asarray(result.spike_times / second))
+    assert len(isi) >= 10
+    np.testing.assert_allclose(1 / isi, book_rate(above, p), rtol=1e-5)
+
+
+def test_the_classic_step_at_its_rheobase_stays_silent(classic):
+    from neurodyn_lab.lif import LIF_Step
+
+    assert LIF_Step(I_amp=1.0, do_plot=False).spike_count == 0
+    assert simulate(inputs.step(1.999999999999 * nA), 10 * second).spike_count == 0
+    assert float(analysis.fi_curve([1] * nA, params=classic)[0] / Hz) == 0
+
+
+@pytest.mark.parametrize("dt_ms", [0.01, 0.1, 0.3, 0.7, 1.0])
+@pytest.mark.parametrize("t_ref_ms", [0.0, 0.5, 2.0, 3.0])
+def test_fi_rates_match_the_closed_form_for_every_dt_and_t_ref(dt_ms, t_ref_ms):
+    p = LIFParams().replace(t_ref=t_ref_ms * ms)
+    dt = dt_ms * ms
+    largest = analysis._largest_resolved_current(p, float(dt / second)) / 1e-9
+    top = min(1e4, 0.95 * largest)
+    currents = np.geomspace(2.2, top, 12) * nA
+    duration = round(2 / (dt_ms * 1e-3)) * dt  # about 2 s, a whole number of steps
+    simulated = np.asarray(analysis.fi_curve(currents, params=p, duration=duration, dt=dt) / Hz)
+    np.testing.assert_allclose(simulated, book_rate(currents, p), rtol=0.01)
+
+
+def test_the_refractory_period_is_not_rounded_to_dt(book):
+    result = simulate(inputs.step(1e4 * nA), 700 * ms, dt=0.7 * ms, params=book)
+    assert float(result.firing_rate / Hz) == pytest.approx(book_rate(1e4 * nA, book), rel=0.01)
+    assert np.min(np.diff(np.asarray(result.spike_times / ms))) >= 2.0
+
+
+def test_t_ref_zero_reaches_the_books_rate_or_says_why_not(classic):
+    rate = float(analysis.fi_curve([8] * nA, params=classic, duration=200 * ms)[0] / Hz)
+    assert rate == pytest.approx(book_rate(8 * nA, classic), rel=0.01)  # 7.49 kHz, not 5 kHz
+    with pytest.raises(ValueError, match=r"^currents must stay below 10\.5\d* nA at dt=0\.1 ms .*more than once per "
+                                         r"time step"):
+        analysis.fi_curve([5, 20] * nA, params=classic)
+    with pytest.warns(RuntimeWarning, match="more than once within dt=0.1 ms"):
+        simulate(inputs.step(20 * nA), 10 * ms, params=classic)
+
+
+def test_a_duration_that_is_not_a_whole_number_of_steps_is_said_so():
+    with pytest.warns(RuntimeWarning, match=r"^duration=1 ms is not a whole number of time steps of dt=0\.6 ms: "
+                                            r"simulating 1\.2 ms \(2 steps\) instead"):
+        result = simulate(inputs.step(3 * nA), 1 * ms, dt=0.6 * ms)
+    assert len(result.t) == 2 and float(result.duration / ms) == pytest.approx(1.2)  # what was simulated
+
+
+def test_frequencies_dt_cannot_resolve_are_refused(book):
+    with pytest.raises(ValueError, match=r"^frequency must be at most 1000 Hz at dt=0\.1 ms"):
+        simulate(inputs.sinusoid(0.5 * nA, 10 * kHz), 200 * ms)
+    with pytest.raises(ValueError, match=r"^frequencies must be at most 1000 Hz at dt=0\.1 ms"):
+        analysis.frequency_response([1e4] * Hz)
+    result = simulate(inputs.sinusoid(0.5 * nA, 1 * kHz), 100 * ms, params=book)
+    with pytest.raises(ValueError, match=r"^frequency must be at most 1000 Hz for a result at dt=0\.1 ms"):
+        analysis.measure_gain_phase(result, frequency=10 * kHz)
+    # the largest allowed is measured right
+    g, _ = analysis.measure_gain_phase(result)
+    assert float(g / book_gain(1 * kHz, book)) == pytest.approx(1, rel=0.02)
+    # and at a smaller dt, higher frequencies are fine
+    fine = simulate(inputs.sinusoid(0.5 * nA, 5 * kHz), 50 * ms, params=book, dt=0.01 * ms)
+    g, ph = analysis.measure_gain_phase(fine)
+    assert float(g / book_gain(5 * kHz, book)) == pytest.approx(1, rel=0.02)
+    assert ph == pytest.approx(book_phase_deg(5 * kHz, book), abs=1.0)
+
+
+def test_frequency_response_size_messages_name_what_was_given():
+    with pytest.raises(ValueError) as info:
+        analysis.frequency_response([0.001, 100] * Hz)
+    message = str(info.value)
+    assert message.startswith("frequencies: 2 frequencies with the lowest at 0.001 Hz") and "duration" not in message
+    with pytest.raises(ValueError) as info:
+        analysis.frequency_response(np.linspace(1, 1000, 2000) * Hz)
+    message = str(info.value)
+    assert "2000 frequencies with the lowest at 1 Hz" in message and "at least 1 Hz" not in message
+    assert "use at most" in message
+
+
+# --------------------------------------------------------------------------------------------
+# issue 8, item 6: every size is bounded before work starts
+# --------------------------------------------------------------------------------------------
+def test_huge_requests_are_refused_at_once():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"^currents must be at most 10,000 values, one per neuron, got 10,000,000"):
+        analysis.fi_curve(np.linspace(0, 5, 10**7) * nA, duration=1 * ms)
+    with pytest.raises(ValueError, match=r"^dt must be at least 0\.001 ms for a noise current"):
+        inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-6 * ms)
+    fine_noise = inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-3 * ms)
+    with pytest.raises(ValueError, match="samples .* at most 1e\\+07"):
+        simulate(fine_noise, 20 * second)
+    with pytest.raises(ValueError, match=r"^duration/dt must be at most 1e\+07 time steps"):
+        simulate(inputs.step(3 * nA), 1500 * second)
+    with pytest.raises(ValueError, match=r"^the run is too large \(5000 neurons x 100000 time steps\): one run"):
+        analysis.fi_curve(np.linspace(0, 5, 5000) * nA, duration=10 * second)
+    assert time.perf_counter() - start < 5
+
+
+# --------------------------------------------------------------------------------------------
+# issue 8, item 14: currents subtract and scale
+# --------------------------------------------------------------------------------------------
+def test_currents_subtract_and_scale(book):
+    s = inputs.step(0.5 * nA, 10 * ms, 60 * ms) + inputs.sinusoid(0.25 * nA, 50 * Hz)
+    t = np.linspace(0, 100, 101) * ms
+    np.testing.assert_allclose(np.asarray((s - s)(t) / nA), 0, atol=1e-15)
+    np.testing.assert_allclose(np.asarray((s * 2)(t) / nA), 2 * np.asarray(s(t) / nA))
+    np.testing.assert_allclose(np.asarray((-s)(t) / nA), -np.asarray(s(t) / nA))
+    np.testing.assert_allclose(np.asarray((s / 4)(t) / nA), np.asarray(s(t) / nA) / 4)
+    noise = inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=3)
+    np.testing.assert_allclose(np.asarray((3 * noise)(t) / nA), 3 * np.asarray(noise(t) / nA))
+    # below threshold v - v_rest is linear in the current
+    v1 = simulate(s, 100 * ms, params=book).v - book.v_rest
+    v2 = simulate(2 * s, 100 * ms, params=book).v - book.v_rest
+    v0 = simulate(s - s, 100 * ms, params=book).v - book.v_rest
+    assert np.max(np.abs(v2 - 2 * v1)) < 1e-9 * mV and np.max(np.abs(v0)) < 1e-9 * mV
+    with pytest.raises(TypeError, match=r"^a current can only be multiplied or divided by a plain number such as 2 "
+                                        r"or -1, got 2\. mV$"):
+        s * (2 * mV)
+    with pytest.raises(TypeError, match=r"^a current can only be subtracted from another current"):
+        s - 2 * nA
+
+
+# --------------------------------------------------------------------------------------------
+# issue 9: short pulses against the book's formulas
+# --------------------------------------------------------------------------------------------
+C_BOOK = 8 * ms / (10 * Mohm)  # tau / R = 0.8 nF
+
+
+def test_pulse_jump_is_R_I_times_one_minus_exp(book):
+    amplitude, width, onset = 1 * nA, 2 * ms, 10 * ms
+    result = simulate(inputs.pulse(amplitude=amplitude, duration=width, start=onset), 30 * ms, params=book)
+    at_end = result.v[int(round(float((onset + width) / DT)))] - book.v_rest
+    expected = book.R * amplitude * (1 - np.exp(-width / book.tau))
+    assert float(at_end / mV) == pytest.approx(float(expected / mV), rel=1e-9)
+
+
+def test_short_pulse_jump_is_q_over_C(book):
+    q, width = 5 * pcoulomb, 0.1 * ms
+    result = simulate(inputs.pulse(charge=q, duration=width, start=10 * ms), 20 * ms, params=book, dt=0.01 * ms)
+    jump = float((result.v.max() - book.v_rest) / mV)
+    assert jump == pytest.approx(float(q / C_BOOK / mV), rel=0.01)  # the Dirac limit, 6.25 mV
+    exact = float(book.R * (q / width) * (1 - np.exp(-width / book.tau)) / mV)
+    assert jump == pytest.approx(exact, rel=1e-6)
+
+
+def test_smallest_charge_that_fires(book):
+    q_dirac = C_BOOK * (book.v_threshold - book.v_rest)
+    assert float(q_dirac / pcoulomb) == pytest.approx(16.0)
+    width = 0.1 * ms
+    x = float(width / book.tau)
+    q_min = q_dirac * x / (1 - np.exp(-x))  # the finite-width correction
+    fires = simulate(inputs.pulse(charge=1.001 * q_min, duration=width, start=10 * ms), 30 * ms, params=book)
+    silent = simulate(inputs.pulse(charge=0.999 * q_min, duration=width, start=10 * ms), 30 * ms, params=book)
+    assert fires.spike_count == 1 and silent.spike_count == 0
+
+
+def test_pulse_is_validated_and_delivers_its_charge_across_steps():
+    with pytest.raises(TypeError, match=r"^pulse needs either charge .* got both"):
+        inputs.pulse(charge=1 * pcoulomb, amplitude=1 * nA)
+    with pytest.raises(TypeError, match=r"^pulse needs either charge .* got neither"):
+        inputs.pulse()
+    with pytest.raises(ValueError, match=r"^duration must be positive"):
+        inputs.pulse(charge=1 * pcoulomb, duration=0 * ms)
+    with pytest.raises(TypeError, match=r"^charge must be a charge"):
+        inputs.pulse(charge=1 * nA)
+    I = inputs.pulse(charge=16 * pcoulomb, duration=0.25 * ms, start=10.03 * ms)
+    means = I.step_means(np.arange(0, 200) * 1e-4, 1e-4)
+    assert means.sum() * 1e-4 == pytest.approx(16e-12, rel=1e-12)  # per-step means add up to the charge

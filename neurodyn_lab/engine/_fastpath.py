@@ -1,0 +1,272 @@
+"""The only module of neurodyn_lab that touches Brian2's private members: a faster time loop.
+
+Verified against brian2 2.9.0 (Python 3.11, the .venv lock) and brian2 2.11.0 (Python 3.13),
+2026-12-01. Every internal used is read in one small function below, named for what it reads:
+
+- `_code_objects`: an object's ``_code_objects`` (the compiled code it runs each step);
+  (the loop calls them itself, so nothing regenerates them: tens of ms per run, cache hits
+  included, and no per-object patch of ``create_code_objects`` is needed any more);
+- `_main_of`: a Cython code object's ``compiled_code["run"].main``, called directly each step;
+- `_array`: ``variable.get_value()`` as a writable view of the array Brian2 runs on;
+- `_table_view`: ``TimedArray.values``, which the compiled code reads only while
+  ``TimedArray._init_2d`` hands its namespace a view of it (if a release copies there, a tabulated
+  input would freeze at the values of the TimedArray's first run);
+- `_dynamic_array`: the DynamicArray behind a monitor's variable, to free its memory after a run;
+- `no_full_collect`: swaps the ``gc`` module inside ``brian2.core.network`` for `_NoCollect` during
+  our own ``Network.run`` calls only (never while other code runs).
+
+The loop ends with ``Network.after_run()`` (public), so hooks that releases add there (monitors'
+``after_run`` since brian2 2.10) run as in ``Network.run``.
+
+`install` checks the fast path against Brian2's own ``Network.run`` (values set through the public
+API, a new TimedArray for tabulated inputs) before it is used: if an internal is missing or the
+two disagree on v or on the spikes, it returns None and the engine uses ``Network.run``, with one
+warning per process.
+"""
+
+import contextlib
+import functools
+import gc
+import warnings
+
+import numpy as np
+import brian2 as b2
+import brian2.core.network as _b2_network
+from brian2.core.variables import DynamicArrayVariable
+
+__all__ = ["VERIFIED", "FastPathWarning", "FastRunner", "install", "no_full_collect", "network_run",
+           "code_objects", "release_recordings"]
+
+VERIFIED = ("2.9.0", "2.11.0")
+
+#: False: never use the fast path (tests compare it with Network.run this way).
+ENABLED = True
+_warned = False
+
+
+class FastPathWarning(RuntimeWarning):
+    """The fast path is unavailable with this Brian2: simulations are correct but slower."""
+
+
+class FastPathUnavailable(Exception):
+    """An internal the fast path needs is missing or behaves differently."""
+
+
+_SLOWER = "simulations use Brian2's Network.run instead: results are the same, each call takes 10-50 ms longer"
+
+
+def _warn(reason, consequence=_SLOWER):
+    """One warning per process, whatever failed first."""
+    global _warned
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            f"neurodyn_lab's fast path does not work with brian2 {b2.__version__} ({reason}); {consequence} "
+            f"(verified versions: {', '.join(VERIFIED)}).",
+            FastPathWarning, stacklevel=4,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# the internals, one function each
+# --------------------------------------------------------------------------------------------
+def _code_objects(obj):
+    return list(obj._code_objects)
+
+
+def _main_of(code_object):
+    return code_object.compiled_code["run"].main
+
+
+def _array(variable):
+    return variable.get_value()
+
+
+def _table_view(timed_array):
+    return timed_array.values
+
+
+def _dynamic_array(variable):
+    return variable.device.get_value(variable, access_data=False)
+
+
+def _gc_holder():
+    return _b2_network
+
+
+class _NoCollect:
+    """Stands in for the gc module inside brian2.core.network during our own Network.run calls.
+
+    Every release verified (2.9.0 to 2.11.0, 2.10.1 included) makes a full ``gc.collect()`` at the
+    start of each run, only to warn about Brian2 objects created but never added to a network; in
+    a notebook kernel with many objects alive that costs 10-100 ms per run.
+    """
+
+    @staticmethod
+    def collect(*args, **kwargs):
+        return 0
+
+
+@contextlib.contextmanager
+def no_full_collect():
+    """Skip Brian2's full gc.collect() (and its unused-objects warning) during one of our runs only."""
+    holder = _gc_holder()
+    swap = getattr(holder, "gc", None) is gc
+    if not swap:
+        _warn("brian2.core.network has no gc module to skip", "each run makes a full garbage collection")
+    pref = "logging.warn_for_unused_objects"
+    old_pref = b2.prefs[pref] if pref in b2.prefs else None
+    if old_pref is not None:
+        b2.prefs[pref] = False
+    if swap:
+        holder.gc = _NoCollect
+    try:
+        yield
+    finally:
+        if swap:
+            holder.gc = gc
+        if old_pref is not None:
+            b2.prefs[pref] = old_pref
+
+
+def network_run(network, duration, namespace):
+    """``network.run`` without the full garbage collection (for the engine's own networks)."""
+    with no_full_collect():
+        network.run(duration, namespace=namespace)
+
+
+def code_objects(network):
+    """The code objects of a network's objects (for tests and diagnostics)."""
+    return [co for obj in network.sorted_objects for co in getattr(obj, "_code_objects", [])]
+
+
+def release_recordings(monitors):
+    """Free the memory of what monitors recorded (the engine copied it out already)."""
+    try:
+        for monitor in monitors:
+            for variable in monitor.variables.values():
+                if isinstance(variable, DynamicArrayVariable):
+                    array = _dynamic_array(variable)
+                    shape = tuple(array.shape)
+                    empty = 0 if len(shape) == 1 else (0,) + shape[1:]
+                    array.shrink(empty)
+                    # brian2 >= 2.10 keeps the size on the Variable as well (see StateMonitor.after_run)
+                    if isinstance(getattr(variable, "size", None), (int, tuple)):
+                        variable.size = empty
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        _warn(f"cannot free a recording: {type(exc).__name__}: {exc}",
+              "each cached model keeps its last recording until its next run")
+
+
+# --------------------------------------------------------------------------------------------
+# the faster loop
+# --------------------------------------------------------------------------------------------
+def _step_function(code_object):
+    """What calling `code_object` does at one time step, with Python's overhead cut to the bone."""
+    # Objects hold weak proxies to their code objects: __class__ reaches through to the real one.
+    if code_object.__class__.__name__ != "CythonCodeObject":
+        return code_object  # numpy target: as Brian2 calls it
+    main = _main_of(code_object)
+    namespace = code_object.namespace
+    if getattr(code_object, "nonconstant_values", None):
+        update = code_object.update_namespace  # refreshes the pointers to arrays that grow
+
+        def call():
+            update()
+            main(namespace)
+
+        return call
+    return functools.partial(main, namespace)
+
+
+class FastRunner:
+    """Runs a compiled `Model` again with new values, without Network.run's per-run preparation.
+
+    After the first run nothing Network.run prepares can change: code objects, namespaces and
+    schedule are fixed and every value lives in an array. Network.run would add 5-10 ms per call
+    (unit checks, code-object regeneration, schedule sorting): more than a 100 ms simulation takes.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.objects = [obj for obj in model.network.sorted_objects if obj.active]
+        schedule = []
+        for obj in self.objects:
+            schedule += _code_objects(obj)  # a NeuronGroup's own list is empty: its parts run
+        if not schedule:
+            raise FastPathUnavailable("the network has no code objects after a run")
+        self.schedule = schedule
+        self.calls = [_step_function(co) for co in schedule]
+        clock = model.clock.variables
+        self.timestep, self.t = _array(clock["timestep"]), _array(clock["t"])
+        group = model.group.variables
+        self.views = {name: _array(group[name]) for name in group
+                      if not name.startswith("_") and name not in ("i", "N", "t", "dt", "t_in_timesteps")
+                      and hasattr(group[name], "get_value") and not getattr(group[name], "read_only", False)}
+
+    def uninstall(self):
+        """Nothing of Brian2 was changed: the model simply goes back to Network.run."""
+
+    def run(self, plan, n_steps, dt):
+        model = self.model
+        model.network.restore("initial")
+        model.clock.dt = dt * b2.second
+        views = self.views
+        for name, value in plan.parameters.items():
+            views[name][:] = value
+        for name, values in plan.values.items():
+            views[name][:] = values
+        views["v"][:] = plan.parameters["v_rest"]
+        if model.structure.sampled_rows:
+            _table_view(model.table)[:] = plan.table
+        for co in self.schedule:
+            co.before_run()  # what an object's before_run does once its code objects exist
+        timestep, t = self.timestep, self.t
+        calls = self.calls
+        for step in range(int(timestep[0]), n_steps):
+            for call in calls:
+                call()
+            timestep[0] = step + 1
+            t[0] = (step + 1) * dt
+        model.network.after_run()
+        return model.results(n_steps, dt)
+
+
+def _agree(a, b):
+    (t1, v1, st1, si1, c1), (t2, v2, st2, si2, c2) = a, b
+    return (v1.shape == v2.shape and np.allclose(v1, v2, rtol=1e-12, atol=1e-15) and len(st1) == len(st2)
+            and np.array_equal(si1, si2) and np.allclose(st1, st2, rtol=0, atol=1e-15) and c1 == c2
+            and len(st1) > 0)
+
+
+def install(model, check, n_steps, dt):
+    """A checked `FastRunner` for a compiled `model`, or None (with one warning) to use Network.run.
+
+    `check` is None for a structure whose code was checked before in this process, else two
+    plans (``(a, b)``) with different values: the fast path must reproduce what Network.run gave for
+    each, including the tabulated input, which it rewrites in place (a copy would freeze it).
+    """
+    if not ENABLED:
+        return None
+    try:
+        if check is not None:
+            reference = [model.run_public(plan, n_steps, dt, network_run) for plan in check]
+        runner = FastRunner(model)
+    except (AttributeError, KeyError, TypeError, IndexError, FastPathUnavailable) as exc:
+        _warn(f"{type(exc).__name__}: {exc}")
+        return None
+    if check is None:
+        return runner
+    try:
+        # Plan a runs after the public run of plan b, so the kept code objects hold b's TimedArray:
+        # a is right only if writing the table in place reaches the compiled code.
+        agree = all(_agree(runner.run(plan, n_steps, dt), ref) for plan, ref in zip(check, reference))
+    except Exception as exc:  # a broken internal can fail in many ways; Network.run stays correct
+        agree, reason = False, f"{type(exc).__name__}: {exc}"
+    else:
+        reason = "its results differ from Network.run's"
+    if not agree:
+        runner.uninstall()
+        _warn(reason)
+        return None
+    return runner
