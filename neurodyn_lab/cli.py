@@ -280,12 +280,7 @@ def warm_up_jobs() -> list:
 
     jobs = []
     for name in ("neurodyn_lab.panels", "neurodyn_lab.grading", "neurodyn_lab.lif"):
-        declare = getattr(importlib.import_module(name), "warm_up_jobs", None)
-        # Guard while the layers' branches are merged one by one (2026-12): grading.warm_up_jobs and
-        # lif.warm_up_jobs are being written on the grading and messages branches. A layer without
-        # the function declares nothing yet; once every branch is in, this getattr always succeeds.
-        if declare is not None:
-            jobs.extend(declare())
+        jobs.extend(importlib.import_module(name).warm_up_jobs())
     return jobs
 
 
@@ -293,8 +288,6 @@ def run_warmup(stream=None) -> float:
     """Compile every model the panels, exercises and classic API use (`neurodyn_lab.engine.warm_up`
     on the layers' `warm_up_jobs`), with a progress bar on `stream` (stderr by default); return
     the seconds taken."""
-    import inspect
-
     stream = sys.stderr if stream is None else stream
     stream.write("compiling the models the panels and exercises use (once per installation) ...\n")
     stream.flush()
@@ -304,13 +297,7 @@ def run_warmup(stream=None) -> float:
     def progress(done, total, label):
         _progress(done, total, label, time.perf_counter() - start, stream)
 
-    jobs = warm_up_jobs()
-    # Guard while the engine branch is merged (2026-12): engine.warm_up(jobs, progress=None) is the
-    # contract; the engine on main still takes only progress and runs its own list.
-    if "jobs" in inspect.signature(engine.warm_up).parameters:
-        engine.warm_up(jobs, progress=progress)
-    else:
-        engine.warm_up(progress=progress)
+    engine.warm_up(warm_up_jobs(), progress=progress)
     return time.perf_counter() - start
 
 

@@ -190,10 +190,20 @@ class MysteryNeuron:
 def _scrub(current, duration):
     """Overwrite the engine's copy of the last parameters: one short run of the same compiled model
     (same structure: a sampled input keeps its table length) with the book's parameters."""
-    # TODO(issue 10): ask the engine for the table length of this run through the public function
-    # the engine engineer is adding, instead of re-deriving its rule (4096 rows, doubled) here.
-    rows = engine.structure_of([current], float(duration / second), float(_DT / second)).sampled_rows
-    steps = 1 if rows <= 4096 else rows // 2
+    dt = float(_DT / second)
+    n_steps = int(round(float(duration / _DT)))
+    rows = engine.structure_of([current], n_steps * dt, dt).sampled_rows
+    steps = 1
+    if rows:
+        # The shortest run whose table has as many rows (the engine's public rule, searched).
+        low, high = 1, n_steps
+        while low < high:
+            middle = (low + high) // 2
+            if engine.sampled_table_rows(middle * dt, dt) >= rows:
+                high = middle
+            else:
+                low = middle + 1
+        steps = low
     simulate(current, steps * _DT, params=LIFParams(), dt=_DT)
 
 
