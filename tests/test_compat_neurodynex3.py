@@ -205,11 +205,11 @@ def next_crossing(t_from, v_from, pieces, p, t_stop):
 
 
 def assert_spikes_follow(spike_times, duration, predict, p, dt=DT):
-    """Each simulated spike within one dt before the exact crossing predicted from the last reset.
+    """Each reported spike is the start of the time step of the exact crossing.
 
-    Brian2 records a spike at the start of the step in which v crosses the threshold, so the
-    exact crossing r and the recorded time s satisfy s < r <= s + dt. The prediction restarts at
-    each recorded spike (v_reset, held for t_ref), as the closed form's "after a reset" does.
+    neurodyn_lab times each crossing r exactly and resets there; the layer reports, as Brian2 (and so
+    neurodynex3) does, the start of the step in which v crossed: s <= r < s + dt. The prediction
+    restarts at each exact crossing (v_reset, held for t_ref), as the closed form's "after a reset" does.
     """
     spikes = [float(s) for s in np.asarray(spike_times / second)]
     t_from, v_from = 0.0, p["v_rest"]
@@ -217,7 +217,7 @@ def assert_spikes_follow(spike_times, duration, predict, p, dt=DT):
         r = predict(t_from, v_from)
         assert r is not None, f"spike {k} at {s * 1e3:.4f} ms, the exact solution predicts none"
         assert -1e-12 < r - s <= dt + 1e-12, f"spike {k}: simulated {s * 1e3:.4f} ms, exact {r * 1e3:.4f} ms"
-        t_from, v_from = s + p["t_ref"], p["v_reset"]
+        t_from, v_from = r + p["t_ref"], p["v_reset"]
     r = predict(t_from, v_from)
     assert r is None or r > duration - 1e-12, f"the exact solution predicts a spike at {r * 1e3:.4f} ms the run missed"
     return spikes
@@ -419,8 +419,14 @@ def test_repeated_calls_next_to_a_students_own_brian2_code():
         b2.run(50 * ms)
     finally:
         b2.prefs.codegen.target = previous_target
-    assert np.array_equal(np.asarray(spikes.t), np.asarray(ours_spikes.t)) and spikes.count[0] > 0
-    assert np.max(np.abs(np.asarray(trace.v[0]) - np.asarray(ours_state.v[0]))) < 1e-12
+    # Up to the first spike the two agree to rounding. After it, Brian2 counts t_ref from the start of
+    # the step while neurodyn_lab resets at the exact crossing, so Brian2's train drifts by less than
+    # one dt per interval (the closed forms side with neurodyn_lab: see the tests above).
+    theirs, ours = np.asarray(spikes.t), np.asarray(ours_spikes.t)
+    assert spikes.count[0] > 0 and len(theirs) == len(ours) and theirs[0] == ours[0]
+    assert np.all(np.abs(theirs - ours) <= np.arange(len(ours)) * 1e-4 + 1e-12)
+    first = int(round(theirs[0] / 1e-4))
+    assert np.max(np.abs(np.asarray(trace.v[0])[:first] - np.asarray(ours_state.v[0])[:first])) < 1e-12
     # ... and the student's StateMonitor plots through plot_tools like ours.
     axis_c, axis_v = plot_tools.plot_voltage_and_current_traces(trace, current, firing_threshold=-50 * mV)
     assert np.allclose(axis_v.get_lines()[0].get_ydata(), np.asarray(trace.v[0] / mV))

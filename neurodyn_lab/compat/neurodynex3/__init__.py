@@ -14,8 +14,8 @@ constants), ``tools.input_factory`` (TimedArray currents), ``tools.plot_tools``
 arguments, defaults, units and results: the input is read from the TimedArray exactly as
 neurodynex3's Brian2 network reads it (integer time indices, ``append_zero``, the last entry held),
 the time step is ``brian2.defaultclock.dt``, and a given ``random_seed`` gives neurodynex3's neuron.
-Compared with neurodynex3 1.0.4 on the same machine, voltages agree to 1e-14 V and spike times are
-identical. A warm call costs what `neurodyn_lab.simulate` costs (the engine's compiled model is
+Spike times are reported on Brian2's time grid, as neurodynex3 reports them; up to the first spike
+the voltage agrees with neurodynex3 1.0.4 to 1e-14 V and the spike time is identical. A warm call costs what `neurodyn_lab.simulate` costs (the engine's compiled model is
 reused) instead of building a new Brian2 network: 15-50 times faster than neurodynex3 in
 benchmarks/bench_compat.py (2026-12-01, on a loaded 2-core machine). No call uses Brian2's magic
 network, so calls repeat freely next to a student's own Brian2 code.
@@ -34,6 +34,10 @@ What is not the same
   current held over each step) instead of Brian2's "linear" method on a new network: the same
   update up to floating-point rounding. A voltage landing within ~1e-14 V of the threshold could
   in principle be decided differently.
+- After a spike, neurodyn_lab resets at the exact crossing time and holds v for exactly t_ref
+  (the book's closed forms), where Brian2 counts t_ref from the start of the step. neurodynex3's
+  spike trains therefore run up to one dt per interval ahead of ours (and of the closed forms):
+  spike counts of long runs can differ by one, interval by interval within one dt.
 - Brian2 settings other than ``defaultclock.dt`` (devices, ``prefs.codegen.target``) do not
   apply; Brian2 logs no messages for these runs, and ``defaultclock.t`` does not advance.
 - Stricter arguments, each refused with one sentence where neurodynex3 accepts them or fails

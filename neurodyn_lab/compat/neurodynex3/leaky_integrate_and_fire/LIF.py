@@ -223,7 +223,11 @@ def simulate_LIF_neuron(input_current,
     per_step = _current_per_step(input_current, n_steps, dt)
     result = simulate(inputs.from_array(Quantity(per_step, dim=amp.dim), dt=dt * second), n_steps * dt * second,
                       params=params, dt=dt * second)
-    return StateRecord(result.t, result.v), SpikeRecord(result.spike_times)
+    # neurodyn_lab times a spike exactly within its time step; Brian2 (and so neurodynex3) records
+    # the start of that step. Report Brian2's grid times so published answers still hold.
+    dt_s = float(result.dt / second)
+    on_grid = np.floor(np.asarray(result.spike_times / second) / dt_s + 1e-9) * dt_s
+    return StateRecord(result.t, result.v), SpikeRecord(Quantity(on_grid, dim=second.dim))
 
 
 # --------------------------------------------------------------------------------------------
