@@ -50,14 +50,14 @@ test: $(VENV)/.installed-test
 	$(PY) -m pytest
 
 test-core: $(VENV)/.installed-test
-	$(PY) -m pytest tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
+	$(PY) -m pytest neurodyn_lab tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
 
 # Drift: the newest releases pyproject.toml allows, in a venv of their own, never the students' lock.
 test-latest:
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install -q --disable-pip-version-check --upgrade --upgrade-strategy eager -e ".[test,docs]"
 	.venv-latest/bin/python -m pip list --disable-pip-version-check 2>/dev/null | grep -i -E "^(brian2|numpy|matplotlib|ipympl|ipywidgets) "
-	NEURODYN_LAB_UNLOCKED=1 .venv-latest/bin/python -m pytest tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
+	NEURODYN_LAB_UNLOCKED=1 .venv-latest/bin/python -m pytest neurodyn_lab tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
 
 # One lock per supported Python, resolved by uv for that version without needing the interpreter.
 # binder/requirements.txt takes its pins from the Python 3.11 lock (binder/runtime.txt).

@@ -1,13 +1,26 @@
-"""Repository-wide pytest set-up (the package's doctests are collected from neurodyn_lab/).
+"""Repository-wide pytest set-up: the package's docstring examples are tests too.
+
+Every module under neurodyn_lab/ is collected for its doctests (only there: the conftest.py files
+of tests/ and exercises/ share one module name, which ``--doctest-modules`` would import twice).
 
 Importing brian2 (2.9.0 to 2.11.0, checked 2026-12) replaces pytest's DoctestModule with a
 subclass that fails to collect the examples of a package's ``__init__.py`` (IndexError in
-brian2/tests/__init__.py). Our package docstrings are tests too, so pytest's own class is put back.
+brian2/tests/__init__.py), so pytest's own class is used.
 """
 
-import brian2  # noqa: F401  (the import applies Brian2's patch; undo it right after)
+from pathlib import Path
+
+import brian2  # noqa: F401  (the import applies Brian2's patch; it is sidestepped below)
 from _pytest import doctest as _pytest_doctest
 
-_patched = _pytest_doctest.DoctestModule
-if _patched.__module__.startswith("brian2"):
-    _pytest_doctest.DoctestModule = _patched.__mro__[1]
+PACKAGE = Path(__file__).resolve().parent / "neurodyn_lab"
+
+_DoctestModule = _pytest_doctest.DoctestModule
+if _DoctestModule.__module__.startswith("brian2"):
+    _DoctestModule = _DoctestModule.__mro__[1]
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".py" and PACKAGE in file_path.resolve().parents:
+        return _DoctestModule.from_parent(parent, path=file_path)
+    return None
