@@ -74,6 +74,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Quantity|Figure|Axes|ndarray|array_like|Path|VBox|Tab|Widget)"),
     # A private base class ("Bases: neurodyn_lab.panels._base.Panel") is not documented.
     (r"py:class", r"neurodyn_lab(\.\w+)*\._\w+(\.\w+)*"),
+    # Base classes from nbgrader and the standard library, shown as "Bases: ..." (intersphinx is off).
+    (r"py:class", r"(nbgrader|collections)(\.\w+)+"),
 ]
 
 # --- autodoc and numpydoc
@@ -100,7 +102,10 @@ nb_merge_streams = True
 # No widget output on a static page: the kernel adds a static HTML rendering of each panel instead.
 nb_mime_priority_overrides = [("*", "application/vnd.jupyter.widget-view+json", None)]
 nb_ipywidgets_js = {}  # would load require.js and the widget manager from a CDN
-suppress_warnings = []
+# The answer record check() puts beside its feedback (application/vnd.neurodyn-lab.check+json, for the
+# instructor's autograder) has no renderer: myst-nb renders every part of a bundle before it picks
+# text/html for the page, and warns about that part. The page shows the feedback, never the record.
+suppress_warnings = ["mystnb.unknown_mime_type"]
 
 # --- MathJax 3, from the files of the sphinx-mathjax-offline package (Apache-2.0, MathJax 3.2.2).
 # Its own Sphinx extension is not used: it copies all 24 MB of MathJax and does not declare itself

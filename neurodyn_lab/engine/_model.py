@@ -55,6 +55,8 @@ v = _v_end + crossed*(_v_post - _v_end)
 class Structure:
     """What fixes the generated code of a network (and the size of its arrays).
 
+    Attributes
+    ----------
     kinds : tuple of ((terms, variables), count)
         For each analytic input kind: its equation terms with ``{p}`` for the slot's prefix, its
         variables (name, unit) and the most slots of it any neuron needs.

@@ -132,9 +132,10 @@ _PLACEHOLDER = re.compile(r"^answer = \.\.\.  # .*$", re.M)
 
 
 def with_bank_numbers(nb, bank=QUESTIONS):
-    """A copy of `nb` whose prompts state the tolerances of `bank` (``Tolerance: ±1 %.``) and whose
-    answer placeholders give the bank's example (``answer = ...  # a current, e.g. 0.5*nA``): the
-    bank is the one source of these numbers, the notebooks' text is generated from it."""
+    """A copy of `nb` whose prompts state the tolerances of `bank` and whose answer placeholders give its examples.
+
+    Prompts say ``Tolerance: ±1 %``; placeholders read ``answer = ...  # a current, e.g. 0.5*nA``.
+    The bank is the one source of these numbers; the notebooks' text is generated from it."""
     nb = copy.deepcopy(nb)
     for qid, cell in prompts(nb).items():
         question = bank.get(qid)
