@@ -30,7 +30,19 @@ def _frozen(array):
     return array
 
 
-class StateRecord:
+class _Times:
+    """Recorded times, read-only: ``t`` with its unit, ``t_`` in seconds (as Brian2's monitors)."""
+
+    @property
+    def t(self):
+        return Quantity(self._t, dim=second.dim)
+
+    @property
+    def t_(self):
+        return self._t
+
+
+class StateRecord(_Times):
     """The membrane potential of one neuron, recorded at the start of every time step.
 
     Attributes
@@ -56,14 +68,6 @@ class StateRecord:
         if self._v.shape[1] != len(self._t):
             raise ValueError(f"v must have one value per time, got {self._v.shape[1]} values for {len(self._t)} times")
         self.record = np.array([0])
-
-    @property
-    def t(self):
-        return Quantity(self._t, dim=second.dim)
-
-    @property
-    def t_(self):
-        return self._t
 
     @property
     def v(self):
@@ -117,7 +121,7 @@ class StateRecordView:
         return "<StateRecordView of neuron 0>"
 
 
-class SpikeRecord:
+class SpikeRecord(_Times):
     """The spikes of one neuron (index 0), like a Brian2 ``SpikeMonitor``.
 
     Attributes
@@ -139,14 +143,6 @@ class SpikeRecord:
         self._i.setflags(write=False)
         self._count = np.array([len(self._t)], dtype=np.int32)
         self._count.setflags(write=False)
-
-    @property
-    def t(self):
-        return Quantity(self._t, dim=second.dim)
-
-    @property
-    def t_(self):
-        return self._t
 
     @property
     def i(self):
