@@ -15,7 +15,7 @@ import numpy as np
 from brian2 import Hz, Quantity, amp, hertz, ms, nA, ohm, second, volt
 
 from . import engine
-from ._validation import as_positive, as_quantity, describe
+from ._validation import as_positive, as_quantity, describe, format_value
 from .inputs import STEPS_PER_PERIOD, Sinusoid, sinusoid, step
 from .parameters import as_params
 from .simulation import LIFResult, check_duration_dt
@@ -171,7 +171,7 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     Parameters
     ----------
     currents : Quantity (amp), array
-        e.g. ``np.linspace(0, 10, 201)*nA``; at most 10 000 of them (`engine.MAX_NEURONS`).
+        e.g. ``np.linspace(0, 10, 201)*nA``; at most 10 000 of them (``engine.MAX_NEURONS``).
     params : LIFParams, optional
     duration, dt : Quantity (second)
         duration a whole number of time steps.
@@ -267,6 +267,16 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
     settle = 10 * float(p.tau)
     window = max(2.0 / freqs.min(), 0.02)
     n_steps = int(np.ceil((settle + window) / dt_s - 1e-9))  # a whole number of steps
+    most = min(engine.MAX_STEPS, engine.MAX_RECORDED)
+    finest = (settle + window) / most  # the smallest dt at which one neuron's recording fits
+    if n_steps > most and finest <= 1e-4:
+        # Even one frequency does not fit, yet it would at the usual 0.1 ms: dt is what is wrong.
+        finest = float(f"{finest * 1.001:.2g}")  # rounded up, so the suggested dt does fit
+        raise ValueError(
+            f"dt must be at least {format_value(finest * second)} for frequencies down to {freqs.min():g} Hz "
+            f"(10 tau of settling and two periods of the lowest frequency in at most {most:.0e} time steps; "
+            f"e.g. dt=0.1*ms), got {format_value(dt_s * second)}"
+        )
     if len(freqs) * n_steps > engine.MAX_RECORDED:
         most_steps = engine.MAX_RECORDED // len(freqs)
         lowest = 2.0 / (most_steps * dt_s - settle) if most_steps * dt_s > settle + 0.02 else None
@@ -335,6 +345,17 @@ def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
     t = np.asarray(result.t / second)
     keep = (t >= sine.start + settle_s) & (t < sine.end)
     if keep.sum() < 4 or (t[keep][-1] - t[keep][0]) < 1.0 / f:
+        inside = t[(t >= sine.start) & (t < sine.end)]
+        longest = (inside[-1] - sine.start - 1.0 / f - dt_s) if len(inside) else -1.0  # a step of slack
+        if settle is not None and longest > 0:
+            # The student's settle is what leaves too little; a shorter one would do.
+            longest_ms = np.floor(longest * 1e4) / 10  # rounded down to 0.1 ms, so it fits
+            raise ValueError(
+                f"settle must be at most {format_value(longest_ms * ms)} for this result (one period of "
+                f"{format_value(1.0 / f * second)} must follow it within the sinusoid; e.g. "
+                f"settle={format_value(min(5 * float(result.params.tau), longest_ms * 1e-3) * second).replace(' ms', '*ms')}), "
+                f"got {format_value(settle_s * second)}"
+            )
         raise ValueError(
             f"result is too short to measure gain and phase at {f:g} Hz: simulate at least "
             f"{(settle_s + 1.0 / f) * 1e3:.0f} ms of the sinusoid"

@@ -301,6 +301,8 @@ class Pulse(Step):
 
     def __init__(self, amplitude, duration, start):
         duration = as_positive("duration", duration, second, "a time such as 0.1*ms")
+        # start is checked before it is added to duration, so a wrong one is named, not Brian2's sum
+        start = as_nonnegative("start", start, second, "a time such as 10*ms")
         super().__init__(amplitude, start, start + duration)
 
     @property

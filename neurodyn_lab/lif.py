@@ -27,7 +27,7 @@ from brian2 import Quantity, TimedArray, amp, kHz, mV, ms, nA, second
 
 from . import engine
 from ._validation import as_positive, describe, format_number, format_value
-from .inputs import Current, from_array, sinusoid, step
+from .inputs import STEPS_PER_PERIOD, Current, from_array, sinusoid, step
 from .parameters import LIFParams
 from .simulation import simulate
 
@@ -234,12 +234,13 @@ def _sinus_current(I_freq, I_offset, I_amp, dt_ms):
     freq = _number("I_freq", I_freq, "kHz", "0.1 (100 Hz)", positive=True)
     offset = _number("I_offset", I_offset, "nA", "0.5")
     amplitude = _number("I_amp", I_amp, "nA", "0.5")
-    # At or above half the sampling rate the sampled current (and plot_data's trace of it) aliases
-    # to a slower sinusoid that is not the one asked for.
-    nyquist = 0.5 / dt_ms
-    if freq >= nyquist:
-        raise ValueError(f"I_freq must be below {format_number(nyquist)} (kHz: half the sampling rate of "
-                         f"dt={format_number(dt_ms)} ms; e.g. I_freq=0.1 for 100 Hz), got {format_number(freq)}.")
+    # The engine's limit, said in kHz: with fewer than STEPS_PER_PERIOD steps a period the recorded
+    # v (and plot_data's trace of the current) no longer shows the sinusoid asked for.
+    highest = 1.0 / (STEPS_PER_PERIOD * dt_ms)
+    if freq > highest * (1 + 1e-9):
+        raise ValueError(f"I_freq must be at most {format_number(highest)} (kHz: {STEPS_PER_PERIOD} time steps per "
+                         f"period at dt={format_number(dt_ms)} ms; e.g. I_freq=0.1 for 100 Hz), "
+                         f"got {format_number(freq)}.")
     return sinusoid(amplitude * nA, freq * kHz, offset=offset * nA)
 
 
@@ -249,7 +250,7 @@ def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=.1, do_plot=True
     Parameters
     ----------
     I_freq : float
-        Frequency [kHz]: ``I_freq=0.1`` is 100 Hz; below half the sampling rate, ``0.5 / dt``.
+        Frequency [kHz]: ``I_freq=0.1`` is 100 Hz; at most ``0.1 / dt`` (ten time steps per period).
     I_offset, I_amp : float
         Offset and amplitude [nA].
     tend, dt : float

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Mohm, Quantity, mV, ms, ohm, second, volt
 
-from ._validation import as_nonnegative, as_positive, as_quantity, describe
+from ._validation import as_nonnegative, as_positive, as_quantity, describe, format_value
 
 __all__ = ["LIFParams", "PRESETS"]
 
@@ -71,7 +71,7 @@ class LIFParams:
         if not self.v_reset < self.v_threshold:
             raise ValueError(
                 f"v_reset must be below v_threshold (e.g. v_reset=-65*mV with v_threshold=-50*mV), "
-                f"got v_reset={self.v_reset} and v_threshold={self.v_threshold}"
+                f"got v_reset={format_value(self.v_reset)} and v_threshold={format_value(self.v_threshold)}"
             )
 
     @classmethod

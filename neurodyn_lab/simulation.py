@@ -22,11 +22,11 @@ def check_duration_dt(duration, dt, params, n_neurons=1, record_v=True):
 
     A duration that is not a whole number of time steps becomes the nearest one, with a warning
     that says so (the result's ``duration`` is what was simulated); dt must be at most tau and the
-    run within the engine's limits (`engine.LIMITS`), all checked before any work starts.
+    run within the engine's limits (``engine.LIMITS``), all checked before any work starts.
     """
     duration = float(as_positive("duration", duration, second, "a time such as 100*ms") / second)
     dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
-    tau = float(params.tau)
+    tau = float(as_params(params).tau)
     if dt > tau:
         raise ValueError(
             f"dt must not be larger than the membrane time constant tau={_ms(tau)} (e.g. dt=0.1*ms), got dt={_ms(dt)}"

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from brian2 import Hz, TimedArray, kHz, mV, Mohm, ms, nA, second
+from brian2 import Hz, TimedArray, kHz, mV, Mohm, ms, nA, pcoulomb, second
 
 import neurodyn_lab
 
@@ -43,7 +43,7 @@ TIME_LIMIT = 5.0  # seconds for an answer (issue 8)
 KILL_AFTER = TIME_LIMIT + 3.0  # the child is killed after this; slack for forking a large process
 
 #: The modules whose ``__all__`` make the public API walked here.
-PUBLIC_MODULES = ("parameters", "inputs", "simulation", "analysis", "plotting", "lif", "panels", "grading")
+PUBLIC_MODULES = ("parameters", "inputs", "engine", "simulation", "analysis", "plotting", "lif", "panels", "grading")
 
 #: Who owns the code a case exercises (docs: /work/notes/common.md), by the target's prefix.
 OWNERS = (
@@ -72,7 +72,23 @@ EXEMPT = {
     "plotting.COLORS": "the colour scheme (data)",
     "plotting.ResultFigure": "a matplotlib Figure subclass, made by new_figure()",
     "panels.warm_up_jobs": "takes no argument",
+    "inputs.Tabulated": "the base class of from_array and noise currents (those are walked), not made by students",
+    "inputs.MAX_TABLE_SAMPLES": "a limit (data, not a callable)",
+    "inputs.MIN_SAMPLE_DT": "a limit (data, not a callable)",
+    "simulation.warn_if_capped": "takes the engine's raw run, given by simulate and fi_curve, not by students",
+    "grading.Student": "made by student() (walked with its student_id)",
+    "grading.warm_up_jobs": "takes no argument",
 }
+
+# The engine is the layer under simulate(): its functions take floats in seconds that simulate,
+# fi_curve and frequency_response have already checked (those are walked), or objects they make.
+EXEMPT.update({f"engine.{name}": "the engine's interface for the layers above (values already checked by simulate, "
+                                 "fi_curve and frequency_response), not called with what a student writes"
+               for name in ("run", "RawRun", "Structure", "structure_of", "code_target", "warm_up",
+                            "sampled_table_rows", "n_steps_of", "check_device", "compiled_structures",
+                            "code_objects_of", "threshold_margin")})
+EXEMPT.update({f"engine.{name}": "a limit (data, not a callable)"
+               for name in ("MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS")})
 
 
 # ------------------------------------------------------------------------------ the table
@@ -139,6 +155,8 @@ KINDS = {
                  ("2-d", np.ones((2, 2)) * nA)],
     "current_values": [("wrong unit", [1, 2, 3] * mV), ("bare numbers", [1, 2, 3]), ("bare array", np.array([1.0, 2.0])),
                        ("nan", [1, nan] * nA), ("inf", [1, inf] * nA), ("text", "1 nA"), ("empty", np.array([]) * nA)],
+    "charge": [("wrong unit", 16 * nA), ("bare number", 16), ("nan", nan * pcoulomb), ("inf", inf * pcoulomb),
+               ("text", "16 pC"), ("array for a single value", [1, 2] * pcoulomb)],
     "voltage": [("wrong unit", -70 * nA), ("bare number", -70), ("nan", nan * mV), ("inf", inf * mV),
                 ("text", "-70 mV")],
     "resistance": [("zero", 0 * Mohm), ("negative", -10 * Mohm), ("wrong unit", 10 * mV), ("bare number", 10),
@@ -268,6 +286,13 @@ def catalogue():
     cases += bad("inputs.step", step_args, "start", "time_nonnegative")
     cases += bad("inputs.step", {**step_args, "start": 0 * ms}, "end", "time_positive")
     cases += case("inputs.step", {**step_args, "start": 60 * ms, "end": 10 * ms}, "end", "before start")
+    pulse_args = dict(charge=16 * pcoulomb, duration=0.1 * ms, start=10 * ms)
+    cases += bad("inputs.pulse", pulse_args, "charge", "charge")
+    cases += bad("inputs.pulse", pulse_args, "duration", "time_positive")
+    cases += bad("inputs.pulse", pulse_args, "start", "time_nonnegative")
+    cases += bad("inputs.pulse", {"duration": 0.1 * ms, "start": 10 * ms}, "amplitude", "current")
+    cases += case("inputs.pulse", {"duration": 0.1 * ms}, "charge", "neither charge nor amplitude")
+    cases += case("inputs.pulse", {**pulse_args, "amplitude": 2 * nA}, "amplitude", "both charge and amplitude")
     for name in ("amplitude", "offset"):
         cases += bad("inputs.sinusoid", sine_args, name, "current")
     cases += bad("inputs.sinusoid", sine_args, "frequency", "frequency")
@@ -282,6 +307,7 @@ def catalogue():
     cases += bad("inputs.noise", noise_args, "tau_noise", "time_positive")
     cases += bad("inputs.noise", noise_args, "seed", "seed")
     cases += bad("inputs.noise", noise_args, "dt", "time_positive")
+    cases += case("inputs.noise", {**noise_args, "dt": 1e-6 * ms}, "dt", "sampled too finely (issue 8 item 6)")
     cases += bad("inputs.from_array", array_args, "values", "currents")
     cases += bad("inputs.from_array", array_args, "dt", "time_positive")
     cases += bad("inputs.from_array", array_args, "start", "time_nonnegative")
@@ -311,8 +337,9 @@ def catalogue():
     cases += bad("simulation.simulate", sim, "dt", "dt")
     cases += case("simulation.simulate", {**sim, "duration": 0.05 * ms}, "dt", "longer than the duration")
     cases += case("simulation.simulate",
-                  {**sim, "current": Lazy(lambda: neurodyn_lab.inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1,
-                                                                            dt=1e-6 * ms), "noise(dt=1e-6*ms)")},
+                  {**sim, "duration": 100 * second,
+                   "current": Lazy(lambda: neurodyn_lab.inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-3 * ms),
+                                   "noise(dt=1e-3*ms)")},
                   "dt", "noise sampled too finely (issue 8 item 6)")
     check_args = dict(duration=100 * ms, dt=0.1 * ms, params=Lazy(lambda: neurodyn_lab.LIFParams(), "LIFParams()"))
     cases += bad("simulation.check_duration_dt", check_args, "duration", "duration")

@@ -129,7 +129,7 @@ TA = TimedArray(np.array([0.0, 2.0, 0.0]) * nA, dt=1 * ms)
     (lambda: lif.LIF_Sinus(I_freq="20", do_plot=False), TypeError,
      "I_freq must be a plain number in kHz such as I_freq=0.1 (100 Hz), got the text '20'."),
     (lambda: lif.LIF_Sinus(I_freq=20, do_plot=False), ValueError,
-     "I_freq must be below 5 (kHz: half the sampling rate of dt=0.1 ms; e.g. I_freq=0.1 for 100 Hz), got 20."),
+     "I_freq must be at most 1 (kHz: 10 time steps per period at dt=0.1 ms; e.g. I_freq=0.1 for 100 Hz), got 20."),
     (lambda: lif.LIF_Sinus(I_freq=np.inf, do_plot=False), ValueError,
      "I_freq must be a finite number in kHz such as I_freq=0.1 (100 Hz), got inf."),
     (lambda: lif.LIF_Step(I_amp=1.5 * nA, do_plot=False), TypeError,
@@ -171,8 +171,10 @@ def test_classic_messages_never_speak_of_the_new_api():
 def test_limits_accept_what_they_state():
     # Just inside each stated limit the call runs: a short tend of one step, the fastest sinusoid.
     assert len(lif.LIF_Step(tend=0.1, do_plot=False).t) == 1
-    rec = lif.LIF_Sinus(I_freq=4.9, tend=2, do_plot=False)
+    rec = lif.LIF_Sinus(I_freq=1, tend=2, do_plot=False)  # 1 kHz: the engine's 10 steps per period
     assert len(rec.t) == 20
+    with pytest.raises(ValueError, match=r"^I_freq must be at most 1 "):
+        lif.LIF_Sinus(I_freq=1.01, tend=2, do_plot=False)
 
 
 def test_timedarray_is_held_after_its_end_like_brian2():

@@ -330,7 +330,7 @@ def test_currents_subtract_and_scale(book):
     v0 = simulate(s - s, 100 * ms, params=book).v - book.v_rest
     assert np.max(np.abs(v2 - 2 * v1)) < 1e-9 * mV and np.max(np.abs(v0)) < 1e-9 * mV
     with pytest.raises(TypeError, match=r"^a current can only be multiplied or divided by a plain number such as 2 "
-                                        r"or -1, got 2\. mV$"):
+                                        r"or -1, got 2 mV$"):
         s * (2 * mV)
     with pytest.raises(TypeError, match=r"^a current can only be subtracted from another current"):
         s - 2 * nA
