@@ -257,7 +257,7 @@ def test_a_vectorised_rate_function_with_a_bare_zero_passes():
 
 def test_the_stub_function_of_the_student_notebook_is_not_answered_yet():
     def rheobase(params):
-        """The smallest constant current that makes a neuron with `params` fire, in amp."""
+        """The rheobase (the threshold current) of a neuron with `params`, in amp."""
         # YOUR CODE HERE
 
     result = grade("01.rheobase_function", rheobase)

@@ -141,7 +141,7 @@ def _hidden_rate_cases(key, student):
 
 
 def _ignores_params(function, failures, cases):
-    # Right for the book's set but wrong for another: fixed numbers instead of the argument.
+    # Right for neurodynex3's default set but wrong for another: fixed numbers instead of the argument.
     return all(c.args[-1] != LIFParams() for c in failures) and any(c.args[-1] == LIFParams() for c in cases)
 
 
@@ -351,8 +351,10 @@ _DEFAULT_QUESTIONS = [
     MeasuredQuestion(
         id="04.v_threshold", title="mystery: v_threshold", within=_hidden("v_threshold"), unit=volt,
         example="a voltage, e.g. -55*mV", tolerance=Tolerance(abs=1 * mV),
-        hint="find the rheobase (the threshold current: the smallest constant current above which the neuron "
-             "fires): the threshold is v_rest + R·I_rheobase." + _MYSTERY_NOTE,
+        hint="find the rheobase (the threshold current: the neuron fires for every constant current above it, "
+             "never at or below it) by bisection, and read the voltage where the largest step that does not fire "
+             "settles; v_rest + R·I_rheobase needs R to better than 1 % (±5 % puts v_threshold 1–4 mV off)."
+             + _MYSTERY_NOTE,
     ),
     MeasuredQuestion(
         id="04.v_reset", title="mystery: v_reset", within=_hidden("v_reset"), unit=volt,
