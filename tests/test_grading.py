@@ -19,7 +19,7 @@ ISSUE_IDS = [
     "00.classic_rheobase", "00.classic_step_spikes",
     "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function",
     "02.max_rate", "02.rate_at_3nA", "02.rate_function",
-    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz",
+    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz", "03.half_gain_frequency",
     "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
 ]
 
@@ -91,7 +91,39 @@ def test_expected_values_agree_with_the_books_closed_forms():
     assert grade("03.gain_at_50Hz", 10 / math.sqrt(1 + (2 * math.pi * 50 * tau) ** 2) * Mohm).passed
     assert grade("03.phase_at_100Hz", -math.degrees(math.atan(2 * math.pi * 100 * tau))).passed
     assert grade("03.filter_type", "low-pass").passed
+    # R / sqrt(1 + (2 pi f tau)^2) = R/2  <=>  2 pi f tau = sqrt(3)
+    assert grade("03.half_gain_frequency", math.sqrt(3) / (2 * math.pi * tau) * Hz).passed
     assert book == LIFParams()
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_half_gain_frequency_is_the_books_for_every_student(student_id):
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id)
+    R, tau = float(p.R / Mohm), float(p.tau / second)
+    f_half = math.sqrt(2 ** 2 - 1) / (2 * math.pi * tau)  # the book's gain formula solved for gain = R/2
+    assert R / math.sqrt(1 + (2 * math.pi * f_half * tau) ** 2) == pytest.approx(R / 2)
+    student(student_id)
+    assert grade("03.half_gain_frequency", f_half * 1.02 * Hz).passed
+    assert not grade("03.half_gain_frequency", f_half * 1.04 * Hz).passed
+    cutoff = grade("03.half_gain_frequency", 1 / (2 * math.pi * tau) * Hz)  # the R/sqrt(2) point instead
+    assert cutoff.status == "wrong" and "cut-off" in cutoff.message
+    angular = grade("03.half_gain_frequency", math.sqrt(3) / tau * Hz)
+    assert angular.status == "wrong" and "angular" in angular.message
+
+
+def test_the_half_gain_frequency_read_from_a_measured_bode_plot_passes():
+    # What notebook 03 asks: measure 10 Hz - 1 kHz by simulation, interpolate the crossing of R/2.
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s001")
+    p = neuron_of("s001")
+    f = np.geomspace(10, 1000, 13)
+    gains, _ = analysis.frequency_response(f * Hz, 0.5 * nA, p)
+    g = np.asarray(gains / Mohm)
+    crossing = np.exp(np.interp(np.log(float(p.R / Mohm) / 2), np.log(g[::-1]), np.log(f[::-1])))
+    assert grade("03.half_gain_frequency", crossing * Hz).passed
 
 
 # ------------------------------------------------------------------------------------------------

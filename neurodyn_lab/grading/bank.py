@@ -184,6 +184,20 @@ def _v_after_tau(v):
     return p.v_rest + p.R * CHARGE_01["amplitude"] * (1 - math.exp(-1))
 
 
+def _gain_at(p, f):
+    return analysis.gain(f, p)
+
+
+def _frequency_where(p, gain):
+    # Where the closed-form gain R / sqrt(1 + (2 pi f tau)^2) has fallen to `gain` (below R).
+    ratio = si(p.R / gain)
+    return math.sqrt(ratio ** 2 - 1) * analysis.cutoff_frequency(p)
+
+
+def _half_gain_frequency(v):
+    return _frequency_where(v.neuron, v.neuron.R / 2)
+
+
 def _hidden(name):
     def within(variant, value, tolerance):
         return mystery.matches(variant.student, name, value, tolerance)
@@ -329,6 +343,21 @@ _DEFAULT_QUESTIONS = [
         mistakes=(Mistake(lambda value, e, v: abs(value + e) <= 4.0, "does the voltage lead or lag the current?"),),
         hint="the voltage lags the current by arctan(2πfτ) at your frequency me.phase_frequency; give the phase in "
              "degrees.",
+    ),
+    QuantityQuestion(
+        id="03.half_gain_frequency", title="frequency where your gain has fallen to R/2",
+        expected=_half_gain_frequency, unit=Hz, example="a frequency, e.g. 70*Hz", tolerance=Tolerance(rel=0.03),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(analysis.cutoff_frequency(v.neuron) / Hz), 0.03),
+                          "that is the cut-off frequency, where the gain is R/√2; it falls to R/2 at a higher "
+                          "frequency."),
+                  Mistake(lambda value, e, v: near(value, e * 2 * math.pi, 0.03),
+                          "that looks like an angular frequency (radians per second); give the frequency in Hz."),
+                  Mistake(lambda value, e, v: near(value, si(_frequency_where(v.neuron, 0.5 * _gain_at(
+                      v.neuron, 10 * Hz)) / Hz), 0.03),
+                          "half of the gain at 10 Hz is not half of R: the gain for a constant current is R.")),
+        hint="measure the gain at frequencies from 10 Hz to 1 kHz (your Bode plot) and find where it crosses "
+             "R/2, half the gain for a constant current; interpolate between measured points on the log axis, "
+             "or measure more frequencies near the crossing.",
     ),
     # ---------------------------------------------------------------- 04 mystery neuron
     MeasuredQuestion(
