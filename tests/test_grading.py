@@ -18,7 +18,7 @@ from neurodyn_lab.grading.students import variant_for
 ISSUE_IDS = [
     "00.classic_rheobase", "00.classic_step_spikes",
     "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function",
-    "02.max_rate", "02.rate_at_3nA", "02.rate_function",
+    "02.max_rate", "02.rate_at_3nA", "02.rate_function", "02.half_max_current",
     "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz", "03.half_gain_frequency",
     "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
 ]
@@ -418,7 +418,7 @@ def test_summary_shows_this_notebooks_questions(capsys):
 def test_summary_by_notebook_number_and_when_nothing_was_checked(capsys):
     assert summary().rows == ()
     assert "No question checked yet" in capsys.readouterr().out
-    assert len(summary("02").rows) == 3 and len(summary("02_fi_curve").rows) == 3
+    assert len(summary("02").rows) == 4 and len(summary("02_fi_curve").rows) == 4
 
 
 def test_all_passed_when_every_question_passes(capsys):
@@ -443,3 +443,43 @@ def test_summary_of_an_unknown_notebook_says_which_exist_in_one_sentence(noteboo
     shown = capsys.readouterr().out
     assert shown.startswith("⚠️ summary: notebook must be") and shown.count("\n") == 1
     assert result.message == shown.strip()
+
+
+def _book_interval(I, p):
+    # The book's inter-spike interval t_ref + tau ln((RI - (v_reset - v_rest)) / (RI - (v_th - v_rest))), in s.
+    RI = float(p.R * I / mV)
+    return float(p.t_ref / second) + float(p.tau / second) * math.log(
+        (RI - float((p.v_reset - p.v_rest) / mV)) / (RI - float((p.v_threshold - p.v_rest) / mV)))
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_half_max_current_is_the_books_for_every_student(student_id):
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id).replace(t_ref=3 * ms)  # the f-I curve of notebook 02 uses t_ref = 3 ms
+    low, high = float(analysis.rheobase(p) / nA) * (1 + 1e-9), 100.0
+    for _ in range(100):  # bisection on the book's interval: where it is 2 t_ref, the rate is 1/(2 t_ref)
+        middle = (low + high) / 2
+        low, high = (middle, high) if _book_interval(middle * nA, p) > 2 * 3e-3 else (low, middle)
+    student(student_id)
+    assert grade("02.half_max_current", low * 1.02 * nA).passed
+    assert not grade("02.half_max_current", low * 1.04 * nA).passed
+    own = neuron_of(student_id)
+    if own.t_ref != 3 * ms:
+        x = math.exp(float(own.t_ref / own.tau))
+        own_value = (x * float((own.v_threshold - own.v_rest) / mV) - float((own.v_reset - own.v_rest) / mV)) / (
+            float(own.R / Mohm) * (x - 1))
+        if abs(own_value / low - 1) > 0.05:
+            result = grade("02.half_max_current", own_value * nA)
+            assert result.status == "wrong" and "3 ms" in result.message
+
+
+def test_the_half_max_current_read_from_a_simulated_fi_curve_passes():
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s002")
+    p = neuron_of("s002").replace(t_ref=3 * ms)
+    currents = np.linspace(0, 100, 201)
+    rates = np.asarray(analysis.fi_curve(currents * nA, p, duration=500 * ms) / Hz)
+    assert rates[-1] < 1 / 3e-3 and rates[-1] > 0.9 / 3e-3  # saturating towards 1/t_ref
+    assert grade("02.half_max_current", np.interp(1 / (2 * 3e-3), rates, currents) * nA).passed

@@ -34,7 +34,7 @@ from .framework import Case, ChoiceQuestion, CountQuestion, FunctionQuestion, Ga
     Mistake, PhaseQuestion, QuantityQuestion, Question, Tolerance, near, si
 
 __all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01",
-           "RATE_CURRENT_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03"]
+           "RATE_CURRENT_02", "T_REF_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03"]
 
 #: The name of an instructor's course file of question changes (in the course directory).
 COURSE_FILE = "neurodyn_lab_questions.py"
@@ -46,6 +46,7 @@ CHARGE_01 = dict(amplitude=1 * nA, start=10 * ms)  # 01.v_after_tau
 RATE_CURRENT_02 = 3 * nA  # 02.rate_at_3nA
 GAIN_FREQUENCY_03 = 50 * Hz  # 03.gain_at_50Hz
 GAIN_I0_03 = 0.5 * nA  # 03.gain_at_50Hz: the stated input amplitude for an answer in mV
+T_REF_02 = 3 * ms  # 02.half_max_current: the f-I curve with neurodynex3's exercise's refractory period
 PHASE_FREQUENCY_03 = 100 * Hz  # 03.phase_at_100Hz without a student id (students.phase_frequency_of)
 
 
@@ -184,6 +185,13 @@ def _v_after_tau(v):
     return p.v_rest + p.R * CHARGE_01["amplitude"] * (1 - math.exp(-1))
 
 
+def _half_max_current(v, t_ref=None):
+    # The current whose interval is 2 t_ref (rate 1/(2 t_ref)): t_ref + tau ln((RI - dr)/(RI - dth)) = 2 t_ref.
+    p = v.neuron.replace(t_ref=T_REF_02 if t_ref is None else t_ref)
+    x = math.exp(si(p.t_ref / p.tau))
+    return (x * (p.v_threshold - p.v_rest) - (p.v_reset - p.v_rest)) / (p.R * (x - 1))
+
+
 def _gain_at(p, f):
     return analysis.gain(f, p)
 
@@ -303,6 +311,19 @@ _DEFAULT_QUESTIONS = [
                                            "than fixed numbers?")),
         hint="above the rheobase, the interval is t_ref + τ·ln(...) with v_reset where the voltage restarts; use "
              "the fields of params.",
+    ),
+    QuantityQuestion(
+        id="02.half_max_current", title="current where your neuron (t_ref = 3 ms) fires at half its maximal rate",
+        expected=_half_max_current, unit=amp, example="a current, e.g. 0.5*nA", tolerance=Tolerance(rel=0.03),
+        stated=lambda v: (_text(T_REF_02, ms, "ms"), "0 to 100 nA"),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(_half_max_current(v, v.neuron.t_ref)), 0.03),
+                          "that is the current for your neuron's own refractory period; the f–I curve of this "
+                          "question uses t_ref = 3 ms, as in neurodynex3's exercise."),
+                  Mistake(lambda value, e, v: near(value, si(analysis.rheobase(v.neuron)), 0.03),
+                          "that is the rheobase, where the rate starts to rise from 0; half the maximal rate "
+                          "comes at a larger current.")),
+        hint="simulate your f–I curve from 0 to 100 nA with t_ref = 3 ms and find where it crosses half of "
+             "1/t_ref; interpolate between neighbouring currents, or simulate more currents near the crossing.",
     ),
     # ---------------------------------------------------------------- 03 sinusoidal input
     ChoiceQuestion(
