@@ -17,7 +17,7 @@ from neurodyn_lab.grading.students import variant_for
 
 ISSUE_IDS = [
     "00.classic_rheobase", "00.classic_step_spikes",
-    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function",
+    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function", "01.min_charge",
     "02.max_rate", "02.rate_at_3nA", "02.rate_function", "02.half_max_current",
     "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz", "03.half_gain_frequency",
     "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
@@ -54,7 +54,7 @@ def test_the_bank_has_exactly_the_issues_question_ids():
         assert question.id == qid
         assert question.points >= 1 and question.title and question.hint
     assert [q.id for q in questions_of("01")] == ["01.rheobase", "01.first_spike_time", "01.v_after_tau",
-                                                  "01.rheobase_function"]
+                                                  "01.rheobase_function", "01.min_charge"]
 
 
 @pytest.mark.parametrize("qid", [q for q in ISSUE_IDS if "e.g. " in getattr(QUESTIONS[q], "example", "")])
@@ -407,11 +407,11 @@ def test_summary_shows_this_notebooks_questions(capsys):
     assert [row[0] for row in table.rows] == [q.id for q in questions_of("01")]
     statuses = {row[0]: row[2] for row in table.rows}
     assert statuses == {"01.rheobase": "correct", "01.first_spike_time": "wrong", "01.v_after_tau": "unanswered",
-                        "01.rheobase_function": "not checked"}
-    assert (table.points, table.max_points) == (1, 5) and not table.all_passed
+                        "01.rheobase_function": "not checked", "01.min_charge": "not checked"}
+    assert (table.points, table.max_points) == (1, 6) and not table.all_passed
     assert {row[0]: row[5] for row in table.rows}["01.rheobase"] == 1  # attempts
     text = capsys.readouterr().out
-    assert "01.rheobase_function" in text and "total" in text and "1/5" in text and "attempts" in text
+    assert "01.rheobase_function" in text and "total" in text and "1/6" in text and "attempts" in text
     assert "<table" in table._html() and "<caption>" in table._html()
 
 
@@ -426,7 +426,8 @@ def test_all_passed_when_every_question_passes(capsys):
     check("01.first_spike_time", 18.8 * ms)
     check("01.v_after_tau", -63.7 * mV)
     check("01.rheobase_function", rheobase_solution)
-    assert summary("01").all_passed and summary("01").points == 5
+    check("01.min_charge", 16.1 * nA * ms)  # 16.1 pC (1 nA for 1 ms is 1 pC): 0.8 nF x 20 mV, and a little for the 0.1 ms width
+    assert summary("01").all_passed and summary("01").points == 6
 
 
 def test_message_format_is_one_line_without_the_expected_value():
@@ -483,3 +484,50 @@ def test_the_half_max_current_read_from_a_simulated_fi_curve_passes():
     rates = np.asarray(analysis.fi_curve(currents * nA, p, duration=500 * ms) / Hz)
     assert rates[-1] < 1 / 3e-3 and rates[-1] > 0.9 / 3e-3  # saturating towards 1/t_ref
     assert grade("02.half_max_current", np.interp(1 / (2 * 3e-3), rates, currents) * nA).passed
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_smallest_firing_charge_is_the_books_for_every_student(student_id):
+    from brian2 import pcoulomb
+
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id)
+    C = float(p.tau / second) / float(p.R / Mohm) / 1e6  # C = tau / R, in farad
+    dirac = C * float((p.v_threshold - p.v_rest) / volt)  # q_min = C (v_threshold - v_rest)
+    w, tau = 0.1e-3, float(p.tau / second)
+    finite = dirac * (w / tau) / (1 - math.exp(-w / tau))  # the book's finite pulse of width w
+    if student_id is None:
+        assert dirac == pytest.approx(16e-12)  # 0.8 nF x 20 mV
+    student(student_id)
+    assert grade("01.min_charge", finite * coulomb_unit()).passed
+    assert grade("01.min_charge", dirac * coulomb_unit()).passed  # the Dirac limit is within the tolerance
+    assert grade("01.min_charge", finite * 1e12 * pcoulomb).passed
+    assert not grade("01.min_charge", finite * 1.03 * coulomb_unit()).passed
+    from_reset = C * float((p.v_threshold - p.v_reset) / volt)
+    if abs(from_reset / finite - 1) > 0.05:  # a reset close to rest would give the same charge
+        reset = grade("01.min_charge", from_reset * coulomb_unit())
+        assert reset.status == "wrong" and "v_rest" in reset.message
+
+
+def coulomb_unit():
+    from brian2 import coulomb
+
+    return coulomb
+
+
+def test_the_smallest_firing_charge_found_by_simulation_passes():
+    from brian2 import pcoulomb
+
+    from neurodyn_lab import inputs, simulate
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s001")
+    p = neuron_of("s001")
+    low, high = 0.0, 100.0
+    for _ in range(12):
+        middle = (low + high) / 2
+        fired = simulate(inputs.pulse(charge=middle * pcoulomb, duration=0.1 * ms, start=10 * ms), 40 * ms,
+                         params=p).spike_count > 0
+        low, high = (low, middle) if fired else (middle, high)
+    assert grade("01.min_charge", high * pcoulomb).passed

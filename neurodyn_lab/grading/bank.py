@@ -25,7 +25,7 @@ import runpy
 from collections.abc import Mapping
 from functools import lru_cache
 
-from brian2 import Hz, Mohm, amp, mV, ms, nA, ohm, second, volt
+from brian2 import Hz, Mohm, amp, coulomb, mV, ms, nA, ohm, second, volt
 
 from .. import analysis
 from ..parameters import LIFParams
@@ -33,7 +33,7 @@ from . import mystery
 from .framework import Case, ChoiceQuestion, CountQuestion, FunctionQuestion, GainQuestion, MeasuredQuestion, \
     Mistake, PhaseQuestion, QuantityQuestion, Question, Tolerance, near, si
 
-__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01",
+__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01", "PULSE_01",
            "RATE_CURRENT_02", "T_REF_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03"]
 
 #: The name of an instructor's course file of question changes (in the course directory).
@@ -43,6 +43,7 @@ COURSE_FILE = "neurodyn_lab_questions.py"
 # (tests/test_exercises.py compares them).
 STEP_01 = dict(amplitude=3 * nA, start=10 * ms)  # 01.first_spike_time
 CHARGE_01 = dict(amplitude=1 * nA, start=10 * ms)  # 01.v_after_tau
+PULSE_01 = dict(duration=0.1 * ms, start=10 * ms)  # 01.min_charge: the pulse's width and start
 RATE_CURRENT_02 = 3 * nA  # 02.rate_at_3nA
 GAIN_FREQUENCY_03 = 50 * Hz  # 03.gain_at_50Hz
 GAIN_I0_03 = 0.5 * nA  # 03.gain_at_50Hz: the stated input amplitude for an answer in mV
@@ -206,6 +207,13 @@ def _half_gain_frequency(v):
     return _frequency_where(v.neuron, v.neuron.R / 2)
 
 
+def _min_charge(v):
+    # The pulse of width w lifts v from rest by R I (1 - exp(-w/tau)) with I = q/w: that must reach v_threshold.
+    # (In the Dirac limit w << tau this is C (v_threshold - v_rest) with C = tau/R.)
+    p, w = v.neuron, PULSE_01["duration"]
+    return (p.v_threshold - p.v_rest) / p.R * w / (1 - math.exp(-si(w / p.tau)))
+
+
 def _hidden(name):
     def within(variant, value, tolerance):
         return mystery.matches(variant.student, name, value, tolerance)
@@ -275,6 +283,19 @@ _DEFAULT_QUESTIONS = [
         mistakes=(Mistake(_ignores_params, "does your function use the fields of its argument params "
                                            "(params.v_rest, ...) rather than fixed numbers?"),),
         hint="use the fields of the argument: params.v_rest, params.v_threshold and params.R.",
+    ),
+    QuantityQuestion(
+        id="01.min_charge", title="smallest charge of a 0.1 ms pulse that fires your neuron",
+        expected=_min_charge, unit=coulomb, example="a charge, e.g. 100*nA*ms", tolerance=Tolerance(rel=0.02),
+        stated=lambda v: (_text(PULSE_01["duration"], ms, "ms"), f"{si(PULSE_01['start'] / ms):g} ms"),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(v.neuron.tau / v.neuron.R * (
+                      v.neuron.v_threshold - v.neuron.v_reset)), 0.02),
+                          "the neuron starts at rest, v_rest, not at v_reset."),
+                  Mistake(lambda value, e, v: near(value, si(analysis.rheobase(v.neuron) * PULSE_01["duration"]), 0.02),
+                          "the rheobase times the pulse's width is far too little: a short pulse must lift v to "
+                          "the threshold at once, by q/C."),),
+        hint="a short pulse of charge q lifts v at once by q/C, with C = τ/R; it fires if that jump reaches "
+             "the threshold from rest. Or bisect on the charge in simulations of inputs.pulse.",
     ),
     # ---------------------------------------------------------------- 02 f-I curve
     QuantityQuestion(
