@@ -90,7 +90,9 @@ def test_student_answer_cells_keep_a_placeholder_and_no_nbgrader_metadata(pair):
     assert [c.id for c in source.cells] == [c.id for c in student.cells]
     for src, stu in zip(source.cells, student.cells):
         assert "nbgrader" not in stu.metadata
-        if _grading(src).get("solution"):
+        if _grading(src).get("solution") and src.cell_type == "markdown":  # the Think! answers
+            assert stu.source.splitlines()[-1] == "YOUR ANSWER HERE", stu.source
+        elif _grading(src).get("solution"):
             assert "# YOUR CODE HERE" in stu.source
             assert stu.source.startswith("answer = ...") or stu.source.startswith("def "), stu.source
             compile(stu.source, name, "exec")  # still valid Python: "Run All" goes on
@@ -136,6 +138,8 @@ def test_every_question_is_asked_in_its_notebook_with_matching_points(pair):
             assert meta["locked"]
             previous = source.cells[source.cells.index(cell) - 1]
             assert _grading(previous).get("solution") and "### BEGIN SOLUTION" in previous.source
+        elif cell.cell_type == "markdown":  # the Think! answers: 0 points, the model answers a rubric
+            assert meta["points"] == 0 and meta["grade_id"] == f"think_{number}" and meta["solution"]
         else:
             assert meta["points"] == 0 and cell.source.strip() == "summary()"
 
@@ -154,7 +158,8 @@ def test_nbgrader_metadata_is_valid(pair):
         assert meta["schema_version"] == 3 and re.fullmatch(r"[A-Za-z0-9_]+", meta["grade_id"])
         assert meta["solution"] == has_solution and meta["locked"] == (not has_solution)
         assert not has_hidden  # nothing for a student to rebind: the autograder grades in its own process
-        assert meta["grade"] == (cell.source.startswith("check(") or cell.source.strip() == "summary()")
+        assert meta["grade"] == (cell.source.startswith("check(") or cell.source.strip() == "summary()"
+                                 or cell.cell_type == "markdown")  # markdown: nbgrader's manually graded answer
 
 
 def test_notebooks_end_with_the_summary_a_0_point_grade_cell(pair):
@@ -216,3 +221,26 @@ def test_make_course_copies_the_chosen_notebooks_and_rejects_unknown_ones(tmp_pa
     assert "def customise(bank)" in (course / "neurodyn_lab_questions.py").read_text()
     with pytest.raises(ValueError, match="01_step_current.ipynb"):
         build.make_course(tmp_path / "other", notebooks=["01_step.ipynb"])
+
+
+def _think(nb):
+    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Think!"))
+    prompts = [line for line in nb.cells[start].source.splitlines() if line.startswith("- ")]
+    return prompts, nb.cells[start + 1]
+
+
+def test_every_think_prompt_has_a_model_answer_in_the_solution_only(pair):
+    name, source, student = pair
+    prompts, answers = _think(source)
+    assert prompts and _grading(answers)["grade_id"] == f"think_{name[:2]}" and answers.cell_type == "markdown"
+    assert "<!-- ### BEGIN SOLUTION -->" in answers.source and answers.source.rstrip().endswith(
+        "<!-- ### END SOLUTION -->")
+    model = build.solution_fragments(source)
+    numbered = [line for line in answers.source.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(numbered) == len(prompts), (name, "one model answer per Think! prompt")
+    assert all(line.strip() in model for line in numbered)
+    student_prompts, student_answers = _think(student)
+    assert student_prompts == prompts  # the questions stay, the answers go
+    assert "Model answers" not in student_answers.source and "YOUR ANSWER HERE" in student_answers.source
+    text = "\n".join(cell.source for cell in student.cells)
+    assert not [line for line in numbered if line.strip() in text] and "instructor notes" not in text

@@ -17,9 +17,9 @@ from neurodyn_lab.grading.students import variant_for
 
 ISSUE_IDS = [
     "00.classic_rheobase", "00.classic_step_spikes",
-    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function",
-    "02.max_rate", "02.rate_at_3nA", "02.rate_function",
-    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz",
+    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function", "01.min_charge",
+    "02.max_rate", "02.rate_at_3nA", "02.rate_function", "02.half_max_current",
+    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz", "03.half_gain_frequency",
     "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
 ]
 
@@ -54,7 +54,7 @@ def test_the_bank_has_exactly_the_issues_question_ids():
         assert question.id == qid
         assert question.points >= 1 and question.title and question.hint
     assert [q.id for q in questions_of("01")] == ["01.rheobase", "01.first_spike_time", "01.v_after_tau",
-                                                  "01.rheobase_function"]
+                                                  "01.rheobase_function", "01.min_charge"]
 
 
 @pytest.mark.parametrize("qid", [q for q in ISSUE_IDS if "e.g. " in getattr(QUESTIONS[q], "example", "")])
@@ -91,7 +91,39 @@ def test_expected_values_agree_with_the_books_closed_forms():
     assert grade("03.gain_at_50Hz", 10 / math.sqrt(1 + (2 * math.pi * 50 * tau) ** 2) * Mohm).passed
     assert grade("03.phase_at_100Hz", -math.degrees(math.atan(2 * math.pi * 100 * tau))).passed
     assert grade("03.filter_type", "low-pass").passed
+    # R / sqrt(1 + (2 pi f tau)^2) = R/2  <=>  2 pi f tau = sqrt(3)
+    assert grade("03.half_gain_frequency", math.sqrt(3) / (2 * math.pi * tau) * Hz).passed
     assert book == LIFParams()
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_half_gain_frequency_is_the_books_for_every_student(student_id):
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id)
+    R, tau = float(p.R / Mohm), float(p.tau / second)
+    f_half = math.sqrt(2 ** 2 - 1) / (2 * math.pi * tau)  # the book's gain formula solved for gain = R/2
+    assert R / math.sqrt(1 + (2 * math.pi * f_half * tau) ** 2) == pytest.approx(R / 2)
+    student(student_id)
+    assert grade("03.half_gain_frequency", f_half * 1.02 * Hz).passed
+    assert not grade("03.half_gain_frequency", f_half * 1.04 * Hz).passed
+    cutoff = grade("03.half_gain_frequency", 1 / (2 * math.pi * tau) * Hz)  # the R/sqrt(2) point instead
+    assert cutoff.status == "wrong" and "cut-off" in cutoff.message
+    angular = grade("03.half_gain_frequency", math.sqrt(3) / tau * Hz)
+    assert angular.status == "wrong" and "angular" in angular.message
+
+
+def test_the_half_gain_frequency_read_from_a_measured_bode_plot_passes():
+    # What notebook 03 asks: measure 10 Hz - 1 kHz by simulation, interpolate the crossing of R/2.
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s001")
+    p = neuron_of("s001")
+    f = np.geomspace(10, 1000, 13)
+    gains, _ = analysis.frequency_response(f * Hz, 0.5 * nA, p)
+    g = np.asarray(gains / Mohm)
+    crossing = np.exp(np.interp(np.log(float(p.R / Mohm) / 2), np.log(g[::-1]), np.log(f[::-1])))
+    assert grade("03.half_gain_frequency", crossing * Hz).passed
 
 
 # ------------------------------------------------------------------------------------------------
@@ -257,7 +289,7 @@ def test_a_vectorised_rate_function_with_a_bare_zero_passes():
 
 def test_the_stub_function_of_the_student_notebook_is_not_answered_yet():
     def rheobase(params):
-        """The smallest constant current that makes a neuron with `params` fire, in amp."""
+        """The rheobase (the threshold current) of a neuron with `params`, in amp."""
         # YOUR CODE HERE
 
     result = grade("01.rheobase_function", rheobase)
@@ -375,18 +407,18 @@ def test_summary_shows_this_notebooks_questions(capsys):
     assert [row[0] for row in table.rows] == [q.id for q in questions_of("01")]
     statuses = {row[0]: row[2] for row in table.rows}
     assert statuses == {"01.rheobase": "correct", "01.first_spike_time": "wrong", "01.v_after_tau": "unanswered",
-                        "01.rheobase_function": "not checked"}
-    assert (table.points, table.max_points) == (1, 5) and not table.all_passed
+                        "01.rheobase_function": "not checked", "01.min_charge": "not checked"}
+    assert (table.points, table.max_points) == (1, 6) and not table.all_passed
     assert {row[0]: row[5] for row in table.rows}["01.rheobase"] == 1  # attempts
     text = capsys.readouterr().out
-    assert "01.rheobase_function" in text and "total" in text and "1/5" in text and "attempts" in text
+    assert "01.rheobase_function" in text and "total" in text and "1/6" in text and "attempts" in text
     assert "<table" in table._html() and "<caption>" in table._html()
 
 
 def test_summary_by_notebook_number_and_when_nothing_was_checked(capsys):
     assert summary().rows == ()
     assert "No question checked yet" in capsys.readouterr().out
-    assert len(summary("02").rows) == 3 and len(summary("02_fi_curve").rows) == 3
+    assert len(summary("02").rows) == 4 and len(summary("02_fi_curve").rows) == 4
 
 
 def test_all_passed_when_every_question_passes(capsys):
@@ -394,7 +426,8 @@ def test_all_passed_when_every_question_passes(capsys):
     check("01.first_spike_time", 18.8 * ms)
     check("01.v_after_tau", -63.7 * mV)
     check("01.rheobase_function", rheobase_solution)
-    assert summary("01").all_passed and summary("01").points == 5
+    check("01.min_charge", 16.1 * nA * ms)  # 16.1 pC (1 nA for 1 ms is 1 pC): 0.8 nF x 20 mV, and a little for the 0.1 ms width
+    assert summary("01").all_passed and summary("01").points == 6
 
 
 def test_message_format_is_one_line_without_the_expected_value():
@@ -411,3 +444,90 @@ def test_summary_of_an_unknown_notebook_says_which_exist_in_one_sentence(noteboo
     shown = capsys.readouterr().out
     assert shown.startswith("⚠️ summary: notebook must be") and shown.count("\n") == 1
     assert result.message == shown.strip()
+
+
+def _book_interval(I, p):
+    # The book's inter-spike interval t_ref + tau ln((RI - (v_reset - v_rest)) / (RI - (v_th - v_rest))), in s.
+    RI = float(p.R * I / mV)
+    return float(p.t_ref / second) + float(p.tau / second) * math.log(
+        (RI - float((p.v_reset - p.v_rest) / mV)) / (RI - float((p.v_threshold - p.v_rest) / mV)))
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_half_max_current_is_the_books_for_every_student(student_id):
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id).replace(t_ref=3 * ms)  # the f-I curve of notebook 02 uses t_ref = 3 ms
+    low, high = float(analysis.rheobase(p) / nA) * (1 + 1e-9), 100.0
+    for _ in range(100):  # bisection on the book's interval: where it is 2 t_ref, the rate is 1/(2 t_ref)
+        middle = (low + high) / 2
+        low, high = (middle, high) if _book_interval(middle * nA, p) > 2 * 3e-3 else (low, middle)
+    student(student_id)
+    assert grade("02.half_max_current", low * 1.02 * nA).passed
+    assert not grade("02.half_max_current", low * 1.04 * nA).passed
+    own = neuron_of(student_id)
+    if own.t_ref != 3 * ms:
+        x = math.exp(float(own.t_ref / own.tau))
+        own_value = (x * float((own.v_threshold - own.v_rest) / mV) - float((own.v_reset - own.v_rest) / mV)) / (
+            float(own.R / Mohm) * (x - 1))
+        if abs(own_value / low - 1) > 0.05:
+            result = grade("02.half_max_current", own_value * nA)
+            assert result.status == "wrong" and "3 ms" in result.message
+
+
+def test_the_half_max_current_read_from_a_simulated_fi_curve_passes():
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s002")
+    p = neuron_of("s002").replace(t_ref=3 * ms)
+    currents = np.linspace(0, 100, 201)
+    rates = np.asarray(analysis.fi_curve(currents * nA, p, duration=500 * ms) / Hz)
+    assert rates[-1] < 1 / 3e-3 and rates[-1] > 0.9 / 3e-3  # saturating towards 1/t_ref
+    assert grade("02.half_max_current", np.interp(1 / (2 * 3e-3), rates, currents) * nA).passed
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s002", "s1234567"])
+def test_the_smallest_firing_charge_is_the_books_for_every_student(student_id):
+    from brian2 import pcoulomb
+
+    from neurodyn_lab.grading.students import neuron_of
+
+    p = neuron_of(student_id)
+    C = float(p.tau / second) / float(p.R / Mohm) / 1e6  # C = tau / R, in farad
+    dirac = C * float((p.v_threshold - p.v_rest) / volt)  # q_min = C (v_threshold - v_rest)
+    w, tau = 0.1e-3, float(p.tau / second)
+    finite = dirac * (w / tau) / (1 - math.exp(-w / tau))  # the book's finite pulse of width w
+    if student_id is None:
+        assert dirac == pytest.approx(16e-12)  # 0.8 nF x 20 mV
+    student(student_id)
+    assert grade("01.min_charge", finite * coulomb_unit()).passed
+    assert grade("01.min_charge", dirac * coulomb_unit()).passed  # the Dirac limit is within the tolerance
+    assert grade("01.min_charge", finite * 1e12 * pcoulomb).passed
+    assert not grade("01.min_charge", finite * 1.03 * coulomb_unit()).passed
+    from_reset = C * float((p.v_threshold - p.v_reset) / volt)
+    if abs(from_reset / finite - 1) > 0.05:  # a reset close to rest would give the same charge
+        reset = grade("01.min_charge", from_reset * coulomb_unit())
+        assert reset.status == "wrong" and "v_rest" in reset.message
+
+
+def coulomb_unit():
+    from brian2 import coulomb
+
+    return coulomb
+
+
+def test_the_smallest_firing_charge_found_by_simulation_passes():
+    from brian2 import pcoulomb
+
+    from neurodyn_lab import inputs, simulate
+    from neurodyn_lab.grading.students import neuron_of
+
+    student("s001")
+    p = neuron_of("s001")
+    low, high = 0.0, 100.0
+    for _ in range(12):
+        middle = (low + high) / 2
+        fired = simulate(inputs.pulse(charge=middle * pcoulomb, duration=0.1 * ms, start=10 * ms), 40 * ms,
+                         params=p).spike_count > 0
+        low, high = (low, middle) if fired else (middle, high)
+    assert grade("01.min_charge", high * pcoulomb).passed

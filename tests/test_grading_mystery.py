@@ -228,3 +228,25 @@ def test_tolerances_are_tight_enough_to_need_the_experiment():
     assert not grade("04.v_reset", p.v_reset + 1 * mV).passed
     assert grade("04.v_threshold", p.v_threshold - 0.9 * mV).passed
     assert grade("04.tau", p.tau + 0.19 * ms).passed
+
+
+@pytest.mark.parametrize("seed", ["s001", "s002", 5])
+def test_the_hinted_threshold_route_passes_and_the_warned_one_would_not(seed):
+    # Question 4's hint: bisect on the current, read where the largest step that does not fire settles.
+    student(seed)
+    m = mystery_neuron()
+    low, high = 0 * nA, 60 * nA
+    for _ in range(13):
+        middle = (low + high) / 2
+        if m.simulate(inputs.step(middle, start=0 * ms, end=None), 300 * ms).spike_count > 0:
+            high = middle
+        else:
+            low = middle
+    settled = m.simulate(inputs.step(low, start=0 * ms, end=None), 300 * ms).v[-1]
+    assert grade("04.v_threshold", settled).passed, seed
+    # The warned route: v_rest + R I_rh with an R that passes question 2 at its +5 % edge misses by
+    # 5 % of (v_threshold - v_rest), 1-4 mV in neurodynex3's ranges (more than the ±1 mV).
+    p = hidden_parameters(seed)
+    assert grade("04.R", p.R * 1.049).passed
+    off = 0.049 * (p.v_threshold - p.v_rest)
+    assert (not grade("04.v_threshold", p.v_threshold + off).passed) == (off > 1 * mV)

@@ -41,11 +41,15 @@ def literal_answers(student):
     first_spike = 10e-3 * second + p.tau * math.log(float(p.R * 3e-9 * amp / (p.R * 3e-9 * amp - (p.v_threshold - p.v_rest))))
     v_after_tau = p.v_rest + p.R * 1e-9 * amp * (1 - math.exp(-1))
     assert float(rheobase / amp) == pytest.approx(float(analysis.rheobase(p) / amp))
+    # A 0.1 ms pulse from rest: R (q/w) (1 - exp(-w/tau)) = v_threshold - v_rest.
+    w = 0.1e-3
+    min_charge = float((p.v_threshold - p.v_rest) / p.R / amp) * w / (1 - math.exp(-w / float(p.tau / second)))
     return {
         "q01_rheobase_answer": f"answer = {float(rheobase / nA)!r} * nA",
         "q01_first_spike_time_answer": f"answer = {float(first_spike / ms)!r} * ms",
         "q01_v_after_tau_answer": f"answer = {float(v_after_tau / mV)!r} * mV",
         "q01_rheobase_function_answer": "def rheobase(params):\n    return (params.v_threshold - params.v_rest) / params.R",
+        "q01_min_charge_answer": f"answer = {min_charge / 1e-12:.6g} * nA * ms",
     }
 
 
@@ -54,6 +58,7 @@ HONEST_WRONG = {
     "q01_first_spike_time_answer": "answer = 3 * ms",
     "q01_v_after_tau_answer": "answer = -10 * mV",
     "q01_rheobase_function_answer": "def rheobase(params):\n    return 2 * (params.v_threshold - params.v_rest) / params.R",
+    "q01_min_charge_answer": "answer = 1 * nA * ms",
 }
 
 #: Each attack of the issue, added to the honest wrong answers (grade id of the answer cell -> code).

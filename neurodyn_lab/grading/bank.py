@@ -25,7 +25,7 @@ import runpy
 from collections.abc import Mapping
 from functools import lru_cache
 
-from brian2 import Hz, Mohm, amp, mV, ms, nA, ohm, second, volt
+from brian2 import Hz, Mohm, amp, coulomb, mV, ms, nA, ohm, second, volt
 
 from .. import analysis
 from ..parameters import LIFParams
@@ -33,8 +33,8 @@ from . import mystery
 from .framework import Case, ChoiceQuestion, CountQuestion, FunctionQuestion, GainQuestion, MeasuredQuestion, \
     Mistake, PhaseQuestion, QuantityQuestion, Question, Tolerance, near, si
 
-__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01",
-           "RATE_CURRENT_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03"]
+__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01", "PULSE_01",
+           "RATE_CURRENT_02", "T_REF_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03"]
 
 #: The name of an instructor's course file of question changes (in the course directory).
 COURSE_FILE = "neurodyn_lab_questions.py"
@@ -43,9 +43,11 @@ COURSE_FILE = "neurodyn_lab_questions.py"
 # (tests/test_exercises.py compares them).
 STEP_01 = dict(amplitude=3 * nA, start=10 * ms)  # 01.first_spike_time
 CHARGE_01 = dict(amplitude=1 * nA, start=10 * ms)  # 01.v_after_tau
+PULSE_01 = dict(duration=0.1 * ms, start=10 * ms)  # 01.min_charge: the pulse's width and start
 RATE_CURRENT_02 = 3 * nA  # 02.rate_at_3nA
 GAIN_FREQUENCY_03 = 50 * Hz  # 03.gain_at_50Hz
 GAIN_I0_03 = 0.5 * nA  # 03.gain_at_50Hz: the stated input amplitude for an answer in mV
+T_REF_02 = 3 * ms  # 02.half_max_current: the f-I curve with neurodynex3's exercise's refractory period
 PHASE_FREQUENCY_03 = 100 * Hz  # 03.phase_at_100Hz without a student id (students.phase_frequency_of)
 
 
@@ -141,7 +143,7 @@ def _hidden_rate_cases(key, student):
 
 
 def _ignores_params(function, failures, cases):
-    # Right for the book's set but wrong for another: fixed numbers instead of the argument.
+    # Right for neurodynex3's default set but wrong for another: fixed numbers instead of the argument.
     return all(c.args[-1] != LIFParams() for c in failures) and any(c.args[-1] == LIFParams() for c in cases)
 
 
@@ -182,6 +184,34 @@ def _first_spike(v):
 def _v_after_tau(v):
     p = v.neuron
     return p.v_rest + p.R * CHARGE_01["amplitude"] * (1 - math.exp(-1))
+
+
+def _half_max_current(v, t_ref=None):
+    # The current whose interval is 2 t_ref (rate 1/(2 t_ref)): t_ref + tau ln((RI - dr)/(RI - dth)) = 2 t_ref.
+    p = v.neuron.replace(t_ref=T_REF_02 if t_ref is None else t_ref)
+    x = math.exp(si(p.t_ref / p.tau))
+    return (x * (p.v_threshold - p.v_rest) - (p.v_reset - p.v_rest)) / (p.R * (x - 1))
+
+
+def _gain_at(p, f):
+    return analysis.gain(f, p)
+
+
+def _frequency_where(p, gain):
+    # Where the closed-form gain R / sqrt(1 + (2 pi f tau)^2) has fallen to `gain` (below R).
+    ratio = si(p.R / gain)
+    return math.sqrt(ratio ** 2 - 1) * analysis.cutoff_frequency(p)
+
+
+def _half_gain_frequency(v):
+    return _frequency_where(v.neuron, v.neuron.R / 2)
+
+
+def _min_charge(v):
+    # The pulse of width w lifts v from rest by R I (1 - exp(-w/tau)) with I = q/w: that must reach v_threshold.
+    # (In the Dirac limit w << tau this is C (v_threshold - v_rest) with C = tau/R.)
+    p, w = v.neuron, PULSE_01["duration"]
+    return (p.v_threshold - p.v_rest) / p.R * w / (1 - math.exp(-si(w / p.tau)))
 
 
 def _hidden(name):
@@ -254,6 +284,19 @@ _DEFAULT_QUESTIONS = [
                                            "(params.v_rest, ...) rather than fixed numbers?"),),
         hint="use the fields of the argument: params.v_rest, params.v_threshold and params.R.",
     ),
+    QuantityQuestion(
+        id="01.min_charge", title="smallest charge of a 0.1 ms pulse that fires your neuron",
+        expected=_min_charge, unit=coulomb, example="a charge, e.g. 100*nA*ms", tolerance=Tolerance(rel=0.02),
+        stated=lambda v: (_text(PULSE_01["duration"], ms, "ms"), f"{si(PULSE_01['start'] / ms):g} ms"),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(v.neuron.tau / v.neuron.R * (
+                      v.neuron.v_threshold - v.neuron.v_reset)), 0.02),
+                          "the neuron starts at rest, v_rest, not at v_reset."),
+                  Mistake(lambda value, e, v: near(value, si(analysis.rheobase(v.neuron) * PULSE_01["duration"]), 0.02),
+                          "the rheobase times the pulse's width is far too little: a short pulse must lift v to "
+                          "the threshold at once, by q/C."),),
+        hint="a short pulse of charge q lifts v at once by q/C, with C = τ/R; it fires if that jump reaches "
+             "the threshold from rest. Or bisect on the charge in simulations of inputs.pulse.",
+    ),
     # ---------------------------------------------------------------- 02 f-I curve
     QuantityQuestion(
         id="02.max_rate", title="maximal rate of your neuron",
@@ -289,6 +332,19 @@ _DEFAULT_QUESTIONS = [
                                            "than fixed numbers?")),
         hint="above the rheobase, the interval is t_ref + τ·ln(...) with v_reset where the voltage restarts; use "
              "the fields of params.",
+    ),
+    QuantityQuestion(
+        id="02.half_max_current", title="current where your neuron (t_ref = 3 ms) fires at half its maximal rate",
+        expected=_half_max_current, unit=amp, example="a current, e.g. 0.5*nA", tolerance=Tolerance(rel=0.03),
+        stated=lambda v: (_text(T_REF_02, ms, "ms"), "0 to 100 nA"),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(_half_max_current(v, v.neuron.t_ref)), 0.03),
+                          "that is the current for your neuron's own refractory period; the f–I curve of this "
+                          "question uses t_ref = 3 ms, as in neurodynex3's exercise."),
+                  Mistake(lambda value, e, v: near(value, si(analysis.rheobase(v.neuron)), 0.03),
+                          "that is the rheobase, where the rate starts to rise from 0; half the maximal rate "
+                          "comes at a larger current.")),
+        hint="simulate your f–I curve from 0 to 100 nA with t_ref = 3 ms and find where it crosses half of "
+             "1/t_ref; interpolate between neighbouring currents, or simulate more currents near the crossing.",
     ),
     # ---------------------------------------------------------------- 03 sinusoidal input
     ChoiceQuestion(
@@ -330,6 +386,21 @@ _DEFAULT_QUESTIONS = [
         hint="the voltage lags the current by arctan(2πfτ) at your frequency me.phase_frequency; give the phase in "
              "degrees.",
     ),
+    QuantityQuestion(
+        id="03.half_gain_frequency", title="frequency where your gain has fallen to R/2",
+        expected=_half_gain_frequency, unit=Hz, example="a frequency, e.g. 70*Hz", tolerance=Tolerance(rel=0.03),
+        mistakes=(Mistake(lambda value, e, v: near(value, si(analysis.cutoff_frequency(v.neuron) / Hz), 0.03),
+                          "that is the cut-off frequency, where the gain is R/√2; it falls to R/2 at a higher "
+                          "frequency."),
+                  Mistake(lambda value, e, v: near(value, e * 2 * math.pi, 0.03),
+                          "that looks like an angular frequency (radians per second); give the frequency in Hz."),
+                  Mistake(lambda value, e, v: near(value, si(_frequency_where(v.neuron, 0.5 * _gain_at(
+                      v.neuron, 10 * Hz)) / Hz), 0.03),
+                          "half of the gain at 10 Hz is not half of R: the gain for a constant current is R.")),
+        hint="measure the gain at frequencies from 10 Hz to 1 kHz (your Bode plot) and find where it crosses "
+             "R/2, half the gain for a constant current; interpolate between measured points on the log axis, "
+             "or measure more frequencies near the crossing.",
+    ),
     # ---------------------------------------------------------------- 04 mystery neuron
     MeasuredQuestion(
         id="04.v_rest", title="mystery: v_rest", within=_hidden("v_rest"), unit=volt,
@@ -351,8 +422,10 @@ _DEFAULT_QUESTIONS = [
     MeasuredQuestion(
         id="04.v_threshold", title="mystery: v_threshold", within=_hidden("v_threshold"), unit=volt,
         example="a voltage, e.g. -55*mV", tolerance=Tolerance(abs=1 * mV),
-        hint="find the rheobase (the threshold current: the smallest constant current above which the neuron "
-             "fires): the threshold is v_rest + R·I_rheobase." + _MYSTERY_NOTE,
+        hint="find the rheobase (the threshold current: the neuron fires for every constant current above it, "
+             "never at or below it) by bisection, and read the voltage where the largest step that does not fire "
+             "settles; v_rest + R·I_rheobase needs R to better than 1 % (±5 % puts v_threshold 1–4 mV off)."
+             + _MYSTERY_NOTE,
     ),
     MeasuredQuestion(
         id="04.v_reset", title="mystery: v_reset", within=_hidden("v_reset"), unit=volt,

@@ -82,9 +82,9 @@ def _grid(u, low, high, step):
 
 
 def neuron_of(student_id):
-    """The neuron of notebooks 01-03 for `student_id` (None: the book's neuron).
+    """The neuron of notebooks 01-03 for `student_id` (None: neurodynex3's default set, LIFParams()).
 
-    Drawn around the book's set so every stimulus of the questions works: v_rest -75...-65 mV,
+    Drawn around neurodynex3's default set so every stimulus of the questions works: v_rest -75...-65 mV,
     v_threshold 15-22 mV above it, v_reset 0-8 mV above v_rest, R 8-14 MOhm, tau 5-15 ms,
     t_ref 1-4 ms, on a 0.1 grid (the rheobase stays below 2.8 nA, the steady state of 0.5 nA below threshold).
     These numbers are not secret: the notebook shows them as "your neuron".
