@@ -16,12 +16,14 @@ pyplot's global state: they draw on a figure they are given, or on a new
 """
 
 import io
+import numbers
 
 import numpy as np
-from brian2 import Hz, Mohm, Quantity, mV, ms, nA
+from brian2 import Hz, Mohm, Quantity, amp, mV, ms, nA, second, volt
 from matplotlib.figure import Figure
 
-from ._validation import as_quantity, describe
+from ._validation import as_quantity, describe, format_number
+from .results import Recording
 
 __all__ = ["COLORS", "ResultFigure", "new_figure", "stable_limits", "axis_limits", "TraceAxes", "plot_result",
            "plot_traces", "FICurveAxes", "BodeAxes"]
@@ -56,15 +58,49 @@ class ResultFigure(Figure):
         return buffer.getvalue()
 
 
+#: The largest width or height of a figure, in inches (4000 pixels at the 100 dpi of its PNG).
+MAX_FIGURE_INCHES = 40
+
+
+def _plain(value):
+    """True for a real number without a unit (a dimensionless Quantity counts as one)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, Quantity):
+        return np.ndim(value) == 0 and value.is_dimensionless
+    return isinstance(value, (numbers.Real, np.integer, np.floating))
+
+
 def new_figure(figsize=(7, 4.5)):
     """An empty Figure, not registered with pyplot.
+
+    Parameters
+    ----------
+    figsize : (float, float)
+        Width and height in inches, each above 0 and at most `MAX_FIGURE_INCHES`.
 
     Examples
     --------
     >>> new_figure().axes
     []
+    >>> new_figure(figsize=(1e6, 1e6))
+    Traceback (most recent call last):
+    ...
+    ValueError: figsize must be (width, height) in inches, each above 0 and at most 40, such as (7, 4.5), got (1e6, 1e6).
     """
-    return ResultFigure(figsize=figsize)
+    expected = f"(width, height) in inches, each above 0 and at most {MAX_FIGURE_INCHES}, such as (7, 4.5)"
+    if not (isinstance(figsize, (tuple, list)) and len(figsize) == 2 and all(_plain(x) for x in figsize)):
+        raise TypeError(f"figsize must be {expected}, got {describe(figsize, unitless=True)}.")
+    if not all(0 < float(x) <= MAX_FIGURE_INCHES for x in figsize):  # also refuses nan
+        raise ValueError(f"figsize must be {expected}, got ({', '.join(format_number(x) for x in figsize)}).")
+    return ResultFigure(figsize=tuple(float(x) for x in figsize))
+
+
+def _checked_figure(name, figure, example="new_figure()"):
+    """`figure` if it is a matplotlib Figure, one clear error otherwise."""
+    if not isinstance(figure, Figure):
+        raise TypeError(f"{name} must be a matplotlib Figure such as {example}, got {describe(figure, unitless=True)}.")
+    return figure
 
 
 def _nice_step(span):
@@ -89,7 +125,15 @@ def stable_limits(current, low, high, pad=0.08):
     (-75.0, -45.0)
     >>> stable_limits((-80.0, -40.0), -70.0, -50.0)
     (-80.0, -40.0)
+    >>> stable_limits(None, "a", 1.0)
+    Traceback (most recent call last):
+    ...
+    TypeError: low must be a plain number (in the axis's unit) such as -70.0, got the text 'a'.
     """
+    for name, value, example in (("low", low, "-70.0"), ("high", high, "-50.0")):
+        if not _plain(value):
+            raise TypeError(f"{name} must be a plain number (in the axis's unit) such as {example}, "
+                            f"got {describe(value, unitless=True)}.")
     low, high = float(low), float(high)
     if not (np.isfinite(low) and np.isfinite(high)):
         return current if current is not None else (0.0, 1.0)
@@ -162,6 +206,7 @@ class TraceAxes:
     """
 
     def __init__(self, figure, current_line_label=None):
+        _checked_figure("figure", figure)
         # Fixed margins instead of tight/constrained layout: a layout solver would run on every draw.
         figure.subplots_adjust(left=0.11, right=0.97, top=0.88, bottom=0.11, hspace=0.12)
         grid = figure.add_gridspec(2, 1, height_ratios=(2.3, 1))
@@ -254,6 +299,16 @@ class TraceAxes:
         return self._legend(known, shown)
 
 
+def _trace(name, values, unit, example, like=None):
+    """`values` as a 1-d Quantity array in the dimensions of `unit` (as many as `like`), or one clear error."""
+    values = as_quantity(name, values, unit, f"an array of {example}", allow_array=True)
+    if np.ndim(values) != 1:
+        raise ValueError(f"{name} must be a 1-d array of {example}, got {describe(values)}.")
+    if like is not None and len(values) != len(like):
+        raise ValueError(f"{name} must have one value per time in t ({len(like)}), got {describe(values)}.")
+    return values
+
+
 def plot_traces(t, v, current, spike_times=(), duration=None, v_threshold=None, v_rest=None, title=None,
                 fig=None, xlim=None, ylim=None):
     """Draw v above I with `TraceAxes` on `fig` (a new Figure if None) and return the figure.
@@ -269,12 +324,24 @@ def plot_traces(t, v, current, spike_times=(), duration=None, v_threshold=None, 
     >>> [ax.get_ylabel() for ax in fig.axes]
     ['v (mV)', 'I (nA)']
     """
+    t = _trace("t", t, second, "times such as np.arange(0, 100, 0.1)*ms")
+    v = _trace("v", v, volt, "voltages such as [-70, -65, -60]*mV", like=t)
+    current = _trace("current", current, amp, "currents such as [0, 2, 2]*nA", like=t)
+    if spike_times is not None and np.size(spike_times):
+        spike_times = _trace("spike_times", spike_times, second, "times such as [12.5, 30.1]*ms")
+    else:
+        spike_times = np.empty(0) * second
+    for name, value, unit, example in (("duration", duration, second, "a time such as 100*ms"),
+                                       ("v_threshold", v_threshold, volt, "a voltage such as -50*mV"),
+                                       ("v_rest", v_rest, volt, "a voltage such as -70*mV")):
+        if value is not None:
+            as_quantity(name, value, unit, example)
     xlim, ylim = _limits_or_none(xlim, ylim)
-    fig = new_figure() if fig is None else fig
+    fig = new_figure() if fig is None else _checked_figure("fig", fig)
+    if duration is None:
+        duration = t[-1]
     fig.clear()
     traces = TraceAxes(fig)
-    if duration is None:
-        duration = t[-1] if len(t) else 0 * ms
     traces.show(t, v, current, spike_times, duration, v_threshold=v_threshold, v_rest=v_rest, xlim=xlim, ylim=ylim)
     if title:
         traces.ax_v.set_title(title, pad=22)  # above the legend
@@ -307,6 +374,11 @@ def plot_result(result, title=None, fig=None, xlim=None, ylim=None):
     >>> fig.axes[0].get_xlim() == (0, 50)
     True
     """
+    if not isinstance(result, Recording):
+        raise TypeError(f"result must be a result of simulate (or a mystery neuron's experiment), "
+                        f"such as simulate(step(2*nA, 10*ms, 60*ms), 100*ms), got {describe(result, unitless=True)}.")
+    if fig is not None:
+        _checked_figure("fig", fig)
     params = getattr(result, "params", None)
     default = f"{result.spike_count} spike{'s' if result.spike_count != 1 else ''} in {float(result.duration / ms):g} ms"
     return plot_traces(result.t, result.v, result.I, result.spike_times, result.duration,
@@ -327,6 +399,7 @@ class FICurveAxes:
     """
 
     def __init__(self, figure):
+        _checked_figure("figure", figure)
         figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.13)
         ax = self.ax = figure.add_subplot()
         (self.book_line,) = ax.plot([], [], color=COLORS["book"], lw=2, label="book: 1/T(I)")
@@ -391,6 +464,7 @@ class BodeAxes:
     """
 
     def __init__(self, figure, band):
+        _checked_figure("figure", figure)
         figure.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.11, hspace=0.12)
         self.band = band
         self.ax_gain = figure.add_subplot(2, 1, 1)

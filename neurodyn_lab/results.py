@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Hz, Mohm, Quantity, mV, ms, nA, second
 
-from ._validation import as_quantity
+from ._validation import as_quantity, describe
 from .inputs import Current
 from .parameters import LIFParams
 
@@ -53,7 +53,14 @@ def write_table(path, header_lines, columns, rows, formats=None):
     Traceback (most recent call last):
     ...
     FileExistsError: [Errno 17] File exists: ...
+    >>> write_table(123, [], ["x"], [])
+    Traceback (most recent call last):
+    ...
+    TypeError: path must be a file name such as 'result.csv' or pathlib.Path('result.csv'), got 123.
     """
+    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"path must be a file name such as 'result.csv' or pathlib.Path('result.csv'), "
+                        f"got {describe(path, unitless=True)}.")
     formats = formats or [".6g"] * len(columns)
     with open(os.fspath(path), "x", newline="") as handle:
         for line in header_lines:

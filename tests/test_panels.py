@@ -611,11 +611,11 @@ def test_a_full_folder_is_one_sentence_not_a_loop(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("make, message", [
     (lambda: StepPanel(duration=1000 * 1000 * ms, view="image"),
-     "duration must be between 10 ms and 1000 ms (a time such as 100*ms), got 1e+06 ms"),
+     "duration must be between 10 ms and 1000 ms (a time such as 100*ms), got 1e6 ms."),
     (lambda: SinusPanel(duration=1 * ms, view="image"), "duration must be between 20 ms and 2000 ms"),
-    (lambda: FICurvePanel(count=10 ** 6, view="image"), "count must be at most 201, got 1000000"),
+    (lambda: FICurvePanel(count=10 ** 6, view="image"), "count must be at most 201 (a whole number such as 81), got 1e6."),
     (lambda: FICurvePanel(duration=100 * 1000 * ms, view="image"), "duration must be between 50 ms and 2000 ms"),
-    (lambda: FrequencyResponsePanel(count=500, view="image"), "count must be at most 40, got 500"),
+    (lambda: FrequencyResponsePanel(count=500, view="image"), "count must be at most 40 (a whole number such as 13), got 500."),
 ])
 def test_panel_sizes_are_bounded_like_their_sliders(make, message):
     with pytest.raises(ValueError) as info:
@@ -679,13 +679,13 @@ def test_a_closed_panel_says_so_when_saved():
 
 
 @pytest.mark.parametrize("name, value, message", [
-    ("amplitude", 3 * nA, "the amplitude slider holds a plain number in nA: write .value = 3 for 3 nA, got 3. nA"),
-    ("amplitude", 3 * mV, "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got 3. mV"),
+    ("amplitude", 3 * nA, "the amplitude slider holds a plain number in nA: write .value = 3 for 3 nA, got 3 nA"),
+    ("amplitude", 3 * mV, "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got 3 mV"),
     ("tau", 0, "tau must be between 0.1 and 100 ms, the slider's range (e.g. .value = 8), got 0"),
     ("R", 0, "R must be between 0.1 and 100 MΩ, the slider's range (e.g. .value = 10), got 0"),
     ("t_ref", -1, "t_ref must be between 0 and 20 ms, the slider's range (e.g. .value = 2), got -1"),
     ("tau", float("nan"), "tau must be a finite number, got nan"),
-    ("amplitude", "3", "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got '3'"),
+    ("amplitude", "3", "the amplitude slider holds a plain number in nA (e.g. .value = 2.5), got the text '3'"),
 ])
 def test_slider_values_are_checked_never_clamped_or_unit_slipped(name, value, message):
     panel = step_panel(duration=30 * ms)

@@ -36,8 +36,7 @@ from .._validation import as_int, describe
 from ..parameters import LIFParams, PRESETS, as_params
 from ..plotting import stable_limits
 from . import _kernel
-from ._controls import CUSTOM, ParameterBlock, check_bounds, float_of, make_int_slider, make_slider, quantity_of, \
-    set_value
+from ._controls import CUSTOM, ParameterBlock, float_of, make_int_slider, make_slider, plain_of, quantity_of, set_value
 from ._view import FigureView
 
 __all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets"]
@@ -145,6 +144,24 @@ def save_new(directory, stem, suffix, write):
             n = int(path.stem.rsplit("_", 1)[1]) + 1
 
 
+_SAVE_DIR = "a folder such as 'results' or pathlib.Path('results')"
+
+
+def _checked_save_dir(save_dir):
+    """`save_dir` as a Path (None stays None), or one clear error: not a path, or an existing file.
+
+    A folder that does not exist yet is accepted: saving then says so in the panel.
+    """
+    if save_dir is None:
+        return None
+    if isinstance(save_dir, bool) or not isinstance(save_dir, (str, os.PathLike)):
+        raise TypeError(f"save_dir must be {_SAVE_DIR}, got {describe(save_dir)}")
+    path = Path(save_dir).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"save_dir must be {_SAVE_DIR}, got {str(save_dir)!r}, which is a file, not a folder.")
+    return path
+
+
 def _button(description, icon, tooltip):
     return widgets.Button(description=description, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
 
@@ -182,11 +199,7 @@ class Panel(widgets.VBox):
 
     def __init__(self, params=None, *, view=None, save_dir=None, **initial):
         params = as_params(params)
-        if save_dir is not None:
-            if isinstance(save_dir, bool) or not isinstance(save_dir, (str, os.PathLike)):
-                raise TypeError(f"save_dir must be a folder such as 'results' or pathlib.Path('results'), "
-                                f"got {describe(save_dir)}")
-            save_dir = Path(save_dir).expanduser()
+        save_dir = _checked_save_dir(save_dir)
         overrides = {name: initial.pop(name) for name in list(initial) if name in LIFParams.field_names()}
         if overrides:
             params = params.replace(**overrides)
@@ -279,10 +292,7 @@ class Panel(widgets.VBox):
             widget.max = max(widget.max, value)
             widget.value = value
         elif spec.unit is None:
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                raise TypeError(f"{spec.name} must be {spec.example or 'a plain number'}, got {value!r}")
-            check_bounds(spec, float(value), spec.example or f"e.g. {spec.value:g}")
-            set_value(widget, float(value))
+            set_value(widget, plain_of(spec, value))
         else:
             set_value(widget, float_of(spec, value))
 

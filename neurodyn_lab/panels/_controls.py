@@ -18,7 +18,7 @@ import numpy as np
 from brian2 import Mohm, Quantity, mV, ms
 from traitlets import CFloat, CInt, validate
 
-from .._validation import as_positive, as_quantity, describe
+from .._validation import as_dimensionless, as_nonnegative, as_positive, as_quantity, describe, format_number
 from ..parameters import PRESETS, LIFParams
 
 __all__ = ["ControlSpec", "make_slider", "make_int_slider", "set_value", "quantity_of", "PARAMETER_SPECS",
@@ -50,14 +50,17 @@ class ControlSpec:
     #: True: the slider's range is also the limit of what the panel accepts (sizes of work, such
     #: as durations and counts); False: a keyword argument outside the range widens the slider.
     bounded: bool = False
+    #: What an unbounded spec still refuses as a keyword argument: "positive" (> 0, e.g. a step's
+    #: end), "nonnegative" (>= 0, e.g. its start) or "" (any finite value).
+    sign: str = ""
 
     @property
     def description(self):
         return f"{self.label} ({self.unit_name})"
 
     def format(self, number):
-        """``100 ms`` from a float in this spec's unit."""
-        return f"{number:g} {self.unit_name}"
+        """``100 ms`` from a float in this spec's unit (written as `format_number` writes it)."""
+        return f"{format_number(number)} {self.unit_name}"
 
 
 def _plain_number(value):
@@ -216,11 +219,22 @@ def float_of(spec, quantity):
     A `bounded` spec refuses values outside its slider's range (each one is a size of work).
     """
     example = spec.example or f"a value such as {spec.value:g}*{spec.unit_name}"
-    if spec.log:  # a logarithmic slider cannot show zero or less
+    if spec.log or spec.sign == "positive":  # a logarithmic slider cannot show zero or less
         quantity = as_positive(spec.name, quantity, spec.unit, example)
+    elif spec.sign == "nonnegative":
+        quantity = as_nonnegative(spec.name, quantity, spec.unit, example)
     else:
         quantity = as_quantity(spec.name, quantity, spec.unit, example)
     number = float(quantity / spec.unit)
+    check_bounds(spec, number, example)
+    return number
+
+
+def plain_of(spec, value):
+    """A keyword argument for a control without a unit (e.g. a phase in degrees) as a float, or
+    one clear error."""
+    example = spec.example or f"a plain number such as {spec.value:g}"
+    number = as_dimensionless(spec.name, value, example)
     check_bounds(spec, number, example)
     return number
 
@@ -229,7 +243,7 @@ def check_bounds(spec, number, example):
     """One clear error if `spec` is bounded and `number` (in its unit) is outside its range."""
     if spec.bounded and not spec.minimum <= number <= spec.maximum:
         raise ValueError(f"{spec.name} must be between {spec.format(spec.minimum)} and {spec.format(spec.maximum)} "
-                         f"({example}), got {spec.format(number)}")
+                         f"({example}), got {spec.format(number)}.")
 
 
 #: The six LIF parameters. Ranges hold both presets (book: -70/-65/-50 mV, 10 MOhm, 8 ms, 2 ms;

@@ -39,6 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from .._validation import describe
 from . import _ipympl, _kernel
 
 __all__ = ["FigureView", "VIEW_MODES", "set_default_view", "default_view", "resolve_view"]
@@ -63,7 +64,7 @@ def set_default_view(mode):
     >>> set_default_view("auto")
     """
     global _default_view
-    _default_view = _check_mode(mode)
+    _default_view = _check_mode(mode, "mode")
 
 
 def default_view():
@@ -71,9 +72,11 @@ def default_view():
     return _default_view
 
 
-def _check_mode(mode):
-    if mode not in VIEW_MODES:
-        raise ValueError(f"view must be one of {', '.join(repr(m) for m in VIEW_MODES)}, got {mode!r}")
+def _check_mode(mode, name="view"):
+    """`mode` if it is one of `VIEW_MODES`; one sentence naming the argument `name` otherwise."""
+    if not isinstance(mode, str) or mode not in VIEW_MODES:
+        raise ValueError(f"{name} must be one of {', '.join(repr(m) for m in VIEW_MODES)}, "
+                         f"got {describe(mode, unitless=True)}.")
     return mode
 
 

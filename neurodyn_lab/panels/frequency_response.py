@@ -46,7 +46,7 @@ class FrequencyResponsePanel(Panel):
 
     SPECS = (
         ControlSpec("amplitude", "amplitude", nA, "nA", 0.05, 5.0, 0.05, 0.5, ".2f",
-                    example="a current such as 0.5*nA"),
+                    example="a current such as 0.5*nA", sign="positive"),
         ControlSpec("count", "number of frequencies", None, "1 Hz–1 kHz", 3, 40, 1, 13, "d",
                     example="a whole number such as 13", bounded=True),
     )

@@ -49,8 +49,10 @@ class StepPanel(Panel):
     SPECS = (
         ControlSpec("amplitude", "step amplitude", nA, "nA", -5.0, 10.0, 0.01, 2.5, ".2f",
                     example="a current such as 2.5*nA"),
-        ControlSpec("start", "step start", ms, "ms", 0.0, 500.0, 0.5, 10.0, ".1f", example="a time such as 10*ms"),
-        ControlSpec("end", "step end", ms, "ms", 0.0, 1000.0, 0.5, 60.0, ".1f", example="a time such as 60*ms"),
+        ControlSpec("start", "step start", ms, "ms", 0.0, 500.0, 0.5, 10.0, ".1f", example="a time such as 10*ms",
+                    sign="nonnegative"),
+        ControlSpec("end", "step end", ms, "ms", 0.0, 1000.0, 0.5, 60.0, ".1f", example="a time such as 60*ms",
+                    sign="positive"),
         ControlSpec("duration", "simulated time", ms, "ms", 10.0, 1000.0, 1.0, 100.0, ".0f",
                     example="a time such as 100*ms", bounded=True),
     )
