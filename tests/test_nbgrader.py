@@ -138,7 +138,7 @@ def test_the_release_is_the_student_notebook(graded):
 
 def test_each_submission_is_graded_for_the_student_it_was_collected_from(graded):
     course, release, scores, report = graded
-    assert scores["s001"] == TOTAL
+    assert scores["s001"] == TOTAL, "; ".join(str(row) for row in report if "s001" in row.values())
     # s002 copied s001's literal numbers: the function (right for any neuron) scores, the numbers only
     # where s001's value happens to lie within the tolerance of s002's own (the book's closed forms).
     copied = literal_answers("s001")

@@ -28,7 +28,7 @@ import math
 import os
 from pathlib import Path
 
-from brian2 import Quantity, amp, farad, get_dimensions, hertz, ohm, second, siemens, volt
+from brian2 import Quantity, amp, kelvin, kilogram, meter, mole, second
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
@@ -50,7 +50,21 @@ REPORT_CSV = "grading_report.csv"
 SECRET_FILE = "neurodyn_lab_secret.key"
 REPORT_DIR = "neurodyn_lab_reports"
 
-_UNITS = {str(get_dimensions(u)): u for u in (amp, volt, second, hertz, ohm, siemens, farad)}
+_BASE_UNITS = {"m": meter, "kg": kilogram, "s": second, "A": amp, "K": kelvin, "mol": mole}
+
+
+def _unit_of(dimensions):
+    """The SI unit that Brian2's dimension text names ("s A", "m^2 kg s^-3 A^-1"), or None."""
+    if not isinstance(dimensions, str) or not dimensions.strip():
+        return None
+    unit = Quantity(1.0)
+    for token in dimensions.split():
+        name, _, power = token.partition("^")
+        try:
+            unit = unit * _BASE_UNITS[name] ** int(power or 1)
+        except (KeyError, ValueError):
+            return None
+    return unit
 #: Kinds of flags that cost no points outside an answer cell (they cannot reach the grading code).
 _HARMLESS_OUTSIDE_ANSWERS = {"unreadable"}
 
@@ -96,7 +110,7 @@ def answer_from_record(record):
         return float(record.get("value", math.nan))
     if kind == "quantity":
         value = float(record.get("value", math.nan))
-        unit = _UNITS.get(record.get("dimensions"))
+        unit = _unit_of(record.get("dimensions"))
         if record.get("dimensions") in ("", "1"):
             return value
         return value * unit if unit is not None else _Described(f"a quantity in {record.get('dimensions')}")
