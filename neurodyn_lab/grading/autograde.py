@@ -28,7 +28,7 @@ import math
 import os
 from pathlib import Path
 
-from brian2 import Quantity, amp, kelvin, kilogram, meter, mole, second
+from brian2 import Quantity, amp, get_dimensions, kelvin, kilogram, meter, mole, second
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
