@@ -161,6 +161,18 @@ def test_results_are_like_simulates():
     assert rest.v[-1] == hidden_parameters(5).v_rest
 
 
+def firing_bracket(m, high=60 * nA, steps=13):
+    """(largest current found that does not fire, smallest that fires): bisection on 300 ms steps."""
+    low = 0 * nA
+    for _ in range(steps):
+        middle = (low + high) / 2
+        if m.simulate(inputs.step(middle, start=0 * ms, end=None), 300 * ms).spike_count > 0:
+            high = middle
+        else:
+            low = middle
+    return low, high
+
+
 @pytest.mark.parametrize("call, error, fragments", [
     (lambda: mystery_neuron(3.5), TypeError, ["student_id must be a student id", "e.g. \"s1234567\"", "3.5"]),
     (lambda: mystery_neuron([1]), TypeError, ["student_id must be", "(a list of"]),
@@ -189,13 +201,7 @@ def _experiment(m):
     on = small.t >= 10 * ms
     reached = small.v[on] >= rest.v[-1] + (1 - np.exp(-1)) * (small.v[-1] - rest.v[-1])
     found["tau"] = small.t[on][np.argmax(reached)] - 10 * ms
-    low, high = 0 * nA, 60 * nA
-    for _ in range(13):
-        middle = (low + high) / 2
-        if m.simulate(inputs.step(middle, start=0 * ms, end=None), 300 * ms).spike_count > 0:
-            high = middle
-        else:
-            low = middle
+    low, high = firing_bracket(m)
     found["v_threshold"] = rest.v[-1] + found["R"] * high
     after = firing.t > firing.spike_times[0]
     found["v_reset"] = np.min(firing.v[after])
@@ -235,13 +241,7 @@ def test_the_hinted_threshold_route_passes_and_the_warned_one_would_not(seed):
     # Question 4's hint: bisect on the current, read where the largest step that does not fire settles.
     student(seed)
     m = mystery_neuron()
-    low, high = 0 * nA, 60 * nA
-    for _ in range(13):
-        middle = (low + high) / 2
-        if m.simulate(inputs.step(middle, start=0 * ms, end=None), 300 * ms).spike_count > 0:
-            high = middle
-        else:
-            low = middle
+    low, high = firing_bracket(m)
     settled = m.simulate(inputs.step(low, start=0 * ms, end=None), 300 * ms).v[-1]
     assert grade("04.v_threshold", settled).passed, seed
     # The warned route: v_rest + R I_rh with an R that passes question 2 at its +5 % edge misses by
