@@ -27,7 +27,7 @@ _FIELDS = {
 
 @dataclass(frozen=True, eq=False)
 class LIFParams:
-    """Leaky integrate-and-fire parameters; the defaults are the book's (neurodynex3) set.
+    """Leaky integrate-and-fire parameters; the defaults are neurodynex3's (not a set from the book's text).
 
     Parameters
     ----------
@@ -75,9 +75,23 @@ class LIFParams:
             )
 
     @classmethod
-    def book(cls):
-        """The book's parameter set (also the default): -70, -65, -50 mV, 10 MOhm, 8 ms, 2 ms."""
+    def neurodynex3(cls):
+        """neurodynex3's default set (also ours): -70, -65, -50 mV, 10 MOhm, 8 ms, 2 ms.
+
+        These are the defaults of neurodynex3's LIF module, the book's exercise package; the book's
+        text uses no single parameter set.
+
+        Examples
+        --------
+        >>> LIFParams.neurodynex3() == LIFParams()
+        True
+        """
         return cls()
+
+    @classmethod
+    def book(cls):
+        """The older name of `neurodynex3` (kept so existing code runs): the same set."""
+        return cls.neurodynex3()
 
     @classmethod
     def classic(cls):
@@ -129,11 +143,11 @@ class LIFParams:
 
 
 #: Named parameter sets used in the course.
-PRESETS = {"book": LIFParams.book(), "classic": LIFParams.classic()}
+PRESETS = {"neurodynex3": LIFParams.neurodynex3(), "classic": LIFParams.classic()}
 
 
 def as_params(params, name="params"):
-    """Return `params`, or the book's set for None; a clear error for anything else."""
+    """Return `params`, or the default (neurodynex3's) set for None; a clear error for anything else."""
     if params is None:
         return LIFParams()
     if not isinstance(params, LIFParams):

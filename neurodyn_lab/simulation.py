@@ -77,7 +77,7 @@ def simulate(current, duration, params=None, dt=0.1 * ms):
     duration : Quantity (second)
         How long to simulate, e.g. ``100*ms``.
     params : LIFParams, optional
-        The neuron; default the book's set ``LIFParams()``.
+        The neuron; default neurodynex3's set ``LIFParams()``.
     dt : Quantity (second)
         Integration time step, default 0.1 ms; at most tau, and `duration` must be a whole number
         of time steps.

@@ -213,7 +213,7 @@ def test_sinus_phase_control_is_in_degrees():
 
 def test_preset_selector_switches_all_parameter_controls_in_one_update():
     panel = step_panel(duration=50 * ms)
-    assert panel.controls["preset"].value == "book"
+    assert panel.controls["preset"].value == "neurodynex3"
     before = panel.update_count
     panel.controls["preset"].value = "classic"
     classic = PRESETS["classic"]
@@ -224,8 +224,8 @@ def test_preset_selector_switches_all_parameter_controls_in_one_update():
     assert panel.update_count == before + 1
     assert list(panel._traces.threshold.get_ydata()) == [1.0, 1.0]
 
-    panel.controls["preset"].value = "book"
-    assert panel.result.params == PRESETS["book"]
+    panel.controls["preset"].value = "neurodynex3"
+    assert panel.result.params == PRESETS["neurodynex3"]
 
 
 def test_editing_a_parameter_marks_the_preset_custom():
@@ -234,7 +234,7 @@ def test_editing_a_parameter_marks_the_preset_custom():
     assert panel.controls["preset"].value == "custom"
     assert panel.result.params.tau == 12 * ms
     panel.controls["tau"].value = 8.0  # back to the book's value
-    assert panel.controls["preset"].value == "book"
+    assert panel.controls["preset"].value == "neurodynex3"
 
 
 def test_reset_restores_the_defaults():
@@ -766,7 +766,7 @@ def test_panels_show_no_closed_form_for_a_students_own_neuron():
         panel.close()
 
 
-@pytest.mark.parametrize("preset", ["book", "classic"])
+@pytest.mark.parametrize("preset", ["neurodynex3", "classic"])
 def test_panels_show_the_closed_forms_for_the_named_presets(preset):
     params = PRESETS[preset]
     step, sinus, fi, fr = every_panel(params)

@@ -10,7 +10,7 @@ def test_book_defaults():
     p = LIFParams()
     assert (p.v_rest, p.v_reset, p.v_threshold, p.R, p.tau, p.t_ref) == \
         (-70 * mV, -65 * mV, -50 * mV, 10 * Mohm, 8 * ms, 2 * ms)
-    assert LIFParams.book() == p == PRESETS["book"]
+    assert LIFParams.neurodynex3() == LIFParams.book() == p == PRESETS["neurodynex3"]
 
 
 def test_classic_set():

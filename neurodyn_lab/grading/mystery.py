@@ -12,7 +12,7 @@ What a curious student can reach, and what it shows:
 - its results (`MysteryResult`): traces and spikes, no parameters and no threshold line;
 - this module's globals: no function that returns the parameters; they are drawn inside a closure
   when an experiment runs, and `matches` (what the graders use) answers only yes or no;
-- the engine: after each experiment the compiled network is run for one step with the book's
+- the engine: after each experiment the compiled network is run for one step with the default
   parameters, so its variables do not keep the mystery values;
 - the grader: messages give hints and tolerances, never the expected value.
 
@@ -189,7 +189,7 @@ class MysteryNeuron:
 
 def _scrub(current, duration):
     """Overwrite the engine's copy of the last parameters: one short run of the same compiled model
-    (same structure: a sampled input keeps its table length) with the book's parameters."""
+    (same structure: a sampled input keeps its table length) with the default (neurodynex3's) parameters."""
     dt = float(_DT / second)
     n_steps = int(round(float(duration / _DT)))
     rows = engine.structure_of([current], n_steps * dt, dt).sampled_rows

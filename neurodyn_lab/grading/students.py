@@ -6,7 +6,7 @@ The identity is, in this order:
    `student`);
 2. the student whose submission nbgrader is autograding (the autograder sets it, see `autograde`);
 3. the ``JUPYTERHUB_USER`` environment variable (the hub login);
-4. none: the default neuron (the book's), with one message saying how to set an id.
+4. none: the default neuron (neurodynex3's set), with one message saying how to set an id.
 
 The same id gives the same numbers everywhere: in the student's notebook, on the hub and in the
 instructor's autograder, which grades each submission against the student it was collected from,

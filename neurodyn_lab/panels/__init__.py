@@ -7,7 +7,7 @@
 - `explore()`: the four panels as tabs.
 - `warm_up_jobs()`: the simulations the panels' defaults run, for ``neurodyn-lab warmup``.
 
-For the named presets (``LIFParams()``, "book", and ``LIFParams.classic()``) each panel also shows
+For the named presets (``LIFParams()``, "neurodynex3", and ``LIFParams.classic()``, "classic") each panel also shows
 the book's closed forms (rheobase, first-spike time, rate, 1/t_ref, gain, phase, cut-off); for any
 other neuron, such as a student's own, only what the simulation measures.
 

@@ -16,7 +16,7 @@ made inside `hold_updates` and cost one update. Reading `result` or `figure` fir
 update, so ``panel.controls["amplitude"].value = 3; panel.result`` is consistent in a notebook too.
 
 Closed forms: a panel shows the book's closed forms (rheobase, first-spike time, rates, gain,
-phase, cut-off) only while its parameters are a named preset (`PRESETS`: "book", "classic"). For
+phase, cut-off) only while its parameters are a named preset (`PRESETS`: "neurodynex3", "classic"). For
 any other neuron, e.g. the student's own in a graded notebook, it shows only what the simulation
 measures: the closed forms are what the questions ask the student to work out.
 
@@ -48,13 +48,13 @@ MAX_SAVED_FILES = 999
 
 
 def preset_name(params):
-    """The name of the preset `params` is ("book", "classic"), or None for any other neuron.
+    """The name of the preset `params` is ("neurodynex3", "classic"), or None for any other neuron.
 
     Examples
     --------
     >>> from brian2 import ms
     >>> preset_name(LIFParams()), preset_name(LIFParams.classic()), preset_name(LIFParams(tau=9 * ms))
-    ('book', 'classic', None)
+    ('neurodynex3', 'classic', None)
     """
     for name, preset in PRESETS.items():
         if all(np.isclose(float(a), float(b), rtol=1e-12, atol=0) for a, b in
@@ -443,7 +443,7 @@ class Panel(widgets.VBox):
         else:
             head = ("<table><caption style='text-align:left'>Simulation</caption>"
                     "<tr><th></th><th scope='col'>simulated</th></tr>")
-            note = ("<p><small>The book's closed forms are shown for the named presets (book, classic) only; "
+            note = ("<p><small>The book's closed forms are shown for the named presets (neurodynex3, classic) only; "
                     "for this neuron, work them out yourself.</small></p>")
         self._readout.value = f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>{note}"
 

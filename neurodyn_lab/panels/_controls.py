@@ -246,7 +246,7 @@ def check_bounds(spec, number, example):
                          f"({example}), got {spec.format(number)}.")
 
 
-#: The six LIF parameters. Ranges hold both presets (book: -70/-65/-50 mV, 10 MOhm, 8 ms, 2 ms;
+#: The six LIF parameters. Ranges hold both presets (neurodynex3: -70/-65/-50 mV, 10 MOhm, 8 ms, 2 ms;
 #: classic: 0/0/1 mV, 1 MOhm, 1 ms, 0 ms) with steps fine enough for the classic 1 mV threshold.
 PARAMETER_SPECS = (
     ControlSpec("v_rest", "v_rest", mV, "mV", -100.0, 30.0, 0.1, -70.0, ".1f", example="a voltage such as -70*mV"),
@@ -272,7 +272,7 @@ class ParameterBlock:
     sliders : dict
         Parameter name -> slider.
     preset : ipywidgets.Dropdown
-        "book", "classic", or "custom" when the sliders match no preset.
+        "neurodynex3", "classic", or "custom" when the sliders match no preset.
     widget : ipywidgets.Accordion
         The collapsible block holding the sliders.
     """

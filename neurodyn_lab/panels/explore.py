@@ -72,7 +72,7 @@ def explore(params=None, view=None, save_dir=None):
     Parameters
     ----------
     params : LIFParams, optional
-        The neuron every panel starts with (default the book's).
+        The neuron every panel starts with (default neurodynex3's set).
     view, save_dir :
         Passed to each panel (see `StepPanel`).
 

@@ -20,7 +20,7 @@ class FICurvePanel(Panel):
     Parameters
     ----------
     params : LIFParams, optional
-        The neuron (default the book's); single fields can also be given, e.g. ``t_ref=5*ms``.
+        The neuron (default neurodynex3's set); single fields can also be given, e.g. ``t_ref=5*ms``.
     current_min, current_max : Quantity (amp)
         The current range, default 0 to 8 nA.
     count : int

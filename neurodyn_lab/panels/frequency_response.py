@@ -25,7 +25,7 @@ class FrequencyResponsePanel(Panel):
     Parameters
     ----------
     params : LIFParams, optional
-        The neuron (default the book's); single fields can also be given, e.g. ``tau=20*ms``.
+        The neuron (default neurodynex3's set); single fields can also be given, e.g. ``tau=20*ms``.
     amplitude : Quantity (amp)
         Amplitude of the sinusoidal current, default 0.5 nA.
     count : int

@@ -21,9 +21,9 @@ class SinusPanel(Panel):
     Parameters
     ----------
     params : LIFParams, optional
-        The neuron (default the book's); single fields can also be given, e.g. ``tau=20*ms``.
+        The neuron (default neurodynex3's set); single fields can also be given, e.g. ``tau=20*ms``.
     amplitude : Quantity (amp)
-        Default 1 nA (subthreshold for the book's neuron).
+        Default 1 nA (subthreshold for neurodynex3's default neuron).
     frequency : Quantity (hertz)
         Default 20 Hz (logarithmic slider, 1 Hz to 1 kHz).
     offset : Quantity (amp)

@@ -19,7 +19,7 @@ class StepPanel(Panel):
     Parameters
     ----------
     params : LIFParams, optional
-        The neuron's parameters (default the book's); single fields can also be given, e.g. ``tau=20*ms``.
+        The neuron's parameters (default neurodynex3's set); single fields can also be given, e.g. ``tau=20*ms``.
     amplitude : Quantity (amp)
         Step height, default 2.5 nA.
     start, end : Quantity (second)
@@ -38,7 +38,7 @@ class StepPanel(Panel):
     >>> panel.controls["amplitude"].value = 1.5  # nA: below the rheobase
     >>> panel.result.spike_count
     0
-    >>> panel.readouts["rheobase"]  # the book's neuron: a named preset, so the closed forms are shown
+    >>> panel.readouts["rheobase"]  # neurodynex3's set: a named preset, so the closed forms are shown
     ('', '2.00 nA')
     >>> panel.controls["tau"].value = 12  # ms: no preset any more, no closed forms
     >>> "rheobase" in panel.readouts

@@ -42,7 +42,7 @@ __all__ = [
     "print_obfuscated_parameters", "simulate_random_neuron", "getting_started",
 ]
 
-# Neuron model default values (the book's, as in neurodynex3)
+# Neuron model default values (neurodynex3's)
 V_REST = -70 * mV
 V_RESET = -65 * mV
 FIRING_THRESHOLD = -50 * mV
