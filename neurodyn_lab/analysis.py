@@ -2,7 +2,8 @@
 
 Closed forms (Neuronal Dynamics, ch. 1; all accept a scalar or an array):
 
-- `rheobase`: the least constant current that ever fires, ``(v_threshold - v_rest) / R``;
+- `rheobase`: the threshold current ``(v_threshold - v_rest) / R``: every constant current above it
+  fires, none at or below it;
 - `time_to_first_spike`: ``tau ln(R I / (R I - (v_threshold - v_rest)))`` after the current's onset;
 - `firing_rate`: ``1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``;
 - `gain`, `phase`, `cutoff_frequency`: the membrane as a low-pass filter of a sinusoidal current.
@@ -41,7 +42,7 @@ def _shape_like(values, template):
 
 
 def rheobase(params=None):
-    """The minimal constant current that makes the neuron fire: ``(v_threshold - v_rest) / R``.
+    """The threshold current ``(v_threshold - v_rest) / R``: every constant current above it fires, none at or below it.
 
     Examples
     --------
@@ -77,7 +78,7 @@ def time_to_first_spike(I, params=None):
 
 
 def firing_rate(I, params=None):
-    """Steady firing rate for a constant current `I`, with the refractory period; 0 below rheobase.
+    """Steady firing rate for a constant current `I`, with the refractory period; 0 at or below the rheobase.
 
     ``f = 1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``,
     tending to ``1/t_ref`` for large currents.

@@ -203,6 +203,7 @@ def test_counts_accept_whole_floats():
     ("01.rheobase", 2 * uA, "power of 1000"),
     ("01.rheobase", -2 * nA, "sign"),
     ("02.max_rate", 450 * Hz, "approaches the limit"),
+    ("02.max_rate", 1 / (3 * ms), "its own refractory period"),  # the p3 curve's limit, not the own neuron's
     ("02.rate_at_3nA", 1 / (8 * math.log(2.5) * ms), "refractory"),
     ("02.rate_at_3nA", 1 / ((2 + 8 * math.log(3)) * ms), "restarts from v_reset"),
     ("03.cutoff_frequency", 125 * Hz, "angular frequency"),

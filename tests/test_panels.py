@@ -469,8 +469,8 @@ def test_fi_panel_shows_simulated_rates_on_the_closed_form():
     above = currents > 2.5
     np.testing.assert_allclose(rates[above], book[above], rtol=0.05)
     assert list(panel._curve.rheobase.get_xdata()) == pytest.approx([2.0, 2.0])
-    assert panel.readouts["rheobase (first current that fires)"][1] == "2.00 nA"
-    assert list(panel._curve.cap.get_ydata()) == pytest.approx([500.0, 500.0])  # 1/t_ref of the book's neuron
+    assert panel.readouts["rheobase (every current above it fires)"][1] == "2.00 nA"
+    assert list(panel._curve.cap.get_ydata()) == pytest.approx([500.0, 500.0])  # 1/t_ref of neurodynex3's default neuron
 
     panel.controls["t_ref"].value = 5.0  # ms: the rate caps lower; no preset, so no closed forms
     assert float(np.max(panel.result.rates / Hz)) < 200

@@ -11,7 +11,11 @@ Verified against brian2 2.9.0 (Python 3.11, the .venv lock) and brian2 2.11.0 (P
 - `_table_view`: ``TimedArray.values``, which the compiled code reads only while
   ``TimedArray._init_2d`` hands its namespace a view of it (if a release copies there, a tabulated
   input would freeze at the values of the TimedArray's first run);
-- `_dynamic_array`: the DynamicArray behind a monitor's variable, to free its memory after a run;
+- `_dynamic_array`: the DynamicArray behind a monitor's variable, to free its memory after a run
+  and to size a recording once before a run;
+- `_namespace`: a code object's ``namespace``, where `_PresizedVariable` stands in for a state
+  monitor's recorded variables (brian2 2.9's Cython template resizes each of them through four
+  Python layers at every step, 4 us a step of the 10 a whole step costs; 2.10+ resize in C++);
 - `no_full_collect`: swaps the ``gc`` module inside ``brian2.core.network`` for `_NoCollect` during
   our own ``Network.run`` calls only (never while other code runs).
 
@@ -90,6 +94,10 @@ def _dynamic_array(variable):
     return variable.device.get_value(variable, access_data=False)
 
 
+def _namespace(code_object):
+    return code_object.namespace
+
+
 def _gc_holder():
     return _b2_network
 
@@ -161,6 +169,48 @@ def release_recordings(monitors):
 # --------------------------------------------------------------------------------------------
 # the faster loop
 # --------------------------------------------------------------------------------------------
+class _PresizedVariable:
+    """A state monitor's recorded variable as its code object sees it, sized once per run.
+
+    The run sizes the recording for all its steps first (`presize`, through the Variable's own
+    resize); the template's resize at each step then finds it long enough and does nothing, and
+    the template's own writes fill it row by row as before. A longer resize goes to the Variable.
+    """
+
+    __slots__ = ("variable", "array")
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.array = _dynamic_array(variable)
+
+    def presize(self, n_rows):
+        shape = self.array.shape
+        self.variable.resize(n_rows if len(shape) == 1 else (n_rows,) + tuple(shape[1:]))
+
+    def resize(self, new_size):
+        rows = new_size if isinstance(new_size, (int, np.integer)) else new_size[0]
+        if rows > self.array.shape[0]:
+            self.variable.resize(new_size)
+
+    def __getattr__(self, name):  # anything else a release's template asks of the Variable
+        return getattr(self.variable, name)
+
+
+def _presized_variables(code_object):
+    """Put `_PresizedVariable`s in a state monitor code object's namespace; return them."""
+    if (code_object.__class__.__name__ != "CythonCodeObject"  # the numpy target resizes otherwise
+            or getattr(code_object, "template_name", None) != "statemonitor"):
+        return []
+    namespace = _namespace(code_object)
+    shims = []
+    for key, value in list(namespace.items()):
+        if key.startswith("_var_") and isinstance(value, DynamicArrayVariable):
+            shim = _PresizedVariable(value)
+            namespace[key] = shim
+            shims.append(shim)
+    return shims
+
+
 def _step_function(code_object):
     """What calling `code_object` does at one time step, with Python's overhead cut to the bone."""
     # Objects hold weak proxies to their code objects: __class__ reaches through to the real one.
@@ -197,6 +247,7 @@ class FastRunner:
             raise FastPathUnavailable("the network has no code objects after a run")
         self.schedule = schedule
         self.calls = [_step_function(co) for co in schedule]
+        self.presized = [shim for co in schedule for shim in _presized_variables(co)]
         clock = model.clock.variables
         self.timestep, self.t = _array(clock["timestep"]), _array(clock["t"])
         group = model.group.variables
@@ -221,6 +272,8 @@ class FastRunner:
             _table_view(model.table)[:] = plan.table
         for co in self.schedule:
             co.before_run()  # what an object's before_run does once its code objects exist
+        for shim in self.presized:
+            shim.presize(n_steps)
         timestep, t = self.timestep, self.t
         calls = self.calls
         for step in range(int(timestep[0]), n_steps):

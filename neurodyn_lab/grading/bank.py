@@ -285,7 +285,7 @@ _DEFAULT_QUESTIONS = [
         hint="use the fields of the argument: params.v_rest, params.v_threshold and params.R.",
     ),
     QuantityQuestion(
-        id="01.min_charge", title="smallest charge of a 0.1 ms pulse that fires your neuron",
+        id="01.min_charge", title="threshold charge of a 0.1 ms pulse for your neuron (every larger charge fires it)",
         expected=_min_charge, unit=coulomb, example="a charge, e.g. 100*nA*ms", tolerance=Tolerance(rel=0.02),
         stated=lambda v: (_text(PULSE_01["duration"], ms, "ms"), f"{si(PULSE_01['start'] / ms):g} ms"),
         mistakes=(Mistake(lambda value, e, v: near(value, si(v.neuron.tau / v.neuron.R * (
@@ -302,7 +302,10 @@ _DEFAULT_QUESTIONS = [
         id="02.max_rate", title="maximal rate of your neuron",
         expected=lambda v: 1 / v.neuron.t_ref, unit=Hz, example="a frequency, e.g. 9000*Hz",
         tolerance=Tolerance(rel=0.01),
-        mistakes=(Mistake(lambda value, e, v: 0.85 * e <= value < e,
+        mistakes=(Mistake(lambda value, e, v: not near(e, si(1 / T_REF_02), 0.01) and near(value, si(1 / T_REF_02), 0.01),
+                          "that is the limit for t_ref = 3 ms (the neuron p3 of the f–I curve); this question is "
+                          "about your neuron p and its own refractory period p.t_ref."),
+                  Mistake(lambda value, e, v: 0.85 * e <= value < e,
                           "a finite current only approaches the limit; what does the inter-spike interval tend "
                           "to as the current grows without bound?"),),
         hint="for a very large current the voltage jumps to threshold right after the refractory period: what "
@@ -379,7 +382,7 @@ _DEFAULT_QUESTIONS = [
     ),
     PhaseQuestion(
         id="03.phase_at_100Hz", title="phase at your frequency (degrees)",
-        expected=lambda v: analysis.phase(v.phase_frequency, v.neuron), example="a number of degrees, e.g. -95",
+        expected=lambda v: analysis.phase(v.phase_frequency, v.neuron), example="a number of degrees, e.g. -30",
         tolerance=Tolerance(abs=4.0, unit_name="°"),
         stated=lambda v: ("me.phase_frequency", f"{_text(v.phase_frequency, Hz, 'Hz')} without a student id"),
         mistakes=(Mistake(lambda value, e, v: abs(value + e) <= 4.0, "does the voltage lead or lag the current?"),),

@@ -117,7 +117,8 @@ class FICurvePanel(Panel):
         rheobase = analysis.rheobase(p)
         worst = float(np.max(np.abs(rates - predicted)))
         rows = [
-            ("rheobase (first current that fires)", first_firing, format_quantity(rheobase, nA, "nA")),
+            ("first current that fires", first_firing, ""),
+            ("rheobase (every current above it fires)", "", format_quantity(rheobase, nA, "nA")),
             (f"rate at {currents[-1]:.1f} nA", f"{rates[-1]:.1f} Hz", f"{predicted[-1]:.1f} Hz"),
             ("largest difference", f"{worst:.1f} Hz", ""),
             ("limit 1/t_ref", "", f"{1 / float(p.t_ref / second):.0f} Hz" if float(p.t_ref) > 0 else "none"),
