@@ -2,6 +2,7 @@
 that checks itself against Brian2's Network.run and falls back to it with one warning."""
 
 import gc
+import logging
 import warnings
 
 import brian2 as b2
@@ -324,3 +325,17 @@ def test_without_a_compiler_the_numpy_target_is_used_with_one_warning(monkeypatc
         assert engine.code_target() is NumpyCodeObject
         assert engine.code_target() is NumpyCodeObject
     assert len(record) == 1
+
+
+def test_building_and_running_a_model_logs_nothing_for_the_student():
+    """Brian2 warnings (e.g. 'threshold but no reset') would land on the student's screen."""
+    from brian2.utils.logger import catch_logs
+
+    # an input combination no other test builds, so the network is made inside the block
+    current = inputs.step(1 * nA, 2 * ms, 4 * ms) + inputs.step(1 * nA, 5 * ms, 6 * ms) \
+        + inputs.step(1 * nA, 7 * ms, 8 * ms) + inputs.sinusoid(0.1 * nA, 50 * Hz)
+    with catch_logs(log_level=logging.WARNING) as logs:
+        result = simulate(current, 20 * ms)
+        simulate(current * 2, 20 * ms)
+    assert result.duration == 20 * ms
+    assert logs == [], logs

@@ -116,7 +116,7 @@ class Model:
         self.codeobj_class = codeobj_class
         self.clock = b2.Clock(dt=(structure.sampled_dt or 1e-4) * second, name="ndl_clock")
         self.group = b2.NeuronGroup(
-            structure.n_neurons, equations(structure), threshold="crossed > 0.5", clock=self.clock, codeobj_class=codeobj_class, name="ndl_neuron",
+            structure.n_neurons, equations(structure), threshold="crossed > 0.5", reset="", clock=self.clock, codeobj_class=codeobj_class, name="ndl_neuron",
         )
         self.update = self.group.run_regularly(_UPDATE, when="groups", name="ndl_update",
                                                codeobj_class=codeobj_class)
