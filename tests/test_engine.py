@@ -163,6 +163,9 @@ BREAKS = {
                                                           _copying_init_2d(b2.TimedArray._init_2d)),
     "no gc in brian2.core.network": lambda mp: mp.setattr(_fastpath, "_gc_holder", lambda: object()),
     "monitor arrays cannot shrink": lambda mp: mp.setattr(_fastpath, "_dynamic_array", lambda var: None),
+    "no spike space": lambda mp: mp.setattr(_fastpath, "_event_count", lambda group: group.variables["_events"]),
+    "spike count is a copy": lambda mp: mp.setattr(_fastpath, "_event_count",
+                                                   lambda group: group.variables["_spikespace"].get_value().copy()),
 }
 
 

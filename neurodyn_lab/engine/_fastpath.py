@@ -13,6 +13,10 @@ Verified against brian2 2.9.0 (Python 3.11, the .venv lock) and brian2 2.11.0 (P
   input would freeze at the values of the TimedArray's first run);
 - `_dynamic_array`: the DynamicArray behind a monitor's variable, to free its memory after a run
   and to size a recording once before a run;
+- `_event_count`: the group's ``_spikespace`` array, whose last entry is the number of neurons that
+  crossed in this step: the spike monitor's and the reset's code (templates ``spikemonitor`` and
+  ``reset``, verified in both releases) do nothing when it is 0, so the loop skips calling them
+  then (2-3 us a step, most steps have no spike);
 - `_namespace`: a code object's ``namespace``, where `_PresizedVariable` stands in for a state
   monitor's recorded variables (brian2 2.9's Cython template resizes each of them through four
   Python layers at every step, 4 us a step of the 10 a whole step costs; 2.10+ resize in C++);
@@ -96,6 +100,14 @@ def _dynamic_array(variable):
 
 def _namespace(code_object):
     return code_object.namespace
+
+
+def _event_count(group):
+    return group.variables["_spikespace"].get_value()
+
+
+#: Templates whose code does nothing in a step without events (checked in 2.9.0 and 2.11.0).
+_EVENT_TEMPLATES = ("spikemonitor", "reset")
 
 
 def _gc_holder():
@@ -248,6 +260,16 @@ class FastRunner:
         self.schedule = schedule
         self.calls = [_step_function(co) for co in schedule]
         self.presized = [shim for co in schedule for shim in _presized_variables(co)]
+        # Calls that only act on this step's spikes, if they all come after the threshold (else none).
+        templates = [getattr(co, "template_name", None) for co in schedule]
+        n_ungated = len(schedule)
+        while n_ungated and templates[n_ungated - 1] in _EVENT_TEMPLATES:
+            n_ungated -= 1
+        if "threshold" in templates[:n_ungated] and n_ungated < len(schedule):
+            self.every_step, self.on_events = self.calls[:n_ungated], self.calls[n_ungated:]
+            self.events = _event_count(model.group)
+        else:
+            self.every_step, self.on_events, self.events = self.calls, [], None
         clock = model.clock.variables
         self.timestep, self.t = _array(clock["timestep"]), _array(clock["t"])
         group = model.group.variables
@@ -275,12 +297,23 @@ class FastRunner:
         for shim in self.presized:
             shim.presize(n_steps)
         timestep, t = self.timestep, self.t
-        calls = self.calls
-        for step in range(int(timestep[0]), n_steps):
-            for call in calls:
-                call()
-            timestep[0] = step + 1
-            t[0] = (step + 1) * dt
+        every_step, on_events = self.every_step, self.on_events
+        if on_events:
+            events, last = self.events, len(self.events) - 1
+            for step in range(int(timestep[0]), n_steps):
+                for call in every_step:
+                    call()
+                if events[last]:
+                    for call in on_events:
+                        call()
+                timestep[0] = step + 1
+                t[0] = (step + 1) * dt
+        else:
+            for step in range(int(timestep[0]), n_steps):
+                for call in every_step:
+                    call()
+                timestep[0] = step + 1
+                t[0] = (step + 1) * dt
         model.network.after_run()
         return model.results(n_steps, dt)
 
