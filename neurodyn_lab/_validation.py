@@ -33,7 +33,7 @@ import numpy as np
 from brian2 import (Hz, Mohm, Quantity, Unit, amp, coulomb, farad, get_dimensions, have_same_dimensions, hertz, mV,
                     ms, nA, nF, nS, ohm, pcoulomb, pwatt, second, siemens, volt, watt)
 
-__all__ = ["as_quantity", "as_positive", "as_nonnegative", "as_int", "as_dimensionless", "describe",
+__all__ = ["measures", "as_quantity", "as_positive", "as_nonnegative", "as_int", "as_dimensionless", "describe",
            "describe_dimension", "format_value", "format_number", "unit_of"]
 
 
@@ -259,6 +259,22 @@ def describe_dimension(value):
     if kind is None:
         return f"a quantity in {_si_name(dim)}"
     return f"{kind.singular} ({kind.symbol})"
+
+
+def measures(value):
+    """What `value` measures, in words without a unit: ``"a current"``, ``"a plain number"``, ...
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> measures(2 * nA), measures(nA * ms), measures(3.0)
+    ('a current', 'a charge', 'a plain number')
+    """
+    dim = _dim_of(value)
+    if dim is None or dim.is_dimensionless:
+        return "a plain number"
+    kind = _kind_of(dim)
+    return kind.singular if kind is not None else f"a quantity in {_si_name(dim)}"
 
 
 def _plural_dimension(dim):

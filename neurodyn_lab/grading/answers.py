@@ -8,27 +8,12 @@ given and what is asked. Nothing here knows an expected value, so no message can
 import numbers
 
 import numpy as np
-from brian2 import Quantity, amp, farad, get_dimensions, hertz, ohm, second, siemens, volt, watt
+from brian2 import Quantity, get_dimensions
 
-from .._validation import describe
+from .._validation import describe, measures
 
 __all__ = ["Rejected", "read_quantity", "read_number", "read_count", "read_text", "read_function",
            "kind_of", "describe_answer"]
-
-#: What a dimension measures, for messages ("a voltage", "a current", ...).
-_KINDS = (
-    (amp, "a current"),
-    (volt, "a voltage"),
-    (second, "a time"),
-    (hertz, "a frequency"),
-    (ohm, "a resistance"),
-    (siemens, "a conductance"),
-    (farad, "a capacitance"),
-    (volt / second, "a rate of voltage change"),
-    (amp * second, "a charge"),
-    (watt, "a power"),
-)
-
 
 class Rejected(Exception):
     """An answer that cannot be graded as given.
@@ -49,13 +34,7 @@ class Rejected(Exception):
 
 def kind_of(value):
     """What `value` measures, in words: "a current", "a plain number", ..."""
-    dim = get_dimensions(value)
-    if dim.is_dimensionless:
-        return "a plain number"
-    for unit, name in _KINDS:
-        if dim == get_dimensions(unit):
-            return name
-    return f"a quantity in {Quantity(1, dim=dim).dimensions}"
+    return measures(value)
 
 
 def describe_answer(answer):
