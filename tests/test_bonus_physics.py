@@ -11,14 +11,21 @@ import pytest
 from brian2 import Hz, Mohm, mV, ms, nA, second
 
 from neurodyn_lab import LIFParams, inputs, simulate
-from test_physics import PARAM_SETS, book_rate, book_rheobase
+from test_physics import book_rate, book_rheobase
 
 DT = 0.1 * ms
 
-#: Parameter sets: neurodynex3's defaults ("book" in test_physics), the 2016 module's classic set
-#: (no refractory period), a slow membrane, and one with a reset above rest and a long t_ref.
-SETS = dict(PARAM_SETS, reset_high=LIFParams(v_rest=-68 * mV, v_reset=-58 * mV, v_threshold=-47 * mV,
-                                             R=12 * Mohm, tau=12 * ms, t_ref=4 * ms))
+#: Parameter sets: neurodynex3's defaults (LIFParams()), the 2016 module's classic set (no
+#: refractory period), a slow membrane with a reset below rest, and one with a reset above rest and
+#: a long t_ref.
+SETS = {
+    "neurodynex3": LIFParams(),
+    "classic": LIFParams.classic(),
+    "slow_membrane": LIFParams(v_rest=-65 * mV, v_reset=-70 * mV, v_threshold=-45 * mV, R=5 * Mohm, tau=20 * ms,
+                               t_ref=4 * ms),
+    "reset_high": LIFParams(v_rest=-68 * mV, v_reset=-58 * mV, v_threshold=-47 * mV, R=12 * Mohm, tau=12 * ms,
+                            t_ref=4 * ms),
+}
 
 
 def drive_current(offset, amplitude, f, t):
@@ -56,8 +63,8 @@ def test_every_spike_of_a_suprathreshold_sinusoid_comes_while_R_I_is_above_thres
 
 
 #: Slow drives (f tau <= 0.01): (parameter set, drive frequency, offset, amplitude in rheobases).
-SLOW_DRIVES = [("book", 1 * Hz, 1.25, 0.75), ("book", 1 * Hz, 1.5, 0.5), ("classic", 5 * Hz, 1.25, 0.75),
-               ("slow", 0.5 * Hz, 1.25, 0.75), ("reset_high", 0.8 * Hz, 1.5, 1.0)]
+SLOW_DRIVES = [("neurodynex3", 1 * Hz, 1.25, 0.75), ("neurodynex3", 1 * Hz, 1.5, 0.5), ("classic", 5 * Hz, 1.25, 0.75),
+               ("slow_membrane", 0.5 * Hz, 1.25, 0.75), ("reset_high", 0.8 * Hz, 1.5, 1.0)]
 
 
 def quasi_static_count(p, f, offset, amplitude, n=20000):
@@ -100,7 +107,7 @@ def cv(isi):
     return float(np.std(isi) / np.mean(isi))
 
 
-@pytest.mark.parametrize("name", ["book", "slow", "reset_high"])
+@pytest.mark.parametrize("name", ["neurodynex3", "slow_membrane", "reset_high"])
 def test_without_noise_the_interval_is_the_closed_form_and_cv_vanishes_as_sigma_goes_to_zero(name):
     p = SETS[name]
     mean = 1.5 * book_rheobase(p)
@@ -120,7 +127,7 @@ def test_without_noise_the_interval_is_the_closed_form_and_cv_vanishes_as_sigma_
     assert errors[0] > errors[2]
 
 
-@pytest.mark.parametrize("name", ["book", "classic", "slow"])
+@pytest.mark.parametrize("name", ["neurodynex3", "classic", "slow_membrane"])
 def test_noise_makes_the_neuron_fire_below_the_rheobase(name):
     p = SETS[name]
     below = 0.9 * book_rheobase(p)
@@ -134,7 +141,7 @@ def test_noise_makes_the_neuron_fire_below_the_rheobase(name):
 
 
 def test_the_cv_falls_as_the_mean_current_rises():
-    p = SETS["book"]
+    p = SETS["neurodynex3"]
     cvs = []
     for mean in [1.0, 1.5, 3.0]:
         r = simulate(inputs.noise(mean * book_rheobase(p), 0.25 * book_rheobase(p), 5 * ms, seed=4), NOISE_DURATION,
@@ -144,7 +151,7 @@ def test_the_cv_falls_as_the_mean_current_rises():
 
 
 def test_noise_is_reproducible_with_its_seed():
-    p = SETS["book"]
+    p = SETS["neurodynex3"]
     make = lambda seed: inputs.noise(1.8 * nA, 0.5 * nA, 5 * ms, seed=seed)  # noqa: E731
     t = np.arange(0, 16000) * DT
     assert np.array_equal(np.asarray(make(7)(t)), np.asarray(make(7)(t)))
