@@ -103,6 +103,10 @@ def _sections(nb):
             if line.startswith("#")]
 
 
+#: How an optional section's heading starts; it comes after Think! and before the summary.
+BONUS = "## Bonus (optional): "
+
+
 def test_every_notebook_follows_the_template(pair):
     name, source, student = pair
     number = name[:2]
@@ -110,8 +114,10 @@ def test_every_notebook_follows_the_template(pair):
     assert first.cell_type == "markdown" and first.source.startswith(f"# {number} · ")
     learn = first.source.split("**What you will learn**", 1)[1].strip().split("\n\n")[0]
     assert len([line for line in learn.splitlines() if line.startswith("- ")]) == 3
-    assert [s for s in _sections(source) if s.startswith("## ")] == [
-        "## A little theory", "## Explore", "## Questions", "## Think!", "## Summary"]
+    sections = [s for s in _sections(source) if s.startswith("## ")]
+    core = [s for s in sections if not s.startswith(BONUS)]
+    assert core == ["## A little theory", "## Explore", "## Questions", "## Think!", "## Summary"]
+    assert sections == core[:4] + sections[4:-1] + core[-1:], "bonus sections go between Think! and Summary"
     theory = next(c.source for c in source.cells if c.source.startswith("## A little theory"))
     assert "$$" in theory  # the book's equation in LaTeX
     assert source.cells[-1].source.splitlines()[0] == "summary()"
@@ -139,7 +145,8 @@ def test_every_question_is_asked_in_its_notebook_with_matching_points(pair):
             previous = source.cells[source.cells.index(cell) - 1]
             assert _grading(previous).get("solution") and "### BEGIN SOLUTION" in previous.source
         elif cell.cell_type == "markdown":  # the Think! answers: 0 points, the model answers a rubric
-            assert meta["points"] == 0 and meta["grade_id"] == f"think_{number}" and meta["solution"]
+            assert meta["points"] == 0 and meta["solution"]
+            assert meta["grade_id"] in (f"think_{number}", f"think_{number}_bonus")
         else:
             assert meta["points"] == 0 and cell.source.strip() == "summary()"
 
@@ -175,7 +182,10 @@ def test_the_first_code_cell_sets_the_student_and_the_next_shows_their_numbers(p
     setup = code[1]
     assert _grading(setup)["locked"] and "me = student(student_id)" in setup.source  # nbgrader restores it
     assert setup.source.rstrip().endswith(("me", "m"))  # "your neuron" on screen
-    assert "seed" not in "\n".join(c.source for c in source.cells if c.cell_type == "code")
+    # a student's numbers come from their identity, never from a seed they choose; the only seed in
+    # a notebook is that of a noise current (a bonus section's inputs.noise(..., seed=1))
+    code_text = "\n".join(c.source for c in source.cells if c.cell_type == "code")
+    assert "seed" not in re.sub(r"inputs\.noise\([^()]*\)", "", code_text)
 
 
 def test_the_prompts_state_the_banks_numbers(pair):
@@ -223,24 +233,112 @@ def test_make_course_copies_the_chosen_notebooks_and_rejects_unknown_ones(tmp_pa
         build.make_course(tmp_path / "other", notebooks=["01_step.ipynb"])
 
 
-def _think(nb):
-    start = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## Think!"))
+#: The Think! prompts of a notebook (heading -> grade id suffix): the notebook's own, and a bonus
+#: section's (one cell of them for all the bonus sections of a notebook).
+THINKS = {"## Think!": "", "### Think! (bonus)": "_bonus"}
+
+
+def _think(nb, heading="## Think!"):
+    start = next((i for i, c in enumerate(nb.cells) if c.source.splitlines()[:1] == [heading]), None)
+    if start is None:
+        return None, None
     prompts = [line for line in nb.cells[start].source.splitlines() if line.startswith("- ")]
     return prompts, nb.cells[start + 1]
 
 
-def test_every_think_prompt_has_a_model_answer_in_the_solution_only(pair):
+@pytest.mark.parametrize("heading", THINKS)
+def test_every_think_prompt_has_a_model_answer_in_the_solution_only(pair, heading):
     name, source, student = pair
-    prompts, answers = _think(source)
-    assert prompts and _grading(answers)["grade_id"] == f"think_{name[:2]}" and answers.cell_type == "markdown"
+    prompts, answers = _think(source, heading)
+    if heading != "## Think!" and prompts is None:
+        assert not any(c.source.startswith(BONUS) for c in source.cells), "a bonus section without Think!"
+        return
+    assert prompts and answers.cell_type == "markdown"
+    assert _grading(answers)["grade_id"] == f"think_{name[:2]}{THINKS[heading]}"
     assert "<!-- ### BEGIN SOLUTION -->" in answers.source and answers.source.rstrip().endswith(
         "<!-- ### END SOLUTION -->")
     model = build.solution_fragments(source)
     numbered = [line for line in answers.source.splitlines() if re.match(r"\d+\. ", line)]
     assert len(numbered) == len(prompts), (name, "one model answer per Think! prompt")
     assert all(line.strip() in model for line in numbered)
-    student_prompts, student_answers = _think(student)
+    student_prompts, student_answers = _think(student, heading)
     assert student_prompts == prompts  # the questions stay, the answers go
     assert "Model answers" not in student_answers.source and "YOUR ANSWER HERE" in student_answers.source
     text = "\n".join(cell.source for cell in student.cells)
     assert not [line for line in numbered if line.strip() in text] and "instructor notes" not in text
+
+
+def _bonus_sections(nb):
+    """The cells of each bonus section: from its heading to the next ``## `` heading."""
+    sections, current = [], None
+    for cell in nb.cells:
+        heading = cell.source.splitlines()[:1] if cell.cell_type == "markdown" else []
+        if heading and heading[0].startswith("## "):
+            current = [] if heading[0].startswith(BONUS) else None
+            if current is not None:
+                sections.append(current)
+        if current is not None:
+            current.append(cell)
+    return sections
+
+
+def _minutes(text):
+    found = re.search(r"about (\d+) minutes", text)
+    return int(found.group(1)) if found else None
+
+
+def _bonus_problems(nb, number):
+    """What is wrong with the bonus sections of `nb` (a solution notebook): an empty list if nothing."""
+    problems = []
+    for heading in (s for s in _sections(nb) if "bonus" in s.lower()):
+        if not (heading.startswith(BONUS) or heading == "### Think! (bonus)"):
+            problems.append(f"a bonus heading not marked {BONUS!r}: {heading!r}")
+    for section in _bonus_sections(nb):
+        paragraphs = section[0].source.split("\n\n")
+        first = paragraphs[1] if len(paragraphs) > 1 else ""
+        if not first.startswith("This section is optional and not graded: you can skip it"):
+            problems.append(f"the first sentence must say it is optional, not graded, and can be skipped: {first!r}")
+        if not _minutes(first):
+            problems.append("the first sentence must say how long the section takes ('about N minutes')")
+        # no graded question: nothing checked, no points, only the 0-point Think! answers
+        if [c for c in section if "check(" in c.source]:
+            problems.append("a bonus section has a check(...) cell")
+        if any(_grading(c).get("points", 0) for c in section) or not {
+                _grading(c)["grade_id"] for c in section if _grading(c)} <= {f"think_{number}_bonus"}:
+            problems.append("a bonus section has graded cells")
+    return problems
+
+
+def test_every_bonus_heading_says_optional_and_not_graded(pair):
+    name, source, student = pair
+    assert _bonus_problems(source, name[:2]) == []
+    assert [s for s in _sections(student) if "bonus" in s.lower()] == [
+        s for s in _sections(source) if "bonus" in s.lower()]
+
+
+def test_the_bonus_marking_test_catches_an_unmarked_or_graded_bonus():
+    source = _read(SOURCE / "03_sinusoidal_input.ipynb")
+    assert _bonus_sections(source) and not _bonus_sections(_read(SOURCE / "01_step_current.ipynb"))
+    heading = next(c for c in source.cells if c.source.startswith(BONUS))
+    text = heading.source
+    heading.source = text.replace(BONUS, "## Bonus: ", 1)
+    assert _bonus_problems(source, "03")  # not marked optional in the heading
+    heading.source = text.replace("optional and not graded: you can skip it", "for the keen", 1)
+    assert _bonus_problems(source, "03")  # the first sentence does not say so
+    heading.source = text
+    assert _bonus_problems(source, "03") == []
+    cell = source.cells[source.cells.index(heading) + 1]
+    cell.source += '\ncheck("03.filter_type", answer)'
+    assert _bonus_problems(source, "03")  # a graded question in a bonus
+
+
+def test_the_instructors_table_gives_each_bonus_its_minutes():
+    lines = (EXERCISES.parent / "docs" / "instructors.md").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| notebook | set-up"))
+    columns = [c.strip() for c in lines[start].strip("|").split("|")]
+    bonus = columns.index("Bonus (optional)")
+    for name in NAMES:
+        row = next(line for line in lines[start:] if line.startswith(f"| `{name[:-6]}` |"))
+        cell = [c.strip() for c in row.strip("|").split("|")][bonus]
+        minutes = [_minutes(s[0].source) for s in _bonus_sections(_read(SOURCE / name))]
+        assert cell == (str(sum(minutes)) if minutes else "–"), (name, cell, minutes)
