@@ -371,7 +371,7 @@ def _given(value, unit):
     return describe(value)
 
 
-def as_quantity(name, value, unit, example=None, *, allow_array=False):
+def as_quantity(name, value, unit, example=None, *, allow_array=False, allow_empty=False):
     """Return `value` if it is a finite quantity with the dimensions of `unit`.
 
     Parameters
@@ -386,6 +386,8 @@ def as_quantity(name, value, unit, example=None, *, allow_array=False):
         What is expected, e.g. ``"a current such as 2*nA"``; derived from `unit` if omitted.
     allow_array : bool
         Accept arrays (for vectorised functions); otherwise a scalar is required.
+    allow_empty : bool
+        Accept an empty array (where an empty answer makes sense, e.g. a current at no times).
 
     Returns
     -------
@@ -428,7 +430,7 @@ def as_quantity(name, value, unit, example=None, *, allow_array=False):
     arr = np.asarray(value)
     if arr.ndim > 0 and not allow_array:
         raise ValueError(f"{name} must be a single value ({example}), got {describe(value)}.")
-    if arr.size == 0:
+    if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} must not be empty ({example}), got an empty array.")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite ({example}), got {describe(value)}.")

@@ -47,8 +47,9 @@ def _ms(seconds):
 
 
 def _times(t):
-    """Validate times `t` (scalar or array, in seconds) and return them as float seconds."""
-    t = as_quantity("t", t, second, "a time such as 10*ms, or an array of times", allow_array=True)
+    """Validate times `t` (scalar or array, in seconds; an empty array too, e.g. the spike times of a
+    silent neuron) and return them as float seconds."""
+    t = as_quantity("t", t, second, "a time such as 10*ms, or an array of times", allow_array=True, allow_empty=True)
     return np.asarray(t / second, dtype=float)
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from brian2 import Hz, ms, nA, second
 
-from neurodyn_lab import inputs
+from neurodyn_lab import inputs, simulate
 
 
 def test_step_is_on_for_start_le_t_lt_end():
@@ -91,3 +91,16 @@ def test_sums_of_scaled_currents_read_naturally():
     assert repr(2 * a) == "step(amplitude=2*nA, start=0*ms, end=10*ms)"
     t = np.linspace(0, 20, 41) * ms
     np.testing.assert_allclose((a - b)(t) / nA, (a(t) - b(t)) / nA)
+
+
+@pytest.mark.parametrize("current", [
+    inputs.step(1 * nA, 10 * ms, 20 * ms), inputs.sinusoid(1 * nA, 50 * Hz, offset=0.5 * nA),
+    inputs.noise(1 * nA, 0.2 * nA, 5 * ms, seed=3), inputs.from_array(np.array([1.0, 2.0]) * nA, 1 * ms),
+    inputs.step(1 * nA, 0 * ms, None) + inputs.ramp(0 * nA, 1 * nA, 0 * ms, 10 * ms),
+])
+def test_a_current_at_no_times_is_an_empty_current(current):
+    """E.g. the current at the spike times of a neuron that stayed silent."""
+    silent = simulate(current * 0.001, 20 * ms)
+    assert silent.spike_count == 0
+    at_spikes = current(silent.spike_times)
+    assert at_spikes.shape == (0,) and at_spikes.dim == nA.dim
