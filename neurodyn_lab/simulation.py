@@ -23,6 +23,17 @@ def check_duration_dt(duration, dt, params, n_neurons=1, record_v=True):
     A duration that is not a whole number of time steps becomes the nearest one, with a warning
     that says so (the result's ``duration`` is what was simulated); dt must be at most tau and the
     run within the engine's limits (``engine.LIMITS``), all checked before any work starts.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> from neurodyn_lab import LIFParams
+    >>> check_duration_dt(100 * ms, 0.1 * ms, LIFParams())
+    (0.1, 0.0001)
+    >>> check_duration_dt(100 * ms, 10 * ms, LIFParams())
+    Traceback (most recent call last):
+    ...
+    ValueError: dt must not be larger than the membrane time constant tau=8 ms (e.g. dt=0.1*ms), got dt=10 ms
     """
     duration = float(as_positive("duration", duration, second, "a time such as 100*ms") / second)
     dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
