@@ -342,3 +342,21 @@ def test_the_instructors_table_gives_each_bonus_its_minutes():
         cell = [c.strip() for c in row.strip("|").split("|")][bonus]
         minutes = [_minutes(s[0].source) for s in _bonus_sections(_read(SOURCE / name))]
         assert cell == (str(sum(minutes)) if minutes else "–"), (name, cell, minutes)
+
+
+def test_warm_up_compiles_the_model_of_the_noisy_runs_in_02():
+    """A tabulated input's code depends on its table's length, so the warm-up must know 02's duration
+    (else the first noisy run compiles on Binder: tests/test_binder_build.py sees that, slowly)."""
+    from brian2 import ms, nA, second
+
+    from neurodyn_lab import engine, grading, inputs
+
+    text = (SOURCE / "02_fi_curve.ipynb").read_text()
+    found = re.search(r"noise_duration = ([0-9.]+) \* ms", text)
+    assert found, "02 no longer names noise_duration: update grading.NOISE_DURATION_02 and this test"
+    assert float(found.group(1)) * ms == grading.NOISE_DURATION_02
+    jobs = [job for job in grading.warm_up_jobs() if len(job) == 4]
+    assert [float(job[3] / second) for job in jobs] == [1.6]
+    engine.warm_up(jobs)
+    noise = inputs.noise(1 * nA, 0.2 * nA, 5 * ms, seed=7)
+    assert engine.structure_of([noise], 1.6, 1e-4) in engine.compiled_structures()

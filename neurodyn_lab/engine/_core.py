@@ -414,11 +414,13 @@ def warm_up(jobs, progress=None):
 
     Parameters
     ----------
-    jobs : iterable of (label, currents, record_v)
+    jobs : iterable of (label, currents, record_v) or (label, currents, record_v, duration)
         Declared by the layers that need them (``neurodyn_lab.panels.warm_up_jobs()``,
         ``neurodyn_lab.grading.warm_up_jobs()``, ``neurodyn_lab.lif.warm_up_jobs()``): a label, a list of
         `inputs.Current` (one per neuron: two stand for any number, the code does not depend on it)
-        and whether v is recorded.
+        and whether v is recorded; a tabulated input (noise, samples) also needs the duration it
+        will run for (a Quantity), since its code depends on the table's length
+        (`sampled_table_rows`). Without one, 2 ms.
     progress : callable, optional
         Called as ``progress(done, total, label)`` after each job.
 
@@ -438,8 +440,9 @@ def warm_up(jobs, progress=None):
     jobs = list(jobs)
     start = time.perf_counter()
     params = LIFParams()
-    for done, (label, currents, record_v) in enumerate(jobs, start=1):
-        run(params, list(currents), 0.002, 0.0001, record_v=bool(record_v))
+    for done, (label, currents, record_v, *duration) in enumerate(jobs, start=1):
+        seconds = float(duration[0] / b2.second) if duration else 0.002
+        run(params, list(currents), seconds, 0.0001, record_v=bool(record_v))
         if progress is not None:
             progress(done, len(jobs), label)
     return time.perf_counter() - start

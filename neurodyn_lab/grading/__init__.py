@@ -19,10 +19,16 @@ The student notebooks in ``exercises/`` are generated from ``exercises/source/``
 ``instructor`` or ``test`` extra); this package itself does not.
 """
 
+from brian2 import second
+
 from .bank import QUESTIONS, questions_of
 from .feedback import CheckFailed, CheckResult, Summary, check, grade, reset, strict_mode, summary
 from .mystery import MysteryNeuron, MysteryResult, mystery_neuron
 from .students import Student, student
+
+#: How long notebook 02's noisy runs last (its ``noise_duration``): they share one compiled model,
+#: which `warm_up_jobs` compiles (tests/test_exercises.py checks that the two agree).
+NOISE_DURATION_02 = 1.6 * second
 
 __all__ = ["check", "summary", "grade", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
            "student", "Student", "mystery_neuron", "MysteryNeuron", "MysteryResult", "QUESTIONS", "questions_of",
@@ -36,14 +42,16 @@ def warm_up_jobs():
 
     Examples
     --------
-    >>> [label for label, currents, record_v in warm_up_jobs()]
-    ['mystery neuron: no input', 'mystery neuron: steps']
+    >>> [job[0] for job in warm_up_jobs()]
+    ['mystery neuron: no input', 'mystery neuron: steps', '02 bonus: noisy input']
     """
     from brian2 import ms, nA
 
-    from ..inputs import step, zero
+    from ..inputs import noise, step, zero
 
     return [
         ("mystery neuron: no input", [zero()], True),
         ("mystery neuron: steps", [step(1 * nA, 0 * ms, None)], True),
+        # A tabulated input's code depends on its table's length: notebook 02's noise_duration.
+        ("02 bonus: noisy input", [noise(1 * nA, 0.1 * nA, 5 * ms, seed=0)], True, NOISE_DURATION_02),
     ]
