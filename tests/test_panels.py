@@ -228,12 +228,28 @@ def test_preset_selector_switches_all_parameter_controls_in_one_update():
     assert panel.result.params == PRESETS["neurodynex3"]
 
 
+def test_the_presets_earlier_name_still_works_and_unknown_ones_get_one_sentence():
+    panel = step_panel(duration=50 * ms)
+    panel.controls["preset"].value = "classic"
+    for bad in ("bogus", 3, None):
+        before = panel.update_count
+        with pytest.raises(ValueError) as refused:
+            panel.controls["preset"].value = bad
+        message = str(refused.value)
+        assert message.startswith("preset must be one of 'neurodynex3', 'classic'") and "\n" not in message
+        assert panel.controls["preset"].value == "classic" and panel.result.params == PRESETS["classic"]
+        assert panel.update_count == before
+    panel.controls["preset"].value = "book"  # notebooks saved before the rename (2026-12-01)
+    assert panel.controls["preset"].value == "neurodynex3"
+    assert panel.result.params == PRESETS["neurodynex3"]
+
+
 def test_editing_a_parameter_marks_the_preset_custom():
     panel = step_panel(duration=50 * ms)
     panel.controls["tau"].value = 12.0
     assert panel.controls["preset"].value == "custom"
     assert panel.result.params.tau == 12 * ms
-    panel.controls["tau"].value = 8.0  # back to the book's value
+    panel.controls["tau"].value = 8.0  # back to neurodynex3's value
     assert panel.controls["preset"].value == "neurodynex3"
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 from brian2 import Mohm, Quantity, mV, ms
-from traitlets import CFloat, CInt, validate
+from traitlets import CFloat, CInt, observe, validate
 
 from .._validation import as_dimensionless, as_nonnegative, as_positive, as_quantity, describe, format_number
 from ..parameters import PRESETS, LIFParams
@@ -261,6 +261,35 @@ PARAMETER_SPECS = (
 CUSTOM = "custom"
 
 
+#: Earlier names of presets, still accepted in ``controls["preset"].value`` (notebooks saved before
+#: the rename of 2026-12-01 keep working).
+PRESET_ALIASES = {"book": "neurodynex3"}
+
+
+class PresetDropdown(widgets.Dropdown):
+    """The preset selector: takes a preset's name (or an earlier name); anything else in one sentence."""
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        value = PRESET_ALIASES.get(proposal.value, proposal.value) if isinstance(proposal.value, str) else proposal.value
+        names = [name for name in self._options_values]
+        if value not in names:
+            raise ValueError(self._refusal(proposal.value))
+        return value
+
+    @observe("value")
+    def _refuse_none(self, change):
+        # traitlets lets None past the validator (the trait allows None): put the preset back, then say so.
+        if change["new"] is None and change["old"] is not None:
+            self.value = change["old"]
+            raise ValueError(self._refusal(None))
+
+    def _refusal(self, given):
+        names = list(self._options_values)
+        return (f"preset must be one of {', '.join(repr(n) for n in names)} (e.g. .value = {names[0]!r}), "
+                f"got {describe(given, unitless=True)}")
+
+
 class ParameterBlock:
     """The LIF parameter sliders, the preset selector and their collapsible block.
 
@@ -280,7 +309,7 @@ class ParameterBlock:
     def __init__(self, params, continuous_update=True):
         self.specs = {spec.name: spec for spec in PARAMETER_SPECS}
         self.sliders = {spec.name: make_slider(spec, continuous_update) for spec in PARAMETER_SPECS}
-        self.preset = widgets.Dropdown(
+        self.preset = PresetDropdown(
             options=[(name, name) for name in PRESETS] + [("custom (edited)", CUSTOM)],
             value=CUSTOM,
             description="preset",
