@@ -6,13 +6,11 @@ file and line; run ``make docs`` to see the same output. The browser tests open 
 from the file system in headless Debian chromium, so nothing is served and nothing is fetched.
 """
 
-import asyncio
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,6 +22,7 @@ HTML = DOCS / "_build" / "html"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from labdriver import CHROMIUM, CHROMIUM_ARGS, chromium_available  # noqa: E402
+from own_loop import run_in_own_loop  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -199,22 +198,7 @@ def _render(pages):
                 await browser.close()
         return found
 
-    # A thread of its own: Playwright's sync API (the e2e tests) keeps an event loop running in the
-    # main thread, and asyncio.run refuses to start inside a running loop.
-    box = {}
-
-    def target():
-        try:
-            box["result"] = asyncio.run(main())
-        except BaseException as exc:  # re-raised in the test's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(180)
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
+    return run_in_own_loop(main, timeout=180)
 
 
 @pytest.fixture(scope="session")

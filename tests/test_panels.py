@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from neurodyn_lab import LIFParams, PRESETS, analysis
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel, explore
 from neurodyn_lab.panels import _base, _ipympl, _kernel, _view
+from own_loop import run_in_own_loop
 
 PARAM_NAMES = LIFParams.field_names()
 
@@ -43,27 +44,6 @@ def step_panel(**kwargs):
 def figures_alive():
     gc.collect()
     return sum(isinstance(o, Figure) for o in gc.get_objects())
-
-
-def run_in_own_loop(scenario):
-    """Run the coroutine function `scenario` in a new event loop, in a thread of its own: this
-    thread may already run a loop (Playwright's, when the browser tests ran first)."""
-    import threading
-
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(scenario())
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 @pytest.fixture
