@@ -189,11 +189,15 @@ class _PresizedVariable:
     the template's own writes fill it row by row as before. A longer resize goes to the Variable.
     """
 
-    __slots__ = ("variable", "array")
+    __slots__ = ("variable", "array", "namespace", "key")
 
-    def __init__(self, variable):
-        self.variable = variable
+    def __init__(self, variable, namespace, key):
+        self.variable, self.namespace, self.key = variable, namespace, key
         self.array = _dynamic_array(variable)
+        namespace[key] = self
+
+    def restore(self):
+        self.namespace[self.key] = self.variable
 
     def presize(self, n_rows):
         shape = self.array.shape
@@ -214,13 +218,8 @@ def _presized_variables(code_object):
             or getattr(code_object, "template_name", None) != "statemonitor"):
         return []
     namespace = _namespace(code_object)
-    shims = []
-    for key, value in list(namespace.items()):
-        if key.startswith("_var_") and isinstance(value, DynamicArrayVariable):
-            shim = _PresizedVariable(value)
-            namespace[key] = shim
-            shims.append(shim)
-    return shims
+    return [_PresizedVariable(value, namespace, key) for key, value in list(namespace.items())
+            if key.startswith("_var_") and isinstance(value, DynamicArrayVariable)]
 
 
 def _step_function(code_object):
@@ -268,8 +267,8 @@ class FastRunner:
         if "threshold" in templates[:n_ungated] and n_ungated < len(schedule):
             self.every_step, self.on_events = self.calls[:n_ungated], self.calls[n_ungated:]
             self.events = _event_count(model.group)
-        else:
-            self.every_step, self.on_events, self.events = self.calls, [], None
+        else:  # no gating: a spike count that is always 0 in front of an empty list
+            self.every_step, self.on_events, self.events = self.calls, [], np.zeros(1, dtype=np.int32)
         clock = model.clock.variables
         self.timestep, self.t = _array(clock["timestep"]), _array(clock["t"])
         group = model.group.variables
@@ -278,7 +277,9 @@ class FastRunner:
                       and hasattr(group[name], "get_value") and not getattr(group[name], "read_only", False)}
 
     def uninstall(self):
-        """Nothing of Brian2 was changed: the model simply goes back to Network.run."""
+        """Put the monitors' own Variables back in their namespaces; the model goes back to Network.run."""
+        for shim in self.presized:
+            shim.restore()
 
     def run(self, plan, n_steps, dt):
         model = self.model
@@ -298,22 +299,15 @@ class FastRunner:
             shim.presize(n_steps)
         timestep, t = self.timestep, self.t
         every_step, on_events = self.every_step, self.on_events
-        if on_events:
-            events, last = self.events, len(self.events) - 1
-            for step in range(int(timestep[0]), n_steps):
-                for call in every_step:
+        events, last = self.events, len(self.events) - 1
+        for step in range(int(timestep[0]), n_steps):
+            for call in every_step:
+                call()
+            if events[last]:
+                for call in on_events:
                     call()
-                if events[last]:
-                    for call in on_events:
-                        call()
-                timestep[0] = step + 1
-                t[0] = (step + 1) * dt
-        else:
-            for step in range(int(timestep[0]), n_steps):
-                for call in every_step:
-                    call()
-                timestep[0] = step + 1
-                t[0] = (step + 1) * dt
+            timestep[0] = step + 1
+            t[0] = (step + 1) * dt
         model.network.after_run()
         return model.results(n_steps, dt)
 

@@ -272,8 +272,7 @@ class PresetDropdown(widgets.Dropdown):
     @validate("value")
     def _validate_value(self, proposal):
         value = PRESET_ALIASES.get(proposal.value, proposal.value) if isinstance(proposal.value, str) else proposal.value
-        names = [name for name in self._options_values]
-        if value not in names:
+        if value not in self._names():
             raise ValueError(self._refusal(proposal.value))
         return value
 
@@ -284,8 +283,11 @@ class PresetDropdown(widgets.Dropdown):
             self.value = change["old"]
             raise ValueError(self._refusal(None))
 
+    def _names(self):
+        return [value for _, value in self.options]  # built from (label, value) pairs
+
     def _refusal(self, given):
-        names = list(self._options_values)
+        names = self._names()
         return (f"preset must be one of {', '.join(repr(n) for n in names)} (e.g. .value = {names[0]!r}), "
                 f"got {describe(given, unitless=True)}")
 
