@@ -13,20 +13,42 @@ Each drawer creates its axes and artists once; ``show(...)`` only sets their dat
 panel can call it on every update and a static plot calls it once. Functions here never touch
 pyplot's global state: they draw on a figure they are given, or on a new
 `matplotlib.figure.Figure` (which Jupyter displays when it is a cell's value).
+
+This module knows nothing of `neurodyn_lab.results`: it draws arrays, and `plot_result` draws
+anything shaped like a recording (`TraceLike`). The results' own ``plot()`` methods call it, so the
+imports go one way (results -> plotting) and there is no circle.
 """
 
 import io
 import numbers
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from brian2 import Hz, Mohm, Quantity, amp, mV, ms, nA, second, volt
 from matplotlib.figure import Figure
 
 from ._validation import as_quantity, describe, format_number
-from .results import Recording
 
-__all__ = ["COLORS", "ResultFigure", "new_figure", "stable_limits", "axis_limits", "TraceAxes", "plot_result",
-           "plot_traces", "FICurveAxes", "BodeAxes"]
+__all__ = ["TraceLike", "COLORS", "ResultFigure", "new_figure", "stable_limits", "axis_limits", "TraceAxes",
+           "plot_result", "plot_traces", "FICurveAxes", "BodeAxes"]
+
+
+@runtime_checkable
+class TraceLike(Protocol):
+    """What `plot_result` draws: a recording's traces and spikes (`results.Recording` is one).
+
+    An object with a ``params`` attribute (an `LIFParams`) also gets the threshold and resting lines.
+    """
+
+    t: Quantity
+    v: Quantity
+    I: Quantity
+    spike_times: Quantity
+    duration: Quantity
+
+    @property
+    def spike_count(self) -> int: ...
+
 
 #: The one colour scheme: what is simulated is blue (v) and green (I), what the book predicts is
 #: orange, the neuron's own levels are red (threshold, spikes) and grey (rest), markers purple.
@@ -353,8 +375,8 @@ def plot_result(result, title=None, fig=None, xlim=None, ylim=None):
 
     Parameters
     ----------
-    result : simulation.LIFResult or simulation.Recording
-        A Recording without parameters (a mystery neuron's) is drawn without threshold lines.
+    result : TraceLike
+        A `simulation.LIFResult` or `simulation.Recording`; a Recording without parameters (a mystery neuron's) is drawn without threshold lines.
     title : str, optional
     fig : matplotlib.figure.Figure, optional
         Drawn into (cleared first); a new Figure otherwise.
@@ -374,7 +396,7 @@ def plot_result(result, title=None, fig=None, xlim=None, ylim=None):
     >>> fig.axes[0].get_xlim() == (0, 50)
     True
     """
-    if not isinstance(result, Recording):
+    if not isinstance(result, TraceLike):
         raise TypeError(f"result must be a result of simulate (or a mystery neuron's experiment), "
                         f"such as simulate(step(2*nA, 10*ms, 60*ms), 100*ms), got {describe(result, unitless=True)}.")
     if fig is not None:

@@ -31,6 +31,7 @@ from brian2 import Hz, Mohm, Quantity, mV, ms, nA, second
 from ._validation import as_quantity, describe
 from .inputs import Current
 from .parameters import LIFParams
+from .plotting import BodeAxes, FICurveAxes, new_figure, plot_result
 
 __all__ = ["Recording", "LIFResult", "FICurve", "FrequencyResponse", "write_table"]
 
@@ -158,8 +159,6 @@ class Recording:
         ...
         TypeError: ylim must be two voltages such as (-70*mV, -45*mV), got -70 (a bare number, without a unit) first
         """
-        from .plotting import plot_result
-
         return plot_result(self, title=title, xlim=xlim, ylim=ylim)
 
     def _csv_title(self):
@@ -263,8 +262,6 @@ class FICurve:
         >>> fig.axes[0].get_xlabel()
         'constant current I (nA)'
         """
-        from .plotting import FICurveAxes, new_figure
-
         fig = new_figure((7, 4.2))
         book = (self.currents, self.predicted) if self.predicted is not None else None
         FICurveAxes(fig).show(self.currents, self.rates, book=book)
@@ -323,8 +320,6 @@ class FrequencyResponse:
         >>> r.plot().axes[1].get_ylabel()
         'phase (degrees)'
         """
-        from .plotting import BodeAxes, new_figure
-
         fig = new_figure((7, 4.8))
         freqs = np.asarray(self.frequencies / Hz)
         book = None

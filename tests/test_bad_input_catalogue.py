@@ -70,6 +70,7 @@ EXEMPT = {
     "grading.QUESTIONS": "the question bank (data)",
     "grading.MysteryResult": "made by MysteryNeuron.simulate",
     "plotting.COLORS": "the colour scheme (data)",
+    "plotting.TraceLike": "a typing Protocol (what plot_result draws), not called",
     "plotting.ResultFigure": "a matplotlib Figure subclass, made by new_figure()",
     "panels.warm_up_jobs": "takes no argument",
     "inputs.Tabulated": "the base class of from_array and noise currents (those are walked), not made by students",
