@@ -53,7 +53,7 @@ def main(argv=None):
         args.repeats, args.baseline_repeats = 20, 2
 
     import brian2 as b2
-    from brian2 import Hz, ms, nA
+    from brian2 import ms, nA
 
     import neurodyn_lab
     from neurodyn_lab import LIFParams, analysis, engine, inputs, simulate

@@ -188,7 +188,7 @@ def next_crossing(t_from, v_from, pieces, p, t_stop):
     reaches v_th at t0 + tau ln((v0 - v_inf)/(v_th - v_inf)) when v_inf > v_th.
     """
     t, v = t_from, v_from
-    for begin, end, current in pieces:
+    for _begin, end, current in pieces:
         if end <= t:
             continue
         v_inf = p["v_rest"] + p["R"] * current

@@ -25,7 +25,7 @@ def test_replace_is_a_validated_copy_and_params_are_frozen():
     q = p.replace(tau=20 * ms)
     assert q.tau == 20 * ms and p.tau == 8 * ms
     assert hash(q) != hash(p) and q != p
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):  # dataclasses.FrozenInstanceError
         p.tau = 1 * ms
     with pytest.raises(ValueError, match="v_reset must be below v_threshold"):
         p.replace(v_reset=-40 * mV)

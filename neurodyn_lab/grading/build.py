@@ -140,13 +140,15 @@ def with_bank_numbers(nb, bank=QUESTIONS):
     for qid, cell in prompts(nb).items():
         question = bank.get(qid)
         if question is not None and question.tolerance_text is not None:
-            cell.source = _TOLERANCE.sub(lambda m: f"Tolerance: {question.tolerance_text}.", cell.source)
+            text = f"Tolerance: {question.tolerance_text}."
+            cell.source = _TOLERANCE.sub(lambda m, text=text: text, cell.source)
     ids = {"q" + qid.replace(".", "_") + "_answer": qid for qid in bank}
     for cell in nb.cells:
         question = bank.get(ids.get(cell.metadata.get("nbgrader", {}).get("grade_id"), ""))
         example = getattr(question, "example", None)
         if example and "e.g." in example and cell.cell_type == "code":
-            cell.source = _PLACEHOLDER.sub(lambda m: f"answer = ...  # {example}", cell.source, count=1)
+            text = f"answer = ...  # {example}"
+            cell.source = _PLACEHOLDER.sub(lambda m, text=text: text, cell.source, count=1)
     return nb
 
 

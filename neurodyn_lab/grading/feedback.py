@@ -349,7 +349,7 @@ def check(question_id, answer=..., **options):
     if result.status != "error" or result.question_id in active_bank():
         _session.pop(result.question_id, None)
         _session[result.question_id] = result
-    result._show()
+    result._show()  # noqa: SLF001 (CheckResult is this module's own class)
     if _under_autograde():
         raise CheckFailed(NOT_GRADED)
     if strict_mode() and not result.passed and result.status != "recorded":
@@ -398,7 +398,7 @@ class Summary(_Shown):
                     "summary('01') with the notebook's number.")
         width = max(len(row[0]) for row in self.rows)
         lines = [f"{'question':<{width}}  status           points  attempts"]
-        for qid, title, status, points, max_points, attempts in self.rows:
+        for qid, _title, status, points, max_points, attempts in self.rows:
             lines.append(f"{qid:<{width}}  {SYMBOLS.get(status, '·')} {status:<14} {f'{points}/{max_points}':<7} "
                          f"{attempts}")
         lines.append(f"{'total':<{width}}  {'':<16} {self.points}/{self.max_points}")
@@ -466,7 +466,7 @@ def summary(notebook=None):
         Only in strict mode, when a question of the notebook was not checked or did not pass.
     """
     result = _summary(notebook)
-    result._show()
+    result._show()  # noqa: SLF001 (SummaryResult is this module's own class)
     if strict_mode() and not _autograding() and result.rows and not result.all_passed:
         raise CheckFailed(f"not passed: {', '.join(result.not_passed)}")
     return result

@@ -247,7 +247,7 @@ class Panel(widgets.VBox):
         self._status = widgets.HTML(value="")
         self._readout = widgets.HTML(value="", layout=widgets.Layout(width="400px", margin="0 0 0 12px"))
 
-        for name, w in stimulus.items():
+        for w in stimulus.values():
             w.observe(self._on_change, "value")
         for w in self._parameters.sliders.values():
             w.observe(self._on_parameter_change, "value")

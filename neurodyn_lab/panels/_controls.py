@@ -116,7 +116,7 @@ class _PlainFloat(CFloat):
 
     def validate(self, obj, value):
         if not _plain_number(value):
-            obj._refuse(value)
+            obj._refuse(value)  # noqa: SLF001 (the sliders of this module)
         return super().validate(obj, value)
 
 
@@ -125,9 +125,9 @@ class _PlainInt(CInt):
 
     def validate(self, obj, value):
         if not _plain_number(value):
-            obj._refuse(value)
+            obj._refuse(value)  # noqa: SLF001 (the sliders of this module)
         if float(value) != int(value):
-            raise ValueError(f"{obj._name()} must be a whole number, got {value!r}")
+            raise ValueError(f"{obj._name()} must be a whole number, got {value!r}")  # noqa: SLF001
         return super().validate(obj, value)
 
 
