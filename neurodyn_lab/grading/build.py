@@ -46,7 +46,8 @@ CODE_STUB = "# YOUR CODE HERE"
 NBGRADER_CONFIG = '''\
 c = get_config()  # noqa: F821 (nbgrader provides it)
 c.CourseDirectory.root = {root!r}
-c.CourseDirectory.course_id = "neurodyn_lab"
+{course_id}
+{exchange}
 c.CourseDirectory.db_url = {db_url!r}
 # Solutions become this line; the answer cell keeps its "answer = ..." placeholder, so an unanswered
 # notebook still runs top to bottom (nbgrader's default stub raises NotImplementedError).
@@ -216,7 +217,25 @@ def solution_fragments(nb):
     return sorted(hidden - outside)
 
 
-def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
+def _course_lines(course_id, exchange_root):
+    """The course id and exchange lines of ``nbgrader_config.py``: set when given, else left to the
+    site configuration (a hub's ``/etc/jupyter/nbgrader_config.py``), which a line here would override."""
+    if course_id is None:
+        id_line = ("# c.CourseDirectory.course_id: from the site configuration (make_course(course_id=...) or "
+                   "--course-id sets it here)")
+    else:
+        if not isinstance(course_id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", course_id):
+            raise ValueError(f"course_id must be a name of letters, digits, '.', '_' or '-', such as 'lif2026', "
+                             f"got {course_id!r}")
+        id_line = f"c.CourseDirectory.course_id = {course_id!r}"
+    if exchange_root is None:
+        exchange_line = "# c.Exchange.root: from the site configuration (--exchange-root sets it here)"
+    else:
+        exchange_line = f"c.Exchange.root = {str(Path(exchange_root).expanduser().resolve())!r}"
+    return id_line, exchange_line
+
+
+def make_course(course, assignment="lif", notebooks=None, source=SOURCE, course_id=None, exchange_root=None):
     """Set up an nbgrader course directory: ``nbgrader_config.py`` (sqlite gradebook, our
     autograder), a secret key, a course file of question changes (kept if it exists), and
     ``source/<assignment>/`` with the chosen solution notebooks, their prompts stating the course's
@@ -230,18 +249,26 @@ def make_course(course, assignment="lif", notebooks=None, source=SOURCE):
         The assignment's name, e.g. ``"lif"``.
     notebooks : list of str, optional
         Notebook names, e.g. ``["01_step_current.ipynb"]``; default all.
+    course_id : str, optional
+        nbgrader's course id, e.g. ``"lif2026"``. Default: not set here, so the site configuration
+        (on a hub, ``/etc/jupyter/nbgrader_config.py``) decides; nbgrader's exchange needs one of them.
+    exchange_root : path, optional
+        nbgrader's exchange folder. Default: the site configuration's (nbgrader's own default
+        ``/srv/nbgrader/exchange`` where there is none).
 
     Returns
     -------
     Path
         The course directory.
     """
+    id_line, exchange_line = _course_lines(course_id, exchange_root)
     course = Path(course).resolve()
     target = course / "source" / assignment
     target.mkdir(parents=True, exist_ok=True)
     config = course / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG.format(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
-                                             stub=CODE_STUB), encoding="utf-8")
+                                             stub=CODE_STUB, course_id=id_line, exchange=exchange_line),
+                      encoding="utf-8")
     secret = course / SECRET_FILE
     if not secret.exists():  # the function questions' hidden test cases are drawn from it; keep it private
         secret.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
@@ -269,9 +296,13 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="only report student notebooks that are out of date")
     parser.add_argument("--course", help="set up an nbgrader course directory here instead")
     parser.add_argument("--assignment", default="lif", help="assignment name for --course (default: lif)")
+    parser.add_argument("--course-id", help="nbgrader course id for --course (default: the site configuration's)")
+    parser.add_argument("--exchange-root", help="nbgrader exchange folder for --course (default: the site "
+                                                "configuration's)")
     args = parser.parse_args(argv)
     if args.course:
-        course = make_course(args.course, args.assignment, source=args.source)
+        course = make_course(args.course, args.assignment, source=args.source, course_id=args.course_id,
+                             exchange_root=args.exchange_root)
         print(f"nbgrader course in {course}: cd there and run `nbgrader generate_assignment {args.assignment}`")
         return 0
     if args.check:
