@@ -284,12 +284,29 @@ def warm_up_jobs() -> list:
     return jobs
 
 
-def run_warmup(stream=None) -> float:
+def run_warmup(stream=None, shared=None) -> float:
     """Compile every model the panels, exercises and classic API use (`neurodyn_lab.engine.warm_up`
     on the layers' `warm_up_jobs`), with a progress bar on `stream` (stderr by default); return
-    the seconds taken."""
+    the seconds taken.
+
+    With `shared` (a folder), compile into that folder instead of this user's own cache and make it
+    a shared compile cache for a hub: readable by everyone, writable by its owner only, with a
+    manifest naming this interpreter (kernels started by another interpreter path cannot use it,
+    see `neurodyn_lab.engine.shared_cache`)."""
     stream = sys.stderr if stream is None else stream
-    stream.write("compiling the models the panels and exercises use (once per installation) ...\n")
+    if shared is not None:
+        shared = resolve_directory(shared)
+        shared.mkdir(parents=True, exist_ok=True)
+        if not os.access(shared, os.W_OK):
+            raise CLIError(f"--shared needs a folder you can write, such as /opt/neurodyn-lab/cache; {shared} is "
+                           "not writable by you")
+        import brian2
+
+        brian2.prefs.codegen.runtime.cython.cache_dir = str(shared)
+        stream.write(f"compiling the models the panels and exercises use into the shared cache {shared} "
+                     f"for {sys.executable} ...\n")
+    else:
+        stream.write("compiling the models the panels and exercises use (once per installation) ...\n")
     stream.flush()
     start = time.perf_counter()
     from neurodyn_lab import engine
@@ -298,6 +315,12 @@ def run_warmup(stream=None) -> float:
         _progress(done, total, label, time.perf_counter() - start, stream)
 
     engine.warm_up(warm_up_jobs(), progress=progress)
+    if shared is not None:
+        from neurodyn_lab.engine import shared_cache
+
+        count = shared_cache.publish(shared)
+        stream.write(f"{count} compiled models in {shared}, readable by every user; kernels use them when "
+                     f"NEURODYN_LAB_SHARED_CACHE={shared} is in their environment (c.Spawner.environment)\n")
     return time.perf_counter() - start
 
 
@@ -330,7 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  neurodyn-lab lab ~/course        the same, in ~/course\n"
             "  neurodyn-lab copy --update       put new versions beside notebooks you have edited\n"
             "  neurodyn-lab lab -- --port 9999  pass options after -- on to JupyterLab\n"
-            "  neurodyn-lab warmup              compile the simulations ahead of class"
+            "  neurodyn-lab warmup              compile the simulations ahead of class\n"
+            "  neurodyn-lab warmup --shared /opt/neurodyn-lab/cache   the same, once for every user of a hub"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -364,11 +388,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy the student notebooks into DIR. An existing file is never overwritten.",
     )
     add_dir_options(copy)
-    commands.add_parser(
+    warmup = commands.add_parser(
         "warmup",
         help="compile the models the panels use (a minute, once per installation)",
         description="Run each model the panels use once, so that Brian2's compiled code is "
         "cached and no student waits for a compile.",
+    )
+    warmup.add_argument(
+        "--shared",
+        metavar="DIR",
+        help="compile into DIR, a cache every user of a hub reads (run it with the interpreter the "
+        "kernels run, as the administrator; then set NEURODYN_LAB_SHARED_CACHE=DIR for the kernels)",
     )
     return parser
 
@@ -401,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"your notebooks are in {directory}")
             return 1 if any(a.action == "blocked" for a in actions) else 0
         if args.command == "warmup":
-            seconds = run_warmup()
+            seconds = run_warmup(shared=args.shared)
             print(f"warm-up done in {seconds:.1f} s: the panels' models are compiled and cached")
             return 0
     except CLIError as exc:
