@@ -542,6 +542,9 @@ def test_view_mode_resolution(monkeypatch):
     assert _view.resolve_view("auto") == "image"  # no kernel here
     assert _view.resolve_view("image") == "image"
     monkeypatch.setattr(_kernel, "in_kernel", lambda: True)
+    assert _view.resolve_view("auto") == "canvas"  # a kernel with anywidget's front end: the browser draws
+    assert _view.resolve_view("canvas") == "canvas"
+    monkeypatch.setattr(_view, "_canvas_frontend_installed", lambda: False)
     monkeypatch.setattr(_view, "_ipympl_frontend_installed", lambda: False)
     assert _view.resolve_view("auto") == "image"  # no ipympl front end, inline backend: images
     expected = "ipympl" if _view._ipympl_available() else "image"

@@ -39,7 +39,7 @@ from . import _kernel
 from ._controls import CUSTOM, ParameterBlock, float_of, make_int_slider, make_slider, plain_of, quantity_of, set_value
 from ._view import FigureView
 
-__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets"]
+__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets", "trace_label"]
 
 log = logging.getLogger("neurodyn_lab.panels")
 
@@ -172,6 +172,28 @@ def format_quantity(value, unit, unit_name, fmt=".2f"):
     if not np.isfinite(number):
         return "never"
     return f"{number:{fmt}} {unit_name}"
+
+
+def trace_label(result):
+    """A v/I plot's short text alternative: span, spike count and the ranges of v and I.
+
+    Examples
+    --------
+    >>> from brian2 import ms, nA
+    >>> from neurodyn_lab import simulate, inputs
+    >>> label = trace_label(simulate(inputs.step(1 * nA, 10 * ms, 60 * ms), 100 * ms))
+    >>> label.split(";")[0], label.split(";")[2]
+    ('Plot of v(t) above I(t) over 100 ms: 0 spikes', ' I from 0.00 to 1.00 nA.')
+    """
+    from brian2 import mV, ms, nA
+
+    v = np.asarray(result.v / mV)
+    current = np.asarray(result.I / nA)
+    count = int(result.spike_count)
+    text = f"Plot of v(t) above I(t) over {float(result.duration / ms):g} ms: {count} spike{'s' if count != 1 else ''}"
+    if v.size:
+        text += f"; v from {v.min():.1f} to {v.max():.1f} mV; I from {current.min():.2f} to {current.max():.2f} nA"
+    return text + "."
 
 
 class Panel(widgets.VBox):
@@ -399,8 +421,8 @@ class Panel(widgets.VBox):
             self._named = preset_name(result.params)
             if self._draw(result):  # something static changed (a legend): the next redraw is a full one
                 self._view.invalidate()
-            self._view.redraw()
             summary, rows = self._readouts(result)
+            self._view.redraw(self._plot_label(result, summary))
         except Exception as exc:
             self._show_error(exc)
             return
@@ -557,6 +579,10 @@ class Panel(widgets.VBox):
     def _readouts(self, result):
         """Return (one-line summary, [(label, simulated text, book text), ...])."""
         raise NotImplementedError
+
+    def _plot_label(self, result, summary):
+        """The plot's short text alternative (the canvas's aria-label); the summary unless overridden."""
+        return summary
 
     def _write_data(self, result, path):
         """Write `result` to `path` (a new file; FileExistsError if it exists)."""

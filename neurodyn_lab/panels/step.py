@@ -7,7 +7,7 @@ from brian2 import Hz, ms, nA
 from .. import analysis, inputs
 from ..plotting import TraceAxes
 from ..simulation import simulate
-from ._base import Panel, format_quantity
+from ._base import Panel, format_quantity, trace_label
 from ._controls import ControlSpec
 
 __all__ = ["StepPanel"]
@@ -76,6 +76,9 @@ class StepPanel(Panel):
         return self._traces.show(result.t, result.v, result.I, result.spike_times, result.duration,
                                  v_threshold=p.v_threshold, v_rest=p.v_rest, v_reset=p.v_reset,
                                  current_reference=reference)
+
+    def _plot_label(self, result, summary):
+        return trace_label(result)
 
     def _readouts(self, result):
         p = result.params
