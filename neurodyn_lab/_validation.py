@@ -34,7 +34,7 @@ from brian2 import (Hz, Mohm, Quantity, Unit, amp, coulomb, farad, get_dimension
                     ms, nA, nF, nS, ohm, pcoulomb, pwatt, second, siemens, volt, watt)
 
 __all__ = ["measures", "as_quantity", "as_positive", "as_nonnegative", "as_int", "as_dimensionless", "describe",
-           "describe_dimension", "format_value", "format_number", "unit_of"]
+           "describe_dimension", "format_value", "format_number", "unit_of", "in_course_unit", "CourseQuantity"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,54 @@ def unit_of(value):
     if kind is None:
         return Quantity(1, dim=dim), _si_name(dim)
     return kind.display, kind.symbol
+
+
+class CourseQuantity(Quantity):
+    """A Brian2 Quantity that shows itself in the course's unit for its dimension (ms, mV, nA, MΩ, Hz, ...).
+
+    Brian2 picks a prefix per array and falls back to yotta- when a value is infinite, so the
+    closed forms' "never" (``inf``) would print as ``Ysecond``. Arithmetic on it gives plain
+    Quantities; only `repr` and `str` differ.
+    """
+
+    def _display(self):
+        found = unit_of(self)
+        return found[0] if found is not None else None
+
+    def __repr__(self):
+        unit = self._display()
+        return Quantity(self).in_unit(unit, python_code=True) if unit is not None else Quantity.__repr__(self)
+
+    def __str__(self):
+        unit = self._display()
+        return Quantity(self).in_unit(unit) if unit is not None else Quantity.__str__(self)
+
+    def _repr_pretty_(self, printer, cycle):  # IPython's display of a cell's value
+        printer.text(repr(self))
+
+    def __getitem__(self, key):  # an element or a slice shows itself in the same unit
+        item = super().__getitem__(key)
+        return item.view(CourseQuantity) if isinstance(item, Quantity) else item
+
+
+def in_course_unit(value):
+    """`value` (a Quantity) as a `CourseQuantity`, shown in ms, mV, nA, MΩ, Hz, ... (the same numbers).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brian2 import Quantity, second
+    >>> Quantity([np.inf, 8.79e-3], dim=second.dim)  # Brian2's own choice of unit
+    array([     inf, 8.79e-27]) * Ysecond
+    >>> times = in_course_unit(Quantity([np.inf, 8.79e-3], dim=second.dim))
+    >>> times
+    array([ inf, 8.79]) * msecond
+    >>> times[0]
+    inf * msecond
+    """
+    if not isinstance(value, Quantity):
+        return value
+    return value.view(CourseQuantity)
 
 
 def format_number(x, digits=6):

@@ -6,20 +6,23 @@ Closed forms (Neuronal Dynamics, ch. 1; all accept a scalar or an array):
   fires, none at or below it;
 - `time_to_first_spike`: ``tau ln(R I / (R I - (v_threshold - v_rest)))`` after the current's onset;
 - `firing_rate`: ``1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``;
-- `gain`, `phase`, `cutoff_frequency`: the membrane as a low-pass filter of a sinusoidal current.
+- `gain`, `phase`, `cutoff_frequency`: the steady-state response of the membrane to a sinusoidal current.
 
 Simulated: `fi_curve` (one vectorised run, a neuron per current), `frequency_response` (a neuron per
 frequency, threshold out of reach) and `measure_gain_phase` (one result's steady state).
 """
 
+from __future__ import annotations
+
 import numpy as np
 from brian2 import Hz, Quantity, amp, hertz, ms, nA, ohm, second, volt
 
-from . import engine
-from ._validation import as_positive, as_quantity, describe, format_value
+from . import engine as _engine_module
+from ._validation import as_positive, as_quantity, describe, format_value, in_course_unit
+from .engine import Engine, RunSpec
 from .inputs import STEPS_PER_PERIOD, Sinusoid, sinusoid, step
-from .parameters import as_params
-from .simulation import LIFResult, check_duration_dt
+from .parameters import LIFParams, as_params
+from .simulation import LIFResult, engine_of
 
 __all__ = [
     "rheobase", "time_to_first_spike", "firing_rate", "gain", "phase", "cutoff_frequency",
@@ -41,7 +44,7 @@ def _shape_like(values, template):
     return values if np.ndim(template) else values[()]
 
 
-def rheobase(params=None):
+def rheobase(params: LIFParams | None = None) -> Quantity:
     """The threshold current ``(v_threshold - v_rest) / R``: every constant current above it fires, none at or below it.
 
     Examples
@@ -53,10 +56,10 @@ def rheobase(params=None):
     1. * namp
     """
     p = as_params(params)
-    return (p.v_threshold - p.v_rest) / p.R
+    return in_course_unit((p.v_threshold - p.v_rest) / p.R)
 
 
-def time_to_first_spike(I, params=None):
+def time_to_first_spike(I, params: LIFParams | None = None) -> Quantity:
     """Time from the onset of a constant current `I` (neuron at rest) to the first spike.
 
     ``T1 = tau ln(R I / (R I - (v_threshold - v_rest)))``; infinite at or below the rheobase.
@@ -68,16 +71,18 @@ def time_to_first_spike(I, params=None):
     8.789
     >>> float(time_to_first_spike(1 * nA) / ms)  # at or below the rheobase: never
     inf
+    >>> time_to_first_spike([1, 2, 3] * nA)
+    array([       inf,        inf, 8.78889831]) * msecond
     """
     p = as_params(params)
     drive = float(p.R) * _current(I)
     gap = float(p.v_threshold - p.v_rest)
     with np.errstate(divide="ignore", invalid="ignore"):
         t1 = np.where(drive > gap, float(p.tau) * np.log(drive / (drive - gap)), np.inf)
-    return Quantity(_shape_like(t1, drive), dim=second.dim)
+    return in_course_unit(Quantity(_shape_like(t1, drive), dim=second.dim))
 
 
-def firing_rate(I, params=None):
+def firing_rate(I, params: LIFParams | None = None) -> Quantity:
     """Steady firing rate for a constant current `I`, with the refractory period; 0 at or below the rheobase.
 
     ``f = 1 / (t_ref + tau ln((R I - (v_reset - v_rest)) / (R I - (v_threshold - v_rest))))``,
@@ -99,10 +104,10 @@ def firing_rate(I, params=None):
     with np.errstate(divide="ignore", invalid="ignore"):
         isi = float(p.t_ref) + float(p.tau) * np.log((drive - reset) / (drive - gap))
         rate = np.where(drive > gap, 1.0 / isi, 0.0)
-    return Quantity(_shape_like(rate, drive), dim=hertz.dim)
+    return in_course_unit(Quantity(_shape_like(rate, drive), dim=hertz.dim))
 
 
-def gain(f, params=None):
+def gain(f, params: LIFParams | None = None) -> Quantity:
     """Amplitude of v per amplitude of a sinusoidal current at frequency `f` (subthreshold).
 
     ``|V| / I0 = R / sqrt(1 + (2 pi f tau)^2)``, a resistance (mV/nA == MOhm).
@@ -116,10 +121,10 @@ def gain(f, params=None):
     p = as_params(params)
     freq = _frequency(f)
     values = float(p.R) / np.sqrt(1 + (2 * np.pi * freq * float(p.tau)) ** 2)
-    return Quantity(_shape_like(values, freq), dim=ohm.dim)
+    return in_course_unit(Quantity(_shape_like(values, freq), dim=ohm.dim))
 
 
-def phase(f, params=None):
+def phase(f, params: LIFParams | None = None):
     """Phase of v relative to a sinusoidal current at frequency `f`, in degrees (negative: v lags).
 
     ``phase = -atan(2 pi f tau)``.
@@ -137,7 +142,7 @@ def phase(f, params=None):
     return _shape_like(values, freq) if np.ndim(freq) else float(values)
 
 
-def cutoff_frequency(params=None):
+def cutoff_frequency(params: LIFParams | None = None) -> Quantity:
     """Frequency at which the gain has fallen to 1/sqrt(2) of R: ``1 / (2 pi tau)``.
 
     Examples
@@ -147,7 +152,7 @@ def cutoff_frequency(params=None):
     19.89
     """
     p = as_params(params)
-    return 1 / (2 * np.pi * p.tau)
+    return in_course_unit(1 / (2 * np.pi * p.tau))
 
 
 def _largest_resolved_current(p, dt):
@@ -160,7 +165,8 @@ def _largest_resolved_current(p, dt):
     return (growth * gap - reset) / (growth - 1) / float(p.R)
 
 
-def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
+def fi_curve(currents, params: LIFParams | None = None, duration=500 * ms, dt=0.1 * ms, *,
+             engine: Engine | None = None) -> Quantity:
     """Simulated steady firing rate for each constant current, in one vectorised run.
 
     Each current drives its own neuron (one Brian2 NeuronGroup, no Python loop). The rate is the
@@ -176,6 +182,8 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     params : LIFParams, optional
     duration, dt : Quantity (second)
         duration a whole number of time steps.
+    engine : neurodyn_lab.engine.Engine, optional
+        The engine that runs it; default the one the notebook shares.
 
     Returns
     -------
@@ -190,15 +198,17 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     [0.0, 107.18, 190.7]
     """
     p = as_params(params)
-    if np.size(currents) > engine.MAX_NEURONS:  # before any copy of a huge array
-        raise ValueError(f"currents must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+    if np.size(currents) > _engine_module.MAX_NEURONS:  # before any copy of a huge array
+        raise ValueError(f"currents must be at most {_engine_module.MAX_NEURONS:,} values, one per neuron, got "
                          f"{np.size(currents):,} (that many neurons would make the run too large)")
     values = as_quantity("currents", currents, amp, "an array of currents such as np.linspace(0, 5, 51)*nA",
                          allow_array=True)
     if np.ndim(values) > 1:
         raise ValueError(f"currents must be a one-dimensional array of currents, got shape {np.shape(values)}")
     values = np.atleast_1d(np.asarray(values / amp, dtype=float))
-    duration_s, dt_s = check_duration_dt(duration, dt, p, n_neurons=len(values), record_v=False)
+    runner = engine_of(engine)
+    # the grid first: a wrong duration or dt is named before 10 000 currents are made
+    duration_s, dt_s, _ = RunSpec.time_grid(duration, dt, p, n_neurons=len(values), record_v=False)
     largest = _largest_resolved_current(p, dt_s)
     if values.max() >= largest:
         raise ValueError(
@@ -206,7 +216,8 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
             f"a larger current would fire more than once per time step; use a smaller dt, got up to "
             f"{values.max() / 1e-9:g} nA"
         )
-    raw = engine.run(p, [step(value * amp, 0 * ms, None) for value in values], duration_s, dt_s, record_v=False)
+    spec = RunSpec([step(value * amp, 0 * ms, None) for value in values], duration, params=p, dt=dt, record_v=False)
+    raw = runner.run(spec)
     n = len(values)
     first = np.full(n, np.inf)
     last = np.full(n, -np.inf)
@@ -214,8 +225,8 @@ def fi_curve(currents, params=None, duration=500 * ms, dt=0.1 * ms):
     np.maximum.at(last, raw.spike_i, raw.spike_t)
     counts = raw.spike_count
     with np.errstate(divide="ignore", invalid="ignore"):
-        rates = np.where(counts >= 2, (counts - 1) / (last - first), counts / duration_s)
-    return Quantity(rates, dim=hertz.dim)
+        rates = np.where(counts >= 2, (counts - 1) / (last - first), counts / spec.duration_s)
+    return in_course_unit(Quantity(rates, dim=hertz.dim))
 
 
 def _fit(t, v, omega, phase0):
@@ -226,7 +237,8 @@ def _fit(t, v, omega, phase0):
     return np.hypot(a, b), np.arctan2(b, a)
 
 
-def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
+def frequency_response(frequencies, amplitude=1 * nA, params: LIFParams | None = None, dt=0.1 * ms, *,
+                       engine: Engine | None = None) -> tuple[Quantity, np.ndarray]:
     """Gain and phase of the membrane potential for sinusoidal currents, measured in simulation.
 
     One neuron per frequency, all in one run, with the threshold out of reach (the linear,
@@ -241,6 +253,8 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
         Amplitude of the current, default 1 nA.
     params : LIFParams, optional
     dt : Quantity (second)
+    engine : neurodyn_lab.engine.Engine, optional
+        The engine that runs it; default the one the notebook shares.
 
     Returns
     -------
@@ -256,8 +270,9 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
     """
     p = as_params(params)
     freqs = np.atleast_1d(_frequency(frequencies, "frequencies"))
-    if len(freqs) > engine.MAX_NEURONS:
-        raise ValueError(f"frequencies must be at most {engine.MAX_NEURONS:,} values, one per neuron, got "
+    max_neurons, most_recorded = _engine_module.MAX_NEURONS, _engine_module.MAX_RECORDED
+    if len(freqs) > max_neurons:
+        raise ValueError(f"frequencies must be at most {max_neurons:,} values, one per neuron, got "
                          f"{len(freqs):,} (that many neurons would make the run too large)")
     amp0 = float(as_positive("amplitude", amplitude, amp, "a current such as 1*nA") / amp)
     dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
@@ -268,7 +283,7 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
     settle = 10 * float(p.tau)
     window = max(2.0 / freqs.min(), 0.02)
     n_steps = int(np.ceil((settle + window) / dt_s - 1e-9))  # a whole number of steps
-    most = min(engine.MAX_STEPS, engine.MAX_RECORDED)
+    most = min(_engine_module.MAX_STEPS, most_recorded)
     finest = (settle + window) / most  # the smallest dt at which one neuron's recording fits
     if n_steps > most and finest <= 1e-4:
         # Even one frequency does not fit, yet it would at the usual 0.1 ms: dt is what is wrong.
@@ -278,27 +293,29 @@ def frequency_response(frequencies, amplitude=1 * nA, params=None, dt=0.1 * ms):
             f"(10 tau of settling and two periods of the lowest frequency in at most {most:.0e} time steps; "
             f"e.g. dt=0.1*ms), got {format_value(dt_s * second)}"
         )
-    if len(freqs) * n_steps > engine.MAX_RECORDED:
-        most_steps = engine.MAX_RECORDED // len(freqs)
+    if len(freqs) * n_steps > most_recorded:
+        most_steps = most_recorded // len(freqs)
         lowest = 2.0 / (most_steps * dt_s - settle) if most_steps * dt_s > settle + 0.02 else None
         advice = (f"or a lowest frequency of at least {np.ceil(lowest * 100) / 100:g} Hz" if lowest
                   else "(even the shortest recording is too long for that many)")
         raise ValueError(
             f"frequencies: {len(freqs)} frequencies with the lowest at {freqs.min():g} Hz need "
             f"{len(freqs) * n_steps:.3g} recorded samples (10 tau of settling and two periods of the lowest "
-            f"frequency each), more than {engine.MAX_RECORDED:.0e}; use at most "
-            f"{max(engine.MAX_RECORDED // n_steps, 1)} frequencies {advice}"
+            f"frequency each), more than {most_recorded:.0e}; use at most "
+            f"{max(most_recorded // n_steps, 1)} frequencies {advice}"
         )
+    runner = engine_of(engine)
     subthreshold = p.replace(v_threshold=max(p.v_rest, p.v_reset) + 1e3 * volt)
-    duration_s, dt_s = check_duration_dt(n_steps * dt_s * second, dt_s * second, p, n_neurons=len(freqs))
-    raw = engine.run(subthreshold, [sinusoid(amp0 * amp, f * Hz) for f in freqs], duration_s, dt_s, record_v=True)
+    spec = RunSpec([sinusoid(amp0 * amp, f * Hz) for f in freqs], n_steps * dt_s * second, params=subthreshold,
+                   dt=dt_s * second, record_v=True, name="frequencies")
+    raw = runner.run(spec)
     keep = raw.t >= settle
     t = raw.t[keep]
     gains, phases = np.empty(len(freqs)), np.empty(len(freqs))
     for k, f in enumerate(freqs):
         a, ph = _fit(t, raw.v[k, keep] - float(p.v_rest), 2 * np.pi * f, 0.0)
         gains[k], phases[k] = a / amp0, np.degrees(ph)
-    return Quantity(gains, dim=ohm.dim), phases
+    return in_course_unit(Quantity(gains, dim=ohm.dim)), phases
 
 
 def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
@@ -362,4 +379,4 @@ def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
             f"{(settle_s + 1.0 / f) * 1e3:.0f} ms of the sinusoid"
         )
     a, ph = _fit(t[keep] - sine.start, np.asarray(result.v / volt)[keep], 2 * np.pi * f, sine.phase)
-    return Quantity(a / i0, dim=ohm.dim), float(np.degrees(ph))
+    return in_course_unit(Quantity(a / i0, dim=ohm.dim)), float(np.degrees(ph))

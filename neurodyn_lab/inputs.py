@@ -75,12 +75,17 @@ class Current:
 
     - an analytic current defines `variables` (name -> Brian2 unit), `terms(p)` (the equation terms,
       in amp, it adds to the input current, using the variables as ``{p}_name``) and `values()`
-      (their values, SI floats); `idle()` is an instance that adds nothing (for unused slots) and
-      `example()` one that drives a neuron from t = 0 (for the engine's self-check);
+      (their values, SI floats);
     - a tabulated current (a `Tabulated` subclass) gives its mean over each time step,
       `step_means`, which the engine writes into a table.
 
-    A subclass that does neither is refused by the engine with a clear error.
+    Every kind also says, itself, what an instance of it looks like when it adds nothing
+    (`idle`, for the engine's unused slots) and when it drives a neuron from t = 0 (`example`, for
+    the engine's self-check): each class defines both for its own constructor, so a subclass
+    with another signature (`Pulse`) never inherits a call that does not fit it. And it says
+    whether a run of a given duration and time step can use it (`check_run`).
+
+    A subclass that is neither analytic nor tabulated is refused by the engine with a clear error.
     """
 
     #: Units of the variables of `terms` (name -> Brian2 unit string); None: not analytic.
@@ -97,17 +102,25 @@ class Current:
         raise NotImplementedError
 
     @classmethod
-    def idle(cls):
-        """An instance of this kind that adds no current (fills unused slots)."""
-        raise NotImplementedError
+    def idle(cls) -> "Current":
+        """An instance of this kind that adds no current (fills unused slots); each kind defines its own."""
+        raise NotImplementedError(f"{cls.__name__} defines no idle()")
 
     @classmethod
-    def example(cls):
-        """An instance that drives a neuron from t = 0 (used by the engine to check itself)."""
-        raise NotImplementedError
+    def example(cls) -> "Current":
+        """An instance of this kind that drives a neuron from t = 0 (the engine checks itself with it)."""
+        raise NotImplementedError(f"{cls.__name__} defines no example()")
 
-    def check_time_step(self, dt):
+    def check_time_step(self, dt: float) -> None:
         """Raise a clear ValueError if a simulation at time step `dt` (float seconds) cannot resolve it."""
+
+    def check_run(self, duration: float, dt: float) -> None:
+        """Raise one clear ValueError if a run of `duration` at time step `dt` (float seconds) cannot use
+        this current: too fast for `dt` (`check_time_step`), or too many samples to tabulate.
+
+        Checked once, when the run is described (`neurodyn_lab.engine.RunSpec`), before any work.
+        """
+        self.check_time_step(dt)
 
     def scaled(self, factor):
         """This current times the plain number `factor`."""
@@ -193,6 +206,18 @@ class SumCurrent(Current):
         for c in self._components:
             c.check_time_step(dt)
 
+    def check_run(self, duration, dt):
+        for c in self._components:
+            c.check_run(duration, dt)
+
+    @classmethod
+    def idle(cls):
+        return Zero()
+
+    @classmethod
+    def example(cls):
+        return SumCurrent((Step.example(), Sinusoid.example()))
+
     def scaled(self, factor):
         return SumCurrent(tuple(c.scaled(factor) for c in self._components))
 
@@ -216,6 +241,14 @@ class Zero(Current):
 
     def values(self):
         return {}
+
+    @classmethod
+    def idle(cls):
+        return Zero()
+
+    @classmethod
+    def example(cls):
+        return Zero()  # adds nothing: the engine's self-check fires the neuron with its parameters alone
 
     def scaled(self, factor):
         return self
@@ -275,13 +308,14 @@ class Step(Current):
     def values(self):
         return {"amp": self.amplitude, "start": self.start, "end": self.end}
 
+    # Step's own constructor, not cls(...): a subclass may have another signature (Pulse has).
     @classmethod
     def idle(cls):
-        return cls(0 * amp, 0 * ms, None)
+        return Step(0 * amp, 0 * ms, None)
 
     @classmethod
     def example(cls):
-        return cls(3 * nA, 0 * ms, None)
+        return Step(3 * nA, 0 * ms, None)
 
     def scaled(self, factor):
         return _new(Step, amplitude=self.amplitude * factor, start=self.start, end=self.end)
@@ -315,6 +349,14 @@ class Pulse(Step):
     def charge(self):
         """Charge delivered, in coulomb as a float (amplitude x duration)."""
         return self.amplitude * self.duration
+
+    @classmethod
+    def idle(cls):
+        return Pulse(0 * amp, 1 * ms, 0 * ms)
+
+    @classmethod
+    def example(cls):
+        return Pulse(3 * nA, 10 * ms, 0 * ms)
 
     def scaled(self, factor):
         return _new(Pulse, amplitude=self.amplitude * factor, start=self.start, end=self.end)
@@ -354,11 +396,11 @@ class Sinusoid(Current):
 
     @classmethod
     def idle(cls):
-        return cls(0 * amp, 1 * Hz, 0 * amp, 0, 0 * ms, None)  # 1 Hz: omega 0 would be 0/0
+        return Sinusoid(0 * amp, 1 * Hz, 0 * amp, 0, 0 * ms, None)  # 1 Hz: omega 0 would be 0/0
 
     @classmethod
     def example(cls):
-        return cls(2 * nA, 200 * Hz, 2 * nA, 0.3, 0 * ms, None)
+        return Sinusoid(2 * nA, 200 * Hz, 2 * nA, 0.3, 0 * ms, None)
 
     def check_time_step(self, dt):
         highest = 1.0 / (STEPS_PER_PERIOD * dt)
@@ -416,11 +458,11 @@ class Ramp(Current):
 
     @classmethod
     def idle(cls):
-        return cls(0 * amp, 0 * amp, 0 * ms, 1 * ms)
+        return Ramp(0 * amp, 0 * amp, 0 * ms, 1 * ms)
 
     @classmethod
     def example(cls):
-        return cls(1 * nA, 6 * nA, 0 * ms, 10 * ms)
+        return Ramp(1 * nA, 6 * nA, 0 * ms, 10 * ms)
 
     def scaled(self, factor):
         return _new(Ramp, amplitude_start=self.amplitude_start * factor, amplitude_end=self.amplitude_end * factor,
@@ -451,9 +493,18 @@ class Tabulated(Current):
         """The first `n` samples as float amp."""
         raise NotImplementedError
 
+    # Tabulated kinds share one table in the engine: any instance stands for them in its self-check.
+    @classmethod
+    def idle(cls):
+        return ArrayCurrent(np.zeros(1) * nA, 0.1 * ms)
+
     @classmethod
     def example(cls):
         return ArrayCurrent(np.linspace(1, 5, 40) * nA, 0.05 * ms)
+
+    def check_run(self, duration, dt):
+        # The engine tabulates the step means up to the end of the step after the last one.
+        self._n_available(duration + dt)
 
     def scaled(self, factor):
         return _ScaledTabulated(self, factor)
@@ -497,6 +548,14 @@ class _ScaledTabulated(Tabulated):
     def _samples(self, n):
         return self.factor * self.inner._samples(n)
 
+    @classmethod
+    def idle(cls):
+        return _ScaledTabulated(ArrayCurrent.idle(), 1.0)
+
+    @classmethod
+    def example(cls):
+        return _ScaledTabulated(ArrayCurrent.example(), 1.0)
+
     def scaled(self, factor):
         return _ScaledTabulated(self.inner, self.factor * factor)
 
@@ -523,6 +582,14 @@ class ArrayCurrent(Tabulated):
     def _samples(self, n):
         return self.values
 
+    @classmethod
+    def idle(cls):
+        return ArrayCurrent(np.zeros(1) * nA, 0.1 * ms)
+
+    @classmethod
+    def example(cls):
+        return ArrayCurrent(np.linspace(1, 5, 40) * nA, 0.05 * ms)
+
     def __repr__(self):
         return (f"from_array(<{len(self.values)} values from {self.values.min() / 1e-9:g} to "
                 f"{self.values.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
@@ -545,6 +612,14 @@ class Noise(Tabulated):
         self.start = 0.0
         self._cache = np.empty(0)
         self._rng = np.random.default_rng(self.seed)
+
+    @classmethod
+    def idle(cls):
+        return Noise(0 * nA, 0 * nA, 5 * ms, 0)
+
+    @classmethod
+    def example(cls):
+        return Noise(2 * nA, 1 * nA, 2 * ms, 1)
 
     def _samples(self, n):
         # Extend the path block by block: the same seed always gives the same path, however far

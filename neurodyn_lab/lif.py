@@ -27,6 +27,7 @@ from brian2 import Quantity, TimedArray, amp, kHz, mV, ms, nA, second
 
 from . import engine
 from ._validation import as_positive, describe, format_number, format_value
+from .engine import RunSpec
 from .inputs import STEPS_PER_PERIOD, Current, from_array, sinusoid, step
 from .parameters import LIFParams
 from .simulation import simulate
@@ -112,6 +113,17 @@ def _check_length(name, duration_ms, dt_ms, example, with_unit=False):
         raise ValueError(f"{name} must be at least {shown(dt_ms)} ({shortest}), got {shown(duration_ms)}.")
     if duration_ms / dt_ms > engine.MAX_STEPS:
         raise ValueError(f"{name} must be at most {shown(engine.MAX_STEPS * dt_ms)} ({longest}), "
+                         f"got {shown(duration_ms)}.")
+    # A run covers exactly the time asked for (the engine's rule, RunSpec.whole_steps), said in
+    # the argument's own terms.
+    if RunSpec.whole_steps(duration_ms, dt_ms) is None:
+        below = int(duration_ms / dt_ms) * dt_ms
+        above = below + dt_ms
+        if with_unit:
+            allowed = f"a multiple of {shown(dt_ms)} such as {shown(below)} or {shown(above)}"
+        else:
+            allowed = f"ms: a multiple of {shown(dt_ms)} such as {name}={shown(below)} or {name}={shown(above)}"
+        raise ValueError(f"{name} must be a whole number of time steps of {format_number(dt_ms)} ms ({allowed}), "
                          f"got {shown(duration_ms)}.")
 
 

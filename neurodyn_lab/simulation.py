@@ -1,13 +1,14 @@
 """simulate() and its result, LIFResult (defined with the other results in `neurodyn_lab.results`)."""
 
+from __future__ import annotations
+
 import warnings
 
 from brian2 import Quantity, ms, second, volt
 
-from . import engine
-from ._validation import as_positive
+from ._validation import describe
+from .engine import Engine, RawRun, RunSpec, default_engine
 from .inputs import as_current
-from .parameters import as_params
 from .results import LIFResult, Recording
 
 __all__ = ["simulate", "Recording", "LIFResult", "check_duration_dt", "warn_if_capped"]
@@ -17,12 +18,12 @@ def _ms(seconds):
     return f"{seconds * 1e3:g} ms"
 
 
-def check_duration_dt(duration, dt, params, n_neurons=1, record_v=True):
+def check_duration_dt(duration, dt, params, n_neurons=1, record_v=True) -> tuple[float, float]:
     """Validate a run's duration and time step; return them as float seconds.
 
-    A duration that is not a whole number of time steps becomes the nearest one, with a warning
-    that says so (the result's ``duration`` is what was simulated); dt must be at most tau and the
-    run within the engine's limits (``engine.LIMITS``), all checked before any work starts.
+    The checks of every run (`neurodyn_lab.engine.RunSpec.time_grid`): `duration` a whole number
+    of time steps (a run covers exactly the duration asked for), dt at most tau and at most the
+    duration, and the run within the engine's limits (``engine.LIMITS``), all before any work starts.
 
     Examples
     --------
@@ -35,39 +36,21 @@ def check_duration_dt(duration, dt, params, n_neurons=1, record_v=True):
     ...
     ValueError: dt must not be larger than the membrane time constant tau=8 ms (e.g. dt=0.1*ms), got dt=10 ms
     """
-    duration = float(as_positive("duration", duration, second, "a time such as 100*ms") / second)
-    dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
-    tau = float(as_params(params).tau)
-    if dt > tau:
-        raise ValueError(
-            f"dt must not be larger than the membrane time constant tau={_ms(tau)} (e.g. dt=0.1*ms), got dt={_ms(dt)}"
-        )
-    if dt > duration:
-        raise ValueError(f"dt must be shorter than duration={_ms(duration)} (e.g. dt=0.1*ms), got dt={_ms(dt)}")
-    n_steps = int(round(duration / dt))
-    if n_steps > engine.MAX_STEPS:
-        raise ValueError(
-            f"duration/dt must be at most {engine.MAX_STEPS:.0e} time steps (e.g. duration=1*second with "
-            f"dt=0.1*ms is 10^4), got {n_steps:.3g} steps for duration={_ms(duration)} and dt={_ms(dt)}"
-        )
-    n_steps = engine.n_steps_of(duration, dt)
-    if abs(duration / dt - n_steps) > 1e-6 * n_steps:
-        warnings.warn(
-            f"duration={_ms(duration)} is not a whole number of time steps of dt={_ms(dt)}: simulating "
-            f"{_ms(n_steps * dt)} ({n_steps} steps) instead; choose a duration such as {_ms(n_steps * dt)}",
-            RuntimeWarning, stacklevel=3,
-        )
-        duration = n_steps * dt
-    if n_neurons > engine.MAX_NEURONS or n_steps * n_neurons > engine.MAX_SAMPLES or (
-            record_v and n_steps * n_neurons > engine.MAX_RECORDED):
-        raise ValueError(
-            f"the run is too large ({n_neurons} neurons x {n_steps} time steps): {engine.LIMITS}; "
-            "use fewer currents or a shorter duration"
-        )
-    return duration, dt
+    duration_s, dt_s, _ = RunSpec.time_grid(duration, dt, params, n_neurons=n_neurons, record_v=record_v)
+    return duration_s, dt_s
 
 
-def warn_if_capped(raw, dt_s):
+def engine_of(engine) -> Engine:
+    """`engine`, or the default engine for None; one clear error for anything else."""
+    if engine is None:
+        return default_engine()
+    if not isinstance(engine, Engine):
+        raise TypeError(f"engine must be an Engine such as neurodyn_lab.engine.Engine() (or None for the "
+                        f"default one), got {describe(engine)}")
+    return engine
+
+
+def warn_if_capped(raw: RawRun, dt_s: float) -> None:
     """One warning if the run lost spikes to the time step (two crossings within one dt)."""
     if raw.n_capped:
         warnings.warn(
@@ -78,7 +61,7 @@ def warn_if_capped(raw, dt_s):
         )
 
 
-def simulate(current, duration, params=None, dt=0.1 * ms):
+def simulate(current, duration, params=None, dt=0.1 * ms, *, engine: Engine | None = None) -> LIFResult:
     """Simulate the LIF neuron driven by `current` for `duration`.
 
     Parameters
@@ -86,12 +69,13 @@ def simulate(current, duration, params=None, dt=0.1 * ms):
     current : inputs.Current or Quantity (amp)
         The input, e.g. ``inputs.step(3*nA, 10*ms, 60*ms)``; a constant such as ``2*nA`` is on from 0 ms.
     duration : Quantity (second)
-        How long to simulate, e.g. ``100*ms``.
+        How long to simulate, e.g. ``100*ms``; a whole number of time steps `dt`.
     params : LIFParams, optional
         The neuron; default neurodynex3's set ``LIFParams()``.
     dt : Quantity (second)
-        Integration time step, default 0.1 ms; at most tau, and `duration` must be a whole number
-        of time steps.
+        Integration time step, default 0.1 ms; at most tau.
+    engine : neurodyn_lab.engine.Engine, optional
+        The engine that runs it; default the one the notebook shares (`engine.default_engine()`).
 
     Returns
     -------
@@ -106,20 +90,23 @@ def simulate(current, duration, params=None, dt=0.1 * ms):
     True
     >>> simulate(inputs.step(1.9 * nA, 10 * ms, 60 * ms), 100 * ms).spike_count
     0
+    >>> simulate(inputs.step(3 * nA), 1 * ms, dt=0.6 * ms)
+    Traceback (most recent call last):
+    ...
+    ValueError: duration must be a whole number of time steps of dt=0.6 ms (a multiple of 0.6 ms such as 0.6 ms or 1.2 ms), got duration=1 ms
     """
-    current = as_current(current)
-    params = as_params(params)
-    duration_s, dt_s = check_duration_dt(duration, dt, params)
-    raw = engine.run(params, [current], duration_s, dt_s, record_v=True)
-    warn_if_capped(raw, dt_s)
-    t = raw.t
+    spec = RunSpec(as_current(current), duration, params=params, dt=dt, name="current")
+    raw = engine_of(engine).run(spec)
+    warn_if_capped(raw, spec.dt_s)
+    t = Quantity(raw.t, dim=second.dim)
+    current = spec.currents[0]
     return LIFResult(
-        t=Quantity(t, dim=second.dim),
+        t=t,
         v=Quantity(raw.v[0], dim=volt.dim),
-        I=current(Quantity(t, dim=second.dim)),
+        I=current(t),
         spike_times=Quantity(raw.spike_t, dim=second.dim),
-        params=params,
+        params=spec.params,
         current=current,
-        duration=duration_s * second,
-        dt=dt_s * second,
+        duration=spec.duration,
+        dt=spec.dt,
     )

@@ -87,9 +87,12 @@ EXEMPT.update({f"engine.{name}": "the engine's interface for the layers above (v
                                  "fi_curve and frequency_response), not called with what a student writes"
                for name in ("run", "RawRun", "Structure", "structure_of", "code_target", "warm_up",
                             "sampled_table_rows", "n_steps_of", "check_device", "compiled_structures",
-                            "code_objects_of", "threshold_margin")})
+                            "code_objects_of", "threshold_margin", "fast_path_active")})
 EXEMPT.update({f"engine.{name}": "a limit (data, not a callable)"
                for name in ("MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS")})
+EXEMPT.update({"engine.default_engine": "takes no argument",
+               "engine.Brian2Internals": "takes no argument (tests subclass it to break one internal)",
+               "engine.FastPathWarning": "a warning class, issued by the engine"})
 
 
 # ------------------------------------------------------------------------------ the table
@@ -348,6 +351,26 @@ def catalogue():
     cases += bad("simulation.check_duration_dt", check_args, "params", "params")
     for label, value in KINDS["file_path"]:
         cases += case("simulation.LIFResult.to_csv", {"path": value}, "path", label, call=_method("result", "to_csv"))
+
+    # engine: the run description every layer makes (its checks are simulate's), and the engine itself
+    spec = dict(currents=Lazy(lambda: fixture("step"), "step(2*nA, 10*ms, 60*ms)"), duration=100 * ms)
+    for label, value in (("text", "step"), ("wrong unit", 3 * mV), ("None", None), ("empty", [])):
+        cases += case("engine.RunSpec", {**spec, "currents": value}, "currents", label)
+    cases += bad("engine.RunSpec", spec, "duration", "duration")
+    cases += bad("engine.RunSpec", spec, "dt", "dt")
+    cases += bad("engine.RunSpec", spec, "params", "params")
+    cases += case("engine.RunSpec", {**spec, "duration": 1 * ms, "dt": 0.6 * ms}, "duration",
+                  "not a whole number of time steps (issue 17)")
+    cases += case("engine.RunSpec", {**spec, "record_v": "yes"}, "record_v", "text")
+    for label, value in (("unknown", "gpu"), ("number", 3)):
+        cases += case("engine.Engine", {"target": value}, "target", label)
+    cases += case("engine.Engine", {"fast_path": "yes"}, "fast_path", "text")
+    for label, value in (("float", 1.5), ("zero", 0), ("negative", -1), ("text", "10"), ("with a unit", 10 * ms)):
+        cases += case("engine.Engine", {"cache_size": value}, "cache_size", label)
+    cases += case("engine.Engine", {"internals": 42}, "internals", "number")
+    cases += case("engine.Engine.run", {"spec": 42}, "spec", "number",
+                  call=lambda _, **kw: _resolve("engine.Engine")().run(**kw))
+    cases += case("simulation.simulate", {**sim, "engine": "default"}, "engine", "text")
 
     # analysis ---------------------------------------------------------------------------------
     cases += bad("analysis.rheobase", {}, "params", "params")

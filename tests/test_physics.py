@@ -101,14 +101,23 @@ def test_fi_curve_matches_closed_form_0_to_100nA(book_tref3):
     np.testing.assert_allclose(np.asarray(analysis.firing_rate(currents, p) / Hz), expected, rtol=1e-12)
 
 
-def test_fi_curve_is_one_vectorised_run(book, monkeypatch):
-    from neurodyn_lab import engine
+def test_fi_curve_is_one_vectorised_run(book):
+    from neurodyn_lab.engine import Engine
 
-    calls = []
-    real_run = engine.run
-    monkeypatch.setattr(engine, "run", lambda *a, **k: calls.append(len(a[1])) or real_run(*a, **k))
-    analysis.fi_curve(np.linspace(0, 5, 11) * nA, params=book, duration=50 * ms)
-    assert calls == [11]
+    class Counting(Engine):
+        """An engine that notes the number of neurons of each run it makes."""
+
+        def __init__(self):
+            super().__init__()
+            self.sizes = []
+
+        def run(self, spec):
+            self.sizes.append(spec.n_neurons)
+            return super().run(spec)
+
+    counting = Counting()
+    analysis.fi_curve(np.linspace(0, 5, 11) * nA, params=book, duration=50 * ms, engine=counting)
+    assert counting.sizes == [11]
 
 
 FREQUENCIES = np.array([10, 20, 50, 100, 200, 500, 1000]) * Hz
@@ -254,11 +263,29 @@ def test_t_ref_zero_reaches_the_books_rate_or_says_why_not(classic):
         simulate(inputs.step(20 * nA), 10 * ms, params=classic)
 
 
-def test_a_duration_that_is_not_a_whole_number_of_steps_is_said_so():
-    with pytest.warns(RuntimeWarning, match=r"^duration=1 ms is not a whole number of time steps of dt=0\.6 ms: "
-                                            r"simulating 1\.2 ms \(2 steps\) instead"):
-        result = simulate(inputs.step(3 * nA), 1 * ms, dt=0.6 * ms)
-    assert len(result.t) == 2 and float(result.duration / ms) == pytest.approx(1.2)  # what was simulated
+def test_a_duration_that_is_not_a_whole_number_of_steps_is_refused_in_one_sentence():
+    """Issue 17: 1 ms at dt = 0.6 ms ran 1.2 ms and reported a spike at 1.1 ms."""
+    for call in (lambda: simulate(inputs.step(15.568 * nA), 1 * ms, dt=0.6 * ms),
+                 lambda: analysis.fi_curve([15.568] * nA, duration=1 * ms, dt=0.6 * ms)):
+        with pytest.raises(ValueError, match=r"^duration must be a whole number of time steps of dt=0\.6 ms \(a "
+                                             r"multiple of 0\.6 ms such as 0\.6 ms or 1\.2 ms\), got duration=1 ms$"):
+            call()
+    # the whole number of steps runs, and its spike (book: T1 = 8 ln(155.68/135.68) ms = 1.1 ms) is in it
+    result = simulate(inputs.step(15.568 * nA), 1.2 * ms, dt=0.6 * ms)
+    assert len(result.t) == 2 and result.duration == 1.2 * ms
+    assert float(result.spike_times[0] / ms) == pytest.approx(8 * np.log(155.68 / 135.68), rel=1e-6)
+
+
+@pytest.mark.parametrize("dt_ms", [0.1, 0.3, 0.6, 0.7])
+def test_no_spike_is_reported_after_the_duration(dt_ms):
+    """Runs that end just after a crossing: every spike is at or before the end, and each is the book's."""
+    p = LIFParams()
+    for amplitude in np.linspace(2.5, 40, 13) * nA:
+        t1 = float(analysis.time_to_first_spike(amplitude, p) / ms)
+        n = int(np.ceil(t1 / dt_ms))  # the first step that ends after the crossing
+        result = simulate(inputs.step(amplitude), n * dt_ms * ms, params=p, dt=dt_ms * ms)
+        assert float(np.max(result.spike_times / ms)) <= n * dt_ms
+        assert result.spike_count == 1 and float(result.spike_times[0] / ms) == pytest.approx(t1, rel=1e-9)
 
 
 def test_frequencies_dt_cannot_resolve_are_refused(book):

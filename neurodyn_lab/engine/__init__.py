@@ -4,14 +4,34 @@ This is the only package of neurodyn_lab that builds Brian2 objects. Every netwo
 `brian2.Network` (never the "magic" network of ``brian2.run``), with its own clock, so a student's
 own Brian2 code in the same kernel is unaffected and any number of calls can follow each other.
 
+State: one object
+----------------
+An `Engine` owns everything that lasts between runs: its compiled models, its code target, its
+fast path (switch, the Brian2 internals it reads, the self-check results) and its one warning. The
+package keeps no other engine state. Notebooks share `default_engine()` (the module-level `run`,
+`warm_up`, `code_target`, ... are its methods); tests and the mystery neuron make their own:
+
+>>> from brian2 import nA, ms, pcoulomb
+>>> from neurodyn_lab import inputs
+>>> from neurodyn_lab.engine import Engine, RunSpec
+>>> engine = Engine()
+>>> raw = engine.run(RunSpec(inputs.pulse(charge=4 * pcoulomb, duration=0.5 * ms, start=10 * ms), 40 * ms))
+>>> int(engine.run(RunSpec(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms)).spike_count[0])
+5
+
+A run is described by a `RunSpec` (parameters, currents, duration, dt, what to record), checked
+once when it is made; ``simulate``, ``analysis``, the classic functions and the neurodynex3 layer
+(through ``simulate``) and `Engine.warm_up` all make one, and the engine checks nothing again.
+
 Layers inside the engine
 ------------------------
+- ``_spec``: `RunSpec`, the limits, and how currents map onto a model's input slots: each input
+  kind's key, idle values and example come from the kind itself (``idle()``, ``example()``);
 - ``_model``: equations and one network per `Structure`, run with Brian2's public API only;
-- ``_fastpath``: the only module that uses Brian2's private members, for a faster time loop; it
-  checks itself against ``Network.run`` when a model is built and, if anything differs, the engine
-  stays on ``Network.run`` (one warning);
-- this module: turns currents (`neurodyn_lab.inputs`) into a structure, values and a table, keeps
-  the models, and checks sizes.
+- ``_fastpath``: the only module that uses Brian2's private members (`Brian2Internals`), for a
+  faster time loop; it checks itself against ``Network.run`` when a model is built and, if
+  anything differs, the engine stays on ``Network.run`` (one warning per engine);
+- ``_core``: `Engine` (models, target, fast path), the default engine and its module-level face.
 
 Why it is fast
 --------------
@@ -24,11 +44,19 @@ Brian2 already holds, without compiling.
 
 Limits
 ------
-LIMITS says them in one sentence; they are checked before any work starts.
+LIMITS says them in one sentence; `RunSpec` checks them before any work starts.
 """
 
-# The code lives in _core (Brian2's pytest plug-in cannot collect doctests from a package's
-# __init__.py); this is the public face.
-from . import _fastpath
-from ._core import *  # noqa: F401,F403
-from ._core import __all__, _CACHE_SIZE, _models, fast_path_active  # noqa: F401 (tests, diagnostics)
+# The code lives in _core and _spec (Brian2's pytest plug-in cannot collect doctests from a
+# package's __init__.py); this is the public face.
+from ._core import (Engine, RawRun, check_device, code_objects_of, code_target, compiled_structures,
+                    default_engine, fast_path_active, run, threshold_margin, warm_up)
+from ._fastpath import Brian2Internals, FastPathWarning
+from ._model import Structure
+from ._spec import (LIMITS, MAX_NEURONS, MAX_RECORDED, MAX_SAMPLES, MAX_STEPS, MAX_TABLE, RunSpec, n_steps_of,
+                    sampled_table_rows, structure_of)
+
+__all__ = ["Engine", "RunSpec", "default_engine", "run", "RawRun", "Structure", "structure_of", "code_target",
+           "warm_up", "sampled_table_rows", "n_steps_of", "check_device", "compiled_structures", "code_objects_of",
+           "fast_path_active", "threshold_margin", "Brian2Internals", "FastPathWarning",
+           "MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS"]

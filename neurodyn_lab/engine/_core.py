@@ -1,5 +1,9 @@
-"""The engine's runs and model cache; the public face is `neurodyn_lab.engine` (see its docstring)."""
+"""The engine: `Engine` (compiled models, code target, fast path), and the default one notebooks use.
 
+The public face is `neurodyn_lab.engine` (see its docstring).
+"""
+
+from __future__ import annotations
 
 import os
 import sys
@@ -7,39 +11,25 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import brian2 as b2
+from brian2 import ms
 from brian2.devices.device import RuntimeDevice
 
-from . import _fastpath
+from .._validation import as_int, describe
+from ._fastpath import Brian2Internals, FastPath, code_objects
 from ._model import Model, Structure
+from ._spec import Layout, RunSpec, instance_of_kind, layout_of
 
-__all__ = ["run", "RawRun", "Structure", "structure_of", "code_target", "warm_up", "sampled_table_rows",
-           "n_steps_of", "check_device", "compiled_structures", "code_objects_of", "threshold_margin",
-           "MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS"]
+__all__ = ["Engine", "RawRun", "default_engine", "run", "code_target", "warm_up", "compiled_structures",
+           "code_objects_of", "fast_path_active", "check_device", "threshold_margin"]
 
-#: Most time steps of one run (10^7: 1000 s at dt = 0.1 ms).
-MAX_STEPS = 10_000_000
-#: Most neurons of one run (one per current of an f-I curve or per frequency of a response).
-MAX_NEURONS = 10_000
-#: Most neurons x time steps of one run (a few seconds of compiled code).
-MAX_SAMPLES = 200_000_000
-#: Most recorded voltage samples of one run (8 bytes each: 160 MB, copied once for the result).
-MAX_RECORDED = 20_000_000
-#: Most cells of the table of tabulated (noise, array) inputs (8 bytes each: 256 MB).
-MAX_TABLE = 2 ** 25
-#: The limits in one sentence (for messages and the documentation).
-LIMITS = (f"one run simulates at most {MAX_NEURONS:,} neurons and {MAX_STEPS:.0e} time steps (1000 s at "
-          f"dt = 0.1 ms), at most {MAX_SAMPLES:.0e} neuron-steps, records at most {MAX_RECORDED:.0e} voltage "
-          f"samples and tabulates noise or array inputs in at most {MAX_TABLE:.2e} cells, so that it fits a "
-          "2 GB Binder kernel")
-
-_CACHE_SIZE = 12
 _COMPILE_NOTICE_AFTER = 1.0  # seconds before a compile is announced to the user
 _CHECK_STEPS = 40  # steps of the fast path's self-check
-_KEEP_RECORDED = 125_000  # recorded values (1 MB) a cached model may keep after a run
+_TARGETS = ("auto", "cython", "numpy")
 
 
 @dataclass
@@ -54,49 +44,24 @@ class RawRun:
     n_capped: int = 0  # crossings delayed to the next step (two would fall into one step)
 
 
-def n_steps_of(duration, dt):
-    """Number of time steps of `duration` at `dt` (float seconds): the nearest whole number, at least 1.
-
-    `simulation.check_duration_dt` says so when `duration` is not a whole number of steps.
-
-    Examples
-    --------
-    >>> n_steps_of(0.1, 1e-4), n_steps_of(0.001, 0.0006)
-    (1000, 2)
-    """
-    return max(int(round(duration / dt)), 1)
-
-
-def sampled_table_rows(duration, dt):
-    """Rows of the table a tabulated input needs for `duration` at `dt` (float seconds).
-
-    A power of two, at least 4096, so that runs of similar durations share one compiled model. Two
-    runs with the same number of rows (and neurons) use the same network.
-
-    Examples
-    --------
-    >>> sampled_table_rows(0.1, 1e-4), sampled_table_rows(1.0, 1e-4)
-    (4096, 16384)
-    """
-    n_steps = int(round(duration / dt))
-    rows = 4096
-    while rows < n_steps + 1:
-        rows *= 2
-    return rows
-
-
-def threshold_margin(params):
+def threshold_margin(params) -> float:
     """How far v must pass the threshold to fire (volt, float): 10^-9 of the largest voltage parameter.
 
     It only keeps the rounding of ``v_rest + R I`` from deciding whether a current at the rheobase
     fires; a current 10^-6 above the rheobase still fires.
+
+    Examples
+    --------
+    >>> from neurodyn_lab import LIFParams
+    >>> round(threshold_margin(LIFParams()) * 1e9, 12)  # 10^-9 of |v_rest| = 70 mV, in volt
+    0.07
     """
     scale = max(abs(float(params.v_rest)), abs(float(params.v_threshold)), abs(float(params.v_reset)),
                 abs(float(params.v_threshold - params.v_rest)))
     return 1e-9 * scale
 
 
-def check_device():
+def check_device() -> None:
     """Raise one clear error if Brian2's active device is not the runtime device (e.g. cpp_standalone).
 
     Nothing is built before this check, so the student's device and its objects stay untouched.
@@ -111,30 +76,8 @@ def check_device():
 
 
 # --------------------------------------------------------------------------------------------
-# currents -> structure, values, table
+# what one run writes into a model
 # --------------------------------------------------------------------------------------------
-def _analytic(c):
-    from ..inputs import Current
-
-    return isinstance(c.variables, dict) and type(c).terms is not Current.terms
-
-
-def _kind_of(c):
-    """The equation key of a basic current, or None for a tabulated one; a clear error otherwise."""
-    if c.tabulated:
-        return None
-    if not _analytic(c):
-        raise TypeError(
-            f"{type(c).__name__} is a Current the engine cannot simulate: define variables, terms(p) and "
-            f"values() (see inputs.Step), or derive it from inputs.Tabulated and define _samples "
-            f"(see inputs.ArrayCurrent)"
-        )
-    return (tuple(c.terms("{p}")), tuple(c.variables.items()))
-
-
-_kind_classes = {}  # kind key -> a class that has it (for the self-check's examples)
-
-
 @dataclass
 class _Plan:
     """What one run writes into a model: parameters, per-neuron input values and the table."""
@@ -144,59 +87,23 @@ class _Plan:
     table: np.ndarray = None
 
 
-def _layout(currents):
-    """Per neuron: the analytic components grouped by kind, and the tabulated ones."""
-    per_neuron = []
-    counts = {}
-    for current in currents:
-        kinds, tabulated = {}, []
-        for c in current.components:
-            key = _kind_of(c)
-            if key is None:
-                tabulated.append(c)
-            elif key[0]:  # a kind with no terms (no current) takes no slot
-                kinds.setdefault(key, []).append(c)
-                _kind_classes.setdefault(key, type(c))
-        for key, members in kinds.items():
-            counts[key] = max(counts.get(key, 0), len(members))
-        per_neuron.append((kinds, tabulated))
-    return per_neuron, counts
-
-
-def structure_of(currents_per_neuron, duration, dt, record_v=True):
-    """The `Structure` for these currents (one per neuron): exactly the terms they need."""
-    _, counts = _layout(currents_per_neuron)
-    return _structure(currents_per_neuron, counts, duration, dt, record_v)
-
-
-def _structure(currents, counts, duration, dt, record_v):
-    kinds = tuple(sorted(counts.items()))
-    tabulated = any(c.tabulated for current in currents for c in current.components)
-    labels = [f"{n} {_kind_classes[key].__name__.lower()}" for key, n in kinds]
-    if tabulated:
-        labels.append("tabulated input")
-    return Structure(kinds=kinds, sampled_rows=sampled_table_rows(duration, dt) if tabulated else 0,
-                     sampled_dt=float(dt) if tabulated else 0.0, n_neurons=len(currents),
-                     record_v=bool(record_v), labels=tuple(labels))
-
-
-def _plan(structure, per_neuron, params, n_steps, dt):
+def _plan(layout, params, n_steps, dt):
+    structure = layout.structure
     n = structure.n_neurons
     parameters = {name: float(getattr(params, name)) for name in ("v_rest", "v_reset", "v_threshold", "R", "tau",
                                                                    "t_ref")}
     parameters["v_margin"] = threshold_margin(params)
     values = {}
     for k, (key, count) in enumerate(structure.kinds):
-        idle = _kind_classes[key].idle().values()
         for slot in range(count):
-            for name, value in idle.items():
+            for name, value in layout.idle[key].items():
                 values[f"in{k}s{slot}_{name}"] = np.full(n, float(value))
     index = {key: k for k, (key, _) in enumerate(structure.kinds)}
     table = None
     if structure.sampled_rows:
         table = np.zeros((structure.sampled_rows, n))
         starts = np.arange(n_steps + 1) * dt
-    for i, (kinds, tabulated) in enumerate(per_neuron):
+    for i, (kinds, tabulated) in enumerate(layout.per_neuron):
         for key, members in kinds.items():
             for slot, c in enumerate(members):
                 for name, value in c.values().items():
@@ -206,47 +113,42 @@ def _plan(structure, per_neuron, params, n_steps, dt):
     return _Plan(parameters, values, table)
 
 
-# --------------------------------------------------------------------------------------------
-# code target
-# --------------------------------------------------------------------------------------------
-_target = None
+def _check_plans(structure):
+    """Two plans with different values that make every neuron fire within the check's steps.
 
-
-def code_target():
-    """The Brian2 code object class used: Cython where a C compiler works, else numpy.
-
-    The environment variable ``NEURODYN_LAB_TARGET`` (``cython`` or ``numpy``) overrides the
-    choice. Without a working compiler the numpy target is used, with one warning.
+    Each input kind's values come from its own ``example()`` (asked of the class the structure was
+    made for), never from another class of the same code.
     """
-    global _target
-    if _target is None:
-        from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+    from ..inputs import Tabulated, Zero
+    from ..parameters import LIFParams
+    from brian2 import Mohm, mV
 
-        wanted = os.environ.get("NEURODYN_LAB_TARGET", "").strip().lower()
-        if wanted == "numpy":
-            _target = NumpyCodeObject
-        else:
-            try:
-                from brian2.codegen.runtime.cython_rt import CythonCodeObject
-
-                available = CythonCodeObject.is_available()
-            except Exception:  # no Cython, or a broken compiler set-up
-                available = False
-            if available:
-                _target = CythonCodeObject
-            else:
-                warnings.warn(
-                    "neurodyn_lab found no working C compiler for Brian2's Cython target and uses the "
-                    "slower numpy target instead (simulations take about 3 times longer).",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
-                _target = NumpyCodeObject
-    return _target
+    dt = structure.sampled_dt or 1e-4
+    # v_rest above the threshold: every neuron fires within the check, with or without input.
+    params = [LIFParams(v_rest=-60 * mV, v_reset=-70 * mV, v_threshold=-67 * mV, R=10 * Mohm, tau=5 * ms,
+                        t_ref=0.25 * ms),
+              LIFParams(v_rest=-50 * mV, v_reset=-59.5 * mV, v_threshold=-58 * mV, R=12 * Mohm, tau=4 * ms,
+                        t_ref=0.15 * ms)]
+    examples = [instance_of_kind(cls, "example", key) for cls, (key, _) in zip(structure.kind_classes, structure.kinds)]
+    plans = []
+    for p, params_k in enumerate(params):
+        currents = []
+        for i in range(structure.n_neurons):
+            scale = (1 + 0.25 * i) * (1 + 0.5 * p)
+            parts = [example.scaled(scale) for example, (_, count) in zip(examples, structure.kinds)
+                     for _ in range(count)]
+            if structure.sampled_rows:
+                parts.append(Tabulated.example().scaled(scale))
+            currents.append(sum(parts[1:], parts[0]) if parts else Zero())
+        layout = layout_of(currents, _CHECK_STEPS * dt, dt, structure.record_v)
+        # the same kinds, slots and neurons as `structure`; its table's length is the structure's own
+        layout = Layout(layout.per_neuron, structure, layout.idle)
+        plans.append(_plan(layout, params_k, _CHECK_STEPS, dt))
+    return plans, dt
 
 
 # --------------------------------------------------------------------------------------------
-# models
+# compile notice
 # --------------------------------------------------------------------------------------------
 class _CompileNotice:
     """Tells the user, after a second, that a first-time compile is going on."""
@@ -287,162 +189,299 @@ class _CompileNotice:
             self._fd = None
 
 
-_models = OrderedDict()
-_checked = {}  # Structure.code_key -> True once the fast path passed its self-check for it
-_lock = threading.Lock()
+# --------------------------------------------------------------------------------------------
+# the engine
+# --------------------------------------------------------------------------------------------
+class Engine:
+    """Compiled LIF models, reused across runs; one per process is enough, tests make their own.
 
-
-def _check_plans(structure):
-    """Two plans with different values that make every neuron fire within the check's steps."""
-    from ..inputs import Tabulated, Zero
-    from ..parameters import LIFParams
-    from brian2 import Mohm, mV, ms
-
-    dt = structure.sampled_dt or 1e-4
-    # v_rest above the threshold: every neuron fires within the check, with or without input.
-    params = [LIFParams(v_rest=-60 * mV, v_reset=-70 * mV, v_threshold=-67 * mV, R=10 * Mohm, tau=5 * ms,
-                        t_ref=0.25 * ms),
-              LIFParams(v_rest=-50 * mV, v_reset=-59.5 * mV, v_threshold=-58 * mV, R=12 * Mohm, tau=4 * ms,
-                        t_ref=0.15 * ms)]
-    plans = []
-    for p, params_k in enumerate(params):
-        currents = []
-        for i in range(structure.n_neurons):
-            scale = (1 + 0.25 * i) * (1 + 0.5 * p)
-            parts = [_kind_classes[key].example().scaled(scale) for key, count in structure.kinds
-                     for _ in range(count)]
-            if structure.sampled_rows:
-                parts.append(Tabulated.example().scaled(scale))
-            currents.append(sum(parts[1:], parts[0]) if parts else Zero())
-        per_neuron, _ = _layout(currents)
-        plans.append(_plan(structure, per_neuron, params_k, _CHECK_STEPS, dt))
-    return plans, dt
-
-
-def _model_for(structure):
-    model = _models.get(structure)
-    if model is not None:
-        _models.move_to_end(structure)
-        return model
-    model = Model(structure, code_target())
-    try:
-        plans, dt = _check_plans(structure)
-    except NotImplementedError:  # an input kind without example(): it cannot be checked, so no fast path
-        plans, dt = None, structure.sampled_dt or 1e-4
-    notice = _CompileNotice(structure)
-    try:
-        key = (code_target(), structure.code_key)
-        if plans is None or _checked.get(key) is False:
-            pass  # Network.run only; the first run compiles
-        elif key not in _checked:
-            model.fast = _fastpath.install(model, plans, _CHECK_STEPS, dt)
-            _checked[key] = model.fast is not None
-        else:  # this code passed the check before: build from Brian2's cache, no new check
-            model.run_public(plans[0], 1, dt, _fastpath.network_run)
-            model.fast = _fastpath.install(model, None, 1, dt)
-    finally:
-        notice.done()
-    _models[structure] = model
-    while len(_models) > _CACHE_SIZE:
-        _models.popitem(last=False)
-    return model
-
-
-def run(params, currents, duration, dt, record_v=True):
-    """Simulate one neuron per current and return a `RawRun`.
+    An engine owns everything that lasts between runs: its compiled models (one per `Structure`,
+    least recently used dropped beyond `cache_size`), its Brian2 code target, its fast path (the
+    switch, what it reads of Brian2's internals, which codes passed the self-check, and its one
+    warning). Nothing of it lives in module globals, so a new engine starts from nothing: the same
+    as a fresh interpreter, without one. Notebooks share `default_engine()`; ``simulate``,
+    ``analysis`` and the mystery neuron take ``engine=`` for another.
 
     Parameters
     ----------
-    params : LIFParams
-    currents : sequence of inputs.Current
-        One current per neuron.
-    duration, dt : float
-        In seconds; duration a whole number of time steps (see `n_steps_of`).
-    record_v : bool
-        Record the membrane potential of every neuron.
-    """
-    check_device()
-    duration, dt = float(duration), float(dt)
-    n_steps = n_steps_of(duration, dt)
-    _check_sizes(len(currents), n_steps, record_v)
-    for current in currents:
-        current.check_time_step(dt)
-    per_neuron, counts = _layout(currents)
-    structure = _structure(currents, counts, duration, dt, record_v)
-    if structure.sampled_rows * structure.n_neurons > MAX_TABLE:
-        raise ValueError(f"the run is too large: its noise or array inputs need a table of "
-                         f"{structure.sampled_rows * structure.n_neurons:.3g} cells; {LIMITS}")
-    plan = _plan(structure, per_neuron, params, n_steps, dt)
-    with _lock:
-        model = _model_for(structure)
-        if model.fast is not None:
-            t, v, spike_t, spike_i, capped = model.fast.run(plan, n_steps, dt)
-        else:
-            t, v, spike_t, spike_i, capped = model.run_public(plan, n_steps, dt)
-        # Each cached model would otherwise keep its last recording (~16 MB per 100 s of run);
-        # small ones (under 1 MB) stay, as regrowing them next run costs more than they weigh.
-        if v.size + spike_t.size > _KEEP_RECORDED:
-            _fastpath.release_recordings([m for m in (model.trace, model.spikes) if m is not None])
-    return RawRun(t=t, v=v, spike_t=spike_t, spike_i=spike_i,
-                  spike_count=np.bincount(spike_i, minlength=len(currents)), n_capped=capped)
-
-
-def _check_sizes(n_neurons, n_steps, record_v):
-    if n_steps > MAX_STEPS or n_neurons > MAX_NEURONS or n_neurons * n_steps > MAX_SAMPLES or (
-            record_v and n_neurons * n_steps > MAX_RECORDED):
-        raise ValueError(f"the run is too large ({n_neurons} neurons x {n_steps} time steps): {LIMITS}")
-
-
-def compiled_structures():
-    """The structures compiled in this process, oldest first (for tests and diagnostics)."""
-    return [s for s, m in _models.items() if m.compiled]
-
-
-def code_objects_of(structure):
-    """The code objects of a compiled structure (tests check they are not rebuilt)."""
-    return _fastpath.code_objects(_models[structure].network)
-
-
-def fast_path_active(structure):
-    """Whether runs of `structure` use the fast path (False: Brian2's Network.run)."""
-    model = _models.get(structure)
-    return model is not None and model.fast is not None
-
-
-def warm_up(jobs, progress=None):
-    """Compile the models that `jobs` need, so later calls never wait for a compile.
-
-    Parameters
-    ----------
-    jobs : iterable of (label, currents, record_v) or (label, currents, record_v, duration)
-        Declared by the layers that need them (``neurodyn_lab.panels.warm_up_jobs()``,
-        ``neurodyn_lab.grading.warm_up_jobs()``, ``neurodyn_lab.lif.warm_up_jobs()``): a label, a list of
-        `inputs.Current` (one per neuron: two stand for any number, the code does not depend on it)
-        and whether v is recorded; a tabulated input (noise, samples) also needs the duration it
-        will run for (a Quantity), since its code depends on the table's length
-        (`sampled_table_rows`). Without one, 2 ms.
-    progress : callable, optional
-        Called as ``progress(done, total, label)`` after each job.
-
-    Returns
-    -------
-    float
-        Seconds taken.
+    target : {"auto", "cython", "numpy"}
+        Brian2's code target: ``"auto"`` is Cython where a C compiler works, else numpy (with one
+        warning from this engine).
+    fast_path : bool
+        Use the faster time loop (checked against ``Network.run`` for each new model; False: every
+        run through ``Network.run``).
+    cache_size : int
+        Most compiled models kept (each holds its Brian2 objects, about 1 MB).
+    keep_recorded : int
+        Most recorded values a cached model keeps after a run (more are freed: the result holds a
+        copy); small recordings stay, as regrowing them costs more than they weigh.
+    internals : Brian2Internals, optional
+        What the fast path reads of Brian2's private members (tests pass one with a part broken).
 
     Examples
     --------
-    >>> from brian2 import nA
+    >>> from brian2 import nA, ms, pcoulomb
     >>> from neurodyn_lab import inputs
-    >>> seconds = warm_up([("steps", [inputs.step(1 * nA)], True)])
+    >>> engine = Engine()
+    >>> pulse = engine.run(RunSpec(inputs.pulse(charge=4 * pcoulomb, duration=0.5 * ms, start=10 * ms), 40 * ms))
+    >>> step = engine.run(RunSpec(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms))
+    >>> int(pulse.spike_count[0]), int(step.spike_count[0])
+    (0, 5)
+    >>> engine.runs
+    2
     """
-    from ..parameters import LIFParams
 
-    jobs = list(jobs)
-    start = time.perf_counter()
-    params = LIFParams()
-    for done, (label, currents, record_v, *duration) in enumerate(jobs, start=1):
-        seconds = float(duration[0] / b2.second) if duration else 0.002
-        run(params, list(currents), seconds, 0.0001, record_v=bool(record_v))
-        if progress is not None:
-            progress(done, len(jobs), label)
-    return time.perf_counter() - start
+    def __init__(self, *, target: str = "auto", fast_path: bool = True, cache_size: int = 12,
+                 keep_recorded: int = 125_000, internals: Brian2Internals | None = None) -> None:
+        if not isinstance(target, str) or target.strip().lower() not in _TARGETS:
+            raise ValueError(f"target must be one of {', '.join(repr(t) for t in _TARGETS)} (e.g. target='auto'), "
+                             f"got {describe(target)}")
+        if not isinstance(fast_path, bool):
+            raise TypeError(f"fast_path must be True or False, got {describe(fast_path)}")
+        if internals is not None and not isinstance(internals, Brian2Internals):
+            raise TypeError(f"internals must be a Brian2Internals (or None), got {describe(internals)}")
+        self.cache_size = as_int("cache_size", cache_size, minimum=1, example="a number of models such as 12")
+        self.keep_recorded = as_int("keep_recorded", keep_recorded, minimum=0,
+                                    example="a number of values such as 125000")
+        self._wanted = target.strip().lower()
+        self._target = None  # resolved at the first run (a test compile of Cython takes a moment)
+        self._fast = FastPath(enabled=fast_path, internals=internals)
+        self._models: OrderedDict[Structure, Model] = OrderedDict()
+        self._checked: dict = {}  # (target, Structure.code_key) -> whether the fast path passed its check
+        self._lock = threading.RLock()
+        self._runs = 0
+
+    def __repr__(self) -> str:
+        target = self._target.__name__ if self._target is not None else f"{self._wanted} (not chosen yet)"
+        return (f"<Engine: target {target}, fast path {'on' if self._fast.enabled else 'off'}, "
+                f"{len(self._models)} model{'s' if len(self._models) != 1 else ''} cached, {self._runs} runs>")
+
+    # -- configuration -------------------------------------------------------------------------
+    @property
+    def runs(self) -> int:
+        """Runs this engine has made (self-checks not counted)."""
+        return self._runs
+
+    @property
+    def fast_path(self) -> bool:
+        """Whether this engine uses the fast loop where it passed its self-check."""
+        return self._fast.enabled
+
+    def code_target(self) -> type:
+        """The Brian2 code object class this engine uses: Cython where a C compiler works, else numpy.
+
+        Chosen at the first call (and kept): ``target="numpy"`` or ``"cython"`` chooses it; ``"auto"``
+        tries a C compiler and, without a working one, warns once and uses numpy.
+        """
+        with self._lock:
+            if self._target is None:
+                self._target = self._choose_target()
+            return self._target
+
+    def _choose_target(self) -> type:
+        from brian2.codegen.runtime.numpy_rt import NumpyCodeObject
+
+        if self._wanted == "numpy":
+            return NumpyCodeObject
+        try:
+            from brian2.codegen.runtime.cython_rt import CythonCodeObject
+
+            available = CythonCodeObject.is_available()
+        except Exception:  # no Cython, or a broken compiler set-up
+            available = False
+        if available:
+            return CythonCodeObject
+        warnings.warn(
+            "neurodyn_lab found no working C compiler for Brian2's Cython target and uses the "
+            "slower numpy target instead (simulations take about 3 times longer).",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        return NumpyCodeObject
+
+    # -- runs ---------------------------------------------------------------------------------
+    def run(self, spec: RunSpec) -> RawRun:
+        """Simulate the run `spec` describes (one neuron per current) and return a `RawRun`.
+
+        `spec` was checked when it was made (`RunSpec`); the engine checks only Brian2's device.
+
+        Examples
+        --------
+        >>> from brian2 import nA, ms
+        >>> from neurodyn_lab import inputs
+        >>> raw = Engine().run(RunSpec([inputs.step(3 * nA), inputs.step(1 * nA)], 50 * ms, record_v=False))
+        >>> raw.spike_count.tolist(), raw.v.size
+        ([5, 0], 0)
+        """
+        if not isinstance(spec, RunSpec):
+            raise TypeError(f"spec must be a RunSpec such as RunSpec(inputs.step(2*nA), 100*ms), got {describe(spec)}")
+        check_device()
+        plan = _plan(spec.layout, spec.params, spec.n_steps, spec.dt_s)
+        with self._lock:
+            model = self._model_for(spec.structure)
+            if model.fast is not None:
+                t, v, spike_t, spike_i, capped = model.fast.run(plan, spec.n_steps, spec.dt_s)
+            else:
+                t, v, spike_t, spike_i, capped = model.run_public(plan, spec.n_steps, spec.dt_s,
+                                                                  self._fast.network_run)
+            # Each cached model would otherwise keep its last recording (~16 MB per 100 s of run);
+            # small ones stay, as regrowing them next run costs more than they weigh.
+            if v.size + spike_t.size > self.keep_recorded:
+                self._fast.release_recordings([m for m in (model.trace, model.spikes) if m is not None])
+            self._runs += 1
+        # The last step ends at n_steps * dt, the duration up to float rounding (RunSpec allows
+        # 1e-6 of a step): a crossing in that sliver is the duration's, never after it.
+        np.minimum(spike_t, spec.duration_s, out=spike_t)
+        return RawRun(t=t, v=v, spike_t=spike_t, spike_i=spike_i,
+                      spike_count=np.bincount(spike_i, minlength=spec.n_neurons), n_capped=capped)
+
+    def _model_for(self, structure: Structure) -> Model:
+        model = self._models.get(structure)
+        if model is not None:
+            self._models.move_to_end(structure)
+            return model
+        target = self.code_target()
+        model = Model(structure, target)
+        try:
+            plans, dt = _check_plans(structure)
+        except NotImplementedError:  # an input kind without example(): it cannot be checked, so no fast path
+            plans, dt = None, structure.sampled_dt or 1e-4
+        notice = _CompileNotice(structure)
+        try:
+            key = (target, structure.code_key)
+            if plans is None or self._checked.get(key) is False:
+                pass  # Network.run only; the first run compiles
+            elif key not in self._checked:
+                model.fast = self._fast.install(model, plans, _CHECK_STEPS, dt)
+                self._checked[key] = model.fast is not None
+            else:  # this code passed the check before: build from Brian2's cache, no new check
+                model.run_public(plans[0], 1, dt, self._fast.network_run)
+                model.fast = self._fast.install(model, None, 1, dt)
+        finally:
+            notice.done()
+        self._models[structure] = model
+        while len(self._models) > self.cache_size:
+            self._models.popitem(last=False)
+        return model
+
+    def warm_up(self, jobs: Iterable[tuple], progress: Callable[[int, int, str], None] | None = None) -> float:
+        """Compile the models that `jobs` need, so later calls never wait for a compile.
+
+        Parameters
+        ----------
+        jobs : iterable of (label, currents, record_v) or (label, currents, record_v, duration)
+            Declared by the layers that need them (``neurodyn_lab.panels.warm_up_jobs()``,
+            ``neurodyn_lab.grading.warm_up_jobs()``, ``neurodyn_lab.lif.warm_up_jobs()``): a label, a
+            list of `inputs.Current` (one per neuron: two stand for any number, the code does not
+            depend on it) and whether v is recorded; a tabulated input (noise, samples) also needs the
+            duration it will run for (a Quantity), since its code depends on the table's length
+            (`sampled_table_rows`). Without one, 2 ms.
+        progress : callable, optional
+            Called as ``progress(done, total, label)`` after each job.
+
+        Returns
+        -------
+        float
+            Seconds taken.
+
+        Examples
+        --------
+        >>> from brian2 import nA
+        >>> from neurodyn_lab import inputs
+        >>> seconds = Engine().warm_up([("steps", [inputs.step(1 * nA)], True)])
+        """
+        jobs = list(jobs)
+        start = time.perf_counter()
+        for done, (label, currents, record_v, *duration) in enumerate(jobs, start=1):
+            self.run(RunSpec(list(currents), duration[0] if duration else 2 * ms, dt=0.1 * ms,
+                             record_v=bool(record_v)))
+            if progress is not None:
+                progress(done, len(jobs), label)
+        return time.perf_counter() - start
+
+    # -- diagnostics --------------------------------------------------------------------------
+    def compiled_structures(self) -> list[Structure]:
+        """The structures compiled by this engine and still cached, oldest first."""
+        with self._lock:
+            return [s for s, m in self._models.items() if m.compiled]
+
+    def code_objects_of(self, structure: Structure) -> list:
+        """The Brian2 code objects of a cached structure's network (tests check they are not rebuilt)."""
+        with self._lock:
+            return code_objects(self._models[structure].network)
+
+    def fast_path_active(self, structure: Structure) -> bool:
+        """Whether runs of `structure` use the fast path here (False: Brian2's Network.run)."""
+        with self._lock:
+            model = self._models.get(structure)
+            return model is not None and model.fast is not None
+
+    def held_samples(self, structure: Structure) -> int:
+        """Recorded values (voltages and spike times) the cached network of `structure` still holds."""
+        with self._lock:
+            model = self._models[structure]
+            monitors = [m for m in (model.trace, model.spikes) if m is not None]
+            return sum(int(np.asarray(m.t_).size) for m in monitors) + (
+                int(np.asarray(model.trace.v_).size) if model.trace is not None else 0)
+
+    def held_values(self, structure: Structure) -> dict[str, float]:
+        """The LIF parameters (SI floats) the cached network of `structure` holds from its last run."""
+        with self._lock:
+            group = self._models[structure].group
+            return {name: float(group.variables[name].get_value()[0])
+                    for name in ("v_rest", "v_reset", "v_threshold", "R", "tau", "t_ref")}
+
+
+def _default_target() -> str:
+    """The default engine's target: ``NEURODYN_LAB_TARGET`` (``cython``, ``numpy``) of the package's settings."""
+    from .._config import settings
+
+    wanted = settings().target
+    return wanted if wanted in _TARGETS else "auto"
+
+
+_DEFAULT = Engine(target=_default_target())
+
+
+def default_engine() -> Engine:
+    """The engine notebooks share: what ``simulate``, ``analysis`` and the panels use by default.
+
+    Examples
+    --------
+    >>> default_engine() is default_engine()
+    True
+    """
+    return _DEFAULT
+
+
+# The module-level functions of the engine's first version, kept for their callers: each is the
+# default engine's method of the same name.
+def run(spec: RunSpec) -> RawRun:
+    """`Engine.run` of the default engine."""
+    return _DEFAULT.run(spec)
+
+
+def code_target() -> type:
+    """`Engine.code_target` of the default engine (``NEURODYN_LAB_TARGET`` chooses it: cython, numpy)."""
+    return _DEFAULT.code_target()
+
+
+def warm_up(jobs, progress=None) -> float:
+    """`Engine.warm_up` of the default engine: compile what `jobs` need before a student waits for it."""
+    return _DEFAULT.warm_up(jobs, progress)
+
+
+def compiled_structures() -> list[Structure]:
+    """`Engine.compiled_structures` of the default engine."""
+    return _DEFAULT.compiled_structures()
+
+
+def code_objects_of(structure: Structure) -> list:
+    """`Engine.code_objects_of` of the default engine."""
+    return _DEFAULT.code_objects_of(structure)
+
+
+def fast_path_active(structure: Structure) -> bool:
+    """`Engine.fast_path_active` of the default engine."""
+    return _DEFAULT.fast_path_active(structure)
+

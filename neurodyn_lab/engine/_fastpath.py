@@ -1,40 +1,45 @@
 """The only module of neurodyn_lab that touches Brian2's private members: a faster time loop.
 
 Verified against brian2 2.9.0 (Python 3.11, the .venv lock) and brian2 2.11.0 (Python 3.13),
-2026-12-01. Every internal used is read in one small function below, named for what it reads:
+2026-12-01. Every internal used is read in one small method of `Brian2Internals`, named for what
+it reads:
 
-- `_code_objects`: an object's ``_code_objects`` (the compiled code it runs each step);
+- ``code_objects``: an object's ``_code_objects`` (the compiled code it runs each step);
   (the loop calls them itself, so nothing regenerates them: tens of ms per run, cache hits
   included, and no per-object patch of ``create_code_objects`` is needed any more);
-- `_main_of`: a Cython code object's ``compiled_code["run"].main``, called directly each step;
-- `_array`: ``variable.get_value()`` as a writable view of the array Brian2 runs on;
-- `_table_view`: ``TimedArray.values``, which the compiled code reads only while
+- ``main_of``: a Cython code object's ``compiled_code["run"].main``, called directly each step;
+- ``array``: ``variable.get_value()`` as a writable view of the array Brian2 runs on;
+- ``table_view``: ``TimedArray.values``, which the compiled code reads only while
   ``TimedArray._init_2d`` hands its namespace a view of it (if a release copies there, a tabulated
   input would freeze at the values of the TimedArray's first run);
-- `_dynamic_array`: the DynamicArray behind a monitor's variable, to free its memory after a run
+- ``dynamic_array``: the DynamicArray behind a monitor's variable, to free its memory after a run
   and to size a recording once before a run;
-- `_event_count`: the group's ``_spikespace`` array, whose last entry is the number of neurons that
-  crossed in this step: the spike monitor's and the reset's code (templates ``spikemonitor`` and
-  ``reset``, verified in both releases) do nothing when it is 0, so the loop skips calling them
-  then (2-3 us a step, most steps have no spike);
-- `_namespace`: a code object's ``namespace``, where `_PresizedVariable` stands in for a state
+- ``event_count``: the group's ``_spikespace`` array, whose last entry is the number of neurons
+  that crossed in this step: the spike monitor's and the reset's code (templates ``spikemonitor``
+  and ``reset``, verified in both releases) do nothing when it is 0, so the loop skips calling
+  them then (2-3 us a step, most steps have no spike);
+- ``namespace``: a code object's ``namespace``, where `_PresizedVariable` stands in for a state
   monitor's recorded variables (brian2 2.9's Cython template resizes each of them through four
   Python layers at every step, 4 us a step of the 10 a whole step costs; 2.10+ resize in C++);
-- `no_full_collect`: swaps the ``gc`` module inside ``brian2.core.network`` for `_NoCollect` during
-  our own ``Network.run`` calls only (never while other code runs).
+- ``gc_holder``: ``brian2.core.network``, whose ``gc`` module `FastPath.no_full_collect` swaps for
+  `_NoCollect` during our own ``Network.run`` calls only, under a process-wide lock (never at
+  import, never while other code runs Brian2).
 
 The loop ends with ``Network.after_run()`` (public), so hooks that releases add there (monitors'
 ``after_run`` since brian2 2.10) run as in ``Network.run``.
 
-`install` checks the fast path against Brian2's own ``Network.run`` (values set through the public
-API, a new TimedArray for tabulated inputs) before it is used: if an internal is missing or the
-two disagree on v or on the spikes, it returns None and the engine uses ``Network.run``, with one
-warning per process.
+State: none at module level but that lock. Each `neurodyn_lab.engine.Engine` owns a `FastPath`:
+its switch (``enabled``), the internals it reads and whether it has warned.
+`FastPath.install` checks the fast path against Brian2's own ``Network.run`` (values set through
+the public API, a new TimedArray for tabulated inputs) before it is used: if an internal is missing
+or the two disagree on v or on the spikes, it returns None and the engine uses ``Network.run``,
+with one warning per engine.
 """
 
 import contextlib
 import functools
 import gc
+import threading
 import warnings
 
 import numpy as np
@@ -42,14 +47,9 @@ import brian2 as b2
 import brian2.core.network as _b2_network
 from brian2.core.variables import DynamicArrayVariable
 
-__all__ = ["VERIFIED", "FastPathWarning", "FastRunner", "install", "no_full_collect", "network_run",
-           "code_objects", "release_recordings"]
+__all__ = ["VERIFIED", "FastPathWarning", "Brian2Internals", "FastPath", "FastRunner", "code_objects"]
 
 VERIFIED = ("2.9.0", "2.11.0")
-
-#: False: never use the fast path (tests compare it with Network.run this way).
-ENABLED = True
-_warned = False
 
 
 class FastPathWarning(RuntimeWarning):
@@ -63,55 +63,49 @@ class FastPathUnavailable(Exception):
 _SLOWER = "simulations use Brian2's Network.run instead: results are the same, each call takes 10-50 ms longer"
 
 
-def _warn(reason, consequence=_SLOWER):
-    """One warning per process, whatever failed first."""
-    global _warned
-    if not _warned:
-        _warned = True
-        warnings.warn(
-            f"neurodyn_lab's fast path does not work with brian2 {b2.__version__} ({reason}); {consequence} "
-            f"(verified versions: {', '.join(VERIFIED)}).",
-            FastPathWarning, stacklevel=4,
-        )
-
-
 # --------------------------------------------------------------------------------------------
-# the internals, one function each
+# the internals, one method each
 # --------------------------------------------------------------------------------------------
-def _code_objects(obj):
-    return list(obj._code_objects)
+class Brian2Internals:
+    """What the fast path reads of Brian2's private members, one method each (see the module docstring).
 
+    An engine reads them through one instance; a test hands an engine a subclass with one method
+    broken, as a future Brian2 release might break it, and expects correct results and one
+    `FastPathWarning`.
+    """
 
-def _main_of(code_object):
-    return code_object.compiled_code["run"].main
+    def code_objects(self, obj):
+        return list(obj._code_objects)
 
+    def main_of(self, code_object):
+        return code_object.compiled_code["run"].main
 
-def _array(variable):
-    return variable.get_value()
+    def array(self, variable):
+        return variable.get_value()
 
+    def table_view(self, timed_array):
+        return timed_array.values
 
-def _table_view(timed_array):
-    return timed_array.values
+    def dynamic_array(self, variable):
+        return variable.device.get_value(variable, access_data=False)
 
+    def namespace(self, code_object):
+        return code_object.namespace
 
-def _dynamic_array(variable):
-    return variable.device.get_value(variable, access_data=False)
+    def event_count(self, group):
+        return group.variables["_spikespace"].get_value()
 
-
-def _namespace(code_object):
-    return code_object.namespace
-
-
-def _event_count(group):
-    return group.variables["_spikespace"].get_value()
+    def gc_holder(self):
+        return _b2_network
 
 
 #: Templates whose code does nothing in a step without events (checked in 2.9.0 and 2.11.0).
 _EVENT_TEMPLATES = ("spikemonitor", "reset")
 
-
-def _gc_holder():
-    return _b2_network
+# brian2.core.network's gc module and Brian2's prefs are one per process, whichever engine swaps
+# them: the swap and its undoing happen under this lock, so two engines in two threads never
+# leave the other's swap in place.
+_PROCESS_STATE = threading.RLock()
 
 
 class _NoCollect:
@@ -127,55 +121,121 @@ class _NoCollect:
         return 0
 
 
-@contextlib.contextmanager
-def no_full_collect():
-    """Skip Brian2's full gc.collect() (and its unused-objects warning) during one of our runs only."""
-    holder = _gc_holder()
-    swap = getattr(holder, "gc", None) is gc
-    if not swap:
-        _warn("brian2.core.network has no gc module to skip", "each run makes a full garbage collection")
-    pref = "logging.warn_for_unused_objects"
-    old_pref = b2.prefs[pref] if pref in b2.prefs else None
-    if old_pref is not None:
-        b2.prefs[pref] = False
-    if swap:
-        holder.gc = _NoCollect
-    try:
-        yield
-    finally:
-        if swap:
-            holder.gc = gc
-        if old_pref is not None:
-            b2.prefs[pref] = old_pref
+class FastPath:
+    """An engine's fast path: its switch, the internals it reads, and its one warning.
 
+    Parameters
+    ----------
+    enabled : bool
+        False: never use the fast loop (every run through ``Network.run``).
+    internals : Brian2Internals, optional
+        What is read of Brian2's private members; default `Brian2Internals()`.
 
-def network_run(network, duration, namespace):
-    """``network.run`` without the full garbage collection (for the engine's own networks)."""
-    with no_full_collect():
-        network.run(duration, namespace=namespace)
+    Attributes
+    ----------
+    warned : bool
+        Whether this fast path has warned (it warns once, whatever failed first).
+    """
+
+    def __init__(self, enabled=True, internals=None):
+        self.enabled = bool(enabled)
+        self.internals = internals if internals is not None else Brian2Internals()
+        self.warned = False
+
+    def warn(self, reason, consequence=_SLOWER):
+        """One warning per fast path (so one per engine), whatever failed first."""
+        if not self.warned:
+            self.warned = True
+            warnings.warn(
+                f"neurodyn_lab's fast path does not work with brian2 {b2.__version__} ({reason}); {consequence} "
+                f"(verified versions: {', '.join(VERIFIED)}).",
+                FastPathWarning, stacklevel=5,
+            )
+
+    @contextlib.contextmanager
+    def no_full_collect(self):
+        """Skip Brian2's full gc.collect() (and its unused-objects warning) during one of our runs only.
+
+        The swap is made and undone here, under a process-wide lock, never at import and never
+        while other code runs Brian2.
+        """
+        with _PROCESS_STATE:
+            holder = self.internals.gc_holder()
+            swap = getattr(holder, "gc", None) is gc
+            if not swap:
+                self.warn("brian2.core.network has no gc module to skip", "each run makes a full garbage collection")
+            pref = "logging.warn_for_unused_objects"
+            old_pref = b2.prefs[pref] if pref in b2.prefs else None
+            if old_pref is not None:
+                b2.prefs[pref] = False
+            if swap:
+                holder.gc = _NoCollect
+            try:
+                yield
+            finally:
+                if swap:
+                    holder.gc = gc
+                if old_pref is not None:
+                    b2.prefs[pref] = old_pref
+
+    def network_run(self, network, duration, namespace):
+        """``network.run`` without the full garbage collection (for the engine's own networks)."""
+        with self.no_full_collect():
+            network.run(duration, namespace=namespace)
+
+    def release_recordings(self, monitors):
+        """Free the memory of what monitors recorded (the engine copied it out already)."""
+        try:
+            for monitor in monitors:
+                for variable in monitor.variables.values():
+                    if isinstance(variable, DynamicArrayVariable):
+                        array = self.internals.dynamic_array(variable)
+                        shape = tuple(array.shape)
+                        empty = 0 if len(shape) == 1 else (0,) + shape[1:]
+                        array.shrink(empty)
+                        # brian2 >= 2.10 keeps the size on the Variable as well (see StateMonitor.after_run)
+                        if isinstance(getattr(variable, "size", None), (int, tuple)):
+                            variable.size = empty
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            self.warn(f"cannot free a recording: {type(exc).__name__}: {exc}",
+                      "each cached model keeps its last recording until its next run")
+
+    def install(self, model, check, n_steps, dt):
+        """A checked `FastRunner` for a compiled `model`, or None (with one warning) to use Network.run.
+
+        `check` is None for a structure whose code was checked before by this engine, else two
+        plans (``(a, b)``) with different values: the fast path must reproduce what Network.run gave
+        for each, including the tabulated input, which it rewrites in place (a copy would freeze it).
+        """
+        if not self.enabled:
+            return None
+        try:
+            if check is not None:
+                reference = [model.run_public(plan, n_steps, dt, self.network_run) for plan in check]
+            runner = FastRunner(model, self.internals)
+        except (AttributeError, KeyError, TypeError, IndexError, FastPathUnavailable) as exc:
+            self.warn(f"{type(exc).__name__}: {exc}")
+            return None
+        if check is None:
+            return runner
+        try:
+            # Plan a runs after the public run of plan b, so the kept code objects hold b's TimedArray:
+            # a is right only if writing the table in place reaches the compiled code.
+            agree = all(_agree(runner.run(plan, n_steps, dt), ref) for plan, ref in zip(check, reference))
+        except Exception as exc:  # a broken internal can fail in many ways; Network.run stays correct
+            agree, reason = False, f"{type(exc).__name__}: {exc}"
+        else:
+            reason = "its results differ from Network.run's"
+        if not agree:
+            runner.uninstall()
+            self.warn(reason)
+            return None
+        return runner
 
 
 def code_objects(network):
     """The code objects of a network's objects (for tests and diagnostics)."""
     return [co for obj in network.sorted_objects for co in getattr(obj, "_code_objects", [])]
-
-
-def release_recordings(monitors):
-    """Free the memory of what monitors recorded (the engine copied it out already)."""
-    try:
-        for monitor in monitors:
-            for variable in monitor.variables.values():
-                if isinstance(variable, DynamicArrayVariable):
-                    array = _dynamic_array(variable)
-                    shape = tuple(array.shape)
-                    empty = 0 if len(shape) == 1 else (0,) + shape[1:]
-                    array.shrink(empty)
-                    # brian2 >= 2.10 keeps the size on the Variable as well (see StateMonitor.after_run)
-                    if isinstance(getattr(variable, "size", None), (int, tuple)):
-                        variable.size = empty
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        _warn(f"cannot free a recording: {type(exc).__name__}: {exc}",
-              "each cached model keeps its last recording until its next run")
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,9 +251,9 @@ class _PresizedVariable:
 
     __slots__ = ("variable", "array", "namespace", "key")
 
-    def __init__(self, variable, namespace, key):
+    def __init__(self, variable, namespace, key, internals):
         self.variable, self.namespace, self.key = variable, namespace, key
-        self.array = _dynamic_array(variable)
+        self.array = internals.dynamic_array(variable)
         namespace[key] = self
 
     def restore(self):
@@ -212,22 +272,22 @@ class _PresizedVariable:
         return getattr(self.variable, name)
 
 
-def _presized_variables(code_object):
+def _presized_variables(code_object, internals):
     """Put `_PresizedVariable`s in a state monitor code object's namespace; return them."""
     if (code_object.__class__.__name__ != "CythonCodeObject"  # the numpy target resizes otherwise
             or getattr(code_object, "template_name", None) != "statemonitor"):
         return []
-    namespace = _namespace(code_object)
-    return [_PresizedVariable(value, namespace, key) for key, value in list(namespace.items())
+    namespace = internals.namespace(code_object)
+    return [_PresizedVariable(value, namespace, key, internals) for key, value in list(namespace.items())
             if key.startswith("_var_") and isinstance(value, DynamicArrayVariable)]
 
 
-def _step_function(code_object):
+def _step_function(code_object, internals):
     """What calling `code_object` does at one time step, with Python's overhead cut to the bone."""
     # Objects hold weak proxies to their code objects: __class__ reaches through to the real one.
     if code_object.__class__.__name__ != "CythonCodeObject":
         return code_object  # numpy target: as Brian2 calls it
-    main = _main_of(code_object)
+    main = internals.main_of(code_object)
     namespace = code_object.namespace
     if getattr(code_object, "nonconstant_values", None):
         update = code_object.update_namespace  # refreshes the pointers to arrays that grow
@@ -248,17 +308,18 @@ class FastRunner:
     (unit checks, code-object regeneration, schedule sorting): more than a 100 ms simulation takes.
     """
 
-    def __init__(self, model):
+    def __init__(self, model, internals):
         self.model = model
+        self.internals = internals
         self.objects = [obj for obj in model.network.sorted_objects if obj.active]
         schedule = []
         for obj in self.objects:
-            schedule += _code_objects(obj)  # a NeuronGroup's own list is empty: its parts run
+            schedule += internals.code_objects(obj)  # a NeuronGroup's own list is empty: its parts run
         if not schedule:
             raise FastPathUnavailable("the network has no code objects after a run")
         self.schedule = schedule
-        self.calls = [_step_function(co) for co in schedule]
-        self.presized = [shim for co in schedule for shim in _presized_variables(co)]
+        self.calls = [_step_function(co, internals) for co in schedule]
+        self.presized = [shim for co in schedule for shim in _presized_variables(co, internals)]
         # Calls that only act on this step's spikes, if they all come after the threshold (else none).
         templates = [getattr(co, "template_name", None) for co in schedule]
         n_ungated = len(schedule)
@@ -266,13 +327,13 @@ class FastRunner:
             n_ungated -= 1
         if "threshold" in templates[:n_ungated] and n_ungated < len(schedule):
             self.every_step, self.on_events = self.calls[:n_ungated], self.calls[n_ungated:]
-            self.events = _event_count(model.group)
+            self.events = internals.event_count(model.group)
         else:  # no gating: a spike count that is always 0 in front of an empty list
             self.every_step, self.on_events, self.events = self.calls, [], np.zeros(1, dtype=np.int32)
         clock = model.clock.variables
-        self.timestep, self.t = _array(clock["timestep"]), _array(clock["t"])
+        self.timestep, self.t = internals.array(clock["timestep"]), internals.array(clock["t"])
         group = model.group.variables
-        self.views = {name: _array(group[name]) for name in group
+        self.views = {name: internals.array(group[name]) for name in group
                       if not name.startswith("_") and name not in ("i", "N", "t", "dt", "t_in_timesteps")
                       and hasattr(group[name], "get_value") and not getattr(group[name], "read_only", False)}
 
@@ -292,7 +353,7 @@ class FastRunner:
             views[name][:] = values
         views["v"][:] = plan.parameters["v_rest"]
         if model.structure.sampled_rows:
-            _table_view(model.table)[:] = plan.table
+            self.internals.table_view(model.table)[:] = plan.table
         for co in self.schedule:
             co.before_run()  # what an object's before_run does once its code objects exist
         for shim in self.presized:
@@ -317,36 +378,3 @@ def _agree(a, b):
     return (v1.shape == v2.shape and np.allclose(v1, v2, rtol=1e-12, atol=1e-15) and len(st1) == len(st2)
             and np.array_equal(si1, si2) and np.allclose(st1, st2, rtol=0, atol=1e-15) and c1 == c2
             and len(st1) > 0)
-
-
-def install(model, check, n_steps, dt):
-    """A checked `FastRunner` for a compiled `model`, or None (with one warning) to use Network.run.
-
-    `check` is None for a structure whose code was checked before in this process, else two
-    plans (``(a, b)``) with different values: the fast path must reproduce what Network.run gave for
-    each, including the tabulated input, which it rewrites in place (a copy would freeze it).
-    """
-    if not ENABLED:
-        return None
-    try:
-        if check is not None:
-            reference = [model.run_public(plan, n_steps, dt, network_run) for plan in check]
-        runner = FastRunner(model)
-    except (AttributeError, KeyError, TypeError, IndexError, FastPathUnavailable) as exc:
-        _warn(f"{type(exc).__name__}: {exc}")
-        return None
-    if check is None:
-        return runner
-    try:
-        # Plan a runs after the public run of plan b, so the kept code objects hold b's TimedArray:
-        # a is right only if writing the table in place reaches the compiled code.
-        agree = all(_agree(runner.run(plan, n_steps, dt), ref) for plan, ref in zip(check, reference))
-    except Exception as exc:  # a broken internal can fail in many ways; Network.run stays correct
-        agree, reason = False, f"{type(exc).__name__}: {exc}"
-    else:
-        reason = "its results differ from Network.run's"
-    if not agree:
-        runner.uninstall()
-        _warn(reason)
-        return None
-    return runner

@@ -69,6 +69,10 @@ class Structure:
         Whether the membrane potential of every neuron is recorded.
     labels : tuple of str
         Names of the input kinds, for messages only (not compared).
+    kind_classes : tuple of type
+        For each of `kinds`, a class of that kind from the run the structure was made for: the
+        engine asks it for its own ``example()`` when it checks a new model (not compared: every
+        class of a kind has the same code).
     """
 
     kinds: tuple = ()
@@ -77,6 +81,7 @@ class Structure:
     n_neurons: int = 1
     record_v: bool = True
     labels: tuple = field(default=(), compare=False)
+    kind_classes: tuple = field(default=(), compare=False)
 
     @property
     def code_key(self):

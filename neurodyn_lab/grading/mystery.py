@@ -12,8 +12,8 @@ What a curious student can reach, and what it shows:
 - its results (`MysteryResult`): traces and spikes, no parameters and no threshold line;
 - this module's globals: no function that returns the parameters; they are drawn inside a closure
   when an experiment runs, and `matches` (what the graders use) answers only yes or no;
-- the engine: after each experiment the compiled network is run for one step with the default
-  parameters, so its variables do not keep the mystery values;
+- the engine: experiments run on the mystery neurons' own `Engine`, made inside the closure; the
+  engine the notebook shares (``neurodyn_lab.engine.default_engine()``) never holds their values;
 - the grader: messages give hints and tolerances, never the expected value.
 
 This is not a security boundary: the package source is on the student's machine, and code in the
@@ -39,8 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Hz, Mohm, mV, ms, second
 
-from .. import engine
 from .._validation import as_positive, format_value
+from ..engine import Engine
 from ..inputs import as_current
 from ..parameters import LIFParams
 from ..simulation import Recording, simulate
@@ -59,6 +59,7 @@ def _sealed():
     """The two ways in: run an experiment, and compare a measurement; the parameters are drawn
     inside, when needed, and never returned."""
     salt = b"neurodyn_lab mystery neuron v2\0"
+    engine = Engine()  # the mystery neurons' own: nothing of theirs reaches the shared engine
 
     def draw(key):
         # neurodynex3's get_random_param_set ranges: v_rest -75...-60 mV, v_reset v_rest +- 10 mV,
@@ -71,11 +72,10 @@ def _sealed():
                          tau=round(2 + 28 * u[4], 1) * ms, t_ref=round(1 + 6 * u[5], 1) * ms)
 
     def run(key, current, duration):
-        result = simulate(current, duration, params=draw(key), dt=_DT)
+        result = simulate(current, duration, params=draw(key), dt=_DT, engine=engine)
         hidden = MysteryResult(t=result.t, v=result.v, I=result.I, spike_times=result.spike_times,
                                current=result.current, duration=result.duration, dt=result.dt)
         del result
-        _scrub(current, duration)
         return hidden
 
     def within(key, name, value, tolerance):
@@ -185,26 +185,6 @@ class MysteryNeuron:
         whose = f"of student {self._student}" if self._student is not None else \
             "(the default one: no student id set)"
         return f"<mystery neuron {whose}: find its parameters with m.simulate(current, duration)>"
-
-
-def _scrub(current, duration):
-    """Overwrite the engine's copy of the last parameters: one short run of the same compiled model
-    (same structure: a sampled input keeps its table length) with the default (neurodynex3's) parameters."""
-    dt = float(_DT / second)
-    n_steps = int(round(float(duration / _DT)))
-    rows = engine.structure_of([current], n_steps * dt, dt).sampled_rows
-    steps = 1
-    if rows:
-        # The shortest run whose table has as many rows (the engine's public rule, searched).
-        low, high = 1, n_steps
-        while low < high:
-            middle = (low + high) // 2
-            if engine.sampled_table_rows(middle * dt, dt) >= rows:
-                high = middle
-            else:
-                low = middle + 1
-        steps = low
-    simulate(current, steps * _DT, params=LIFParams(), dt=_DT)
 
 
 def mystery_neuron(student_id=None):
