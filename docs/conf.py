@@ -3,8 +3,10 @@
 Build with ``make docs`` (which runs ``sphinx-build -E -W --keep-going -n -b html docs docs/_build/html``).
 The build is offline and keeps nothing between runs that could go stale:
 
-- the course pages are the student notebooks of ``exercises/`` (never ``exercises/source/``),
-  copied into ``docs/course/notebooks/`` at the start of every build and executed then
+- the course pages are the student notebooks of ``exercises/`` (never ``exercises/source/``; a
+  notebook with nbgrader's solution markers stops the build, and ``tests/test_docs.py`` checks that
+  no line of a solution is anywhere on the site), copied into ``docs/course/notebooks/`` at the
+  start of every build and executed then
   (myst-nb, ``nb_execution_mode = "force"``), in a kernel of this Python with the panels in image
   mode; see ``docs/_ext/nbdocs_kernel.py`` for how a panel becomes a static figure;
 - the API reference pages are written into ``docs/api/generated/`` at the start of every build
@@ -161,13 +163,25 @@ def _kernel_dir():
     return base
 
 
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS")
+
+
 def _sync_notebooks():
-    """Copy the student notebooks (exercises/*.ipynb, never exercises/source/) into course/notebooks/."""
+    """Copy the student notebooks (exercises/*.ipynb, never exercises/source/) into course/notebooks/.
+
+    A notebook that still holds nbgrader's solution markers is a solution, not a student copy: the
+    build stops and names it rather than publish it.
+    """
     target = DOCS / "course" / "notebooks"
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for notebook in sorted((REPO / "exercises").glob("*.ipynb")):
+        text = notebook.read_text(encoding="utf-8")
+        marker = next((m for m in SOLUTION_MARKERS if m in text), None)
+        if marker is not None:
+            raise RuntimeError(f"exercises/{notebook.name} holds {marker!r}: the site shows the student notebooks, "
+                               "made from exercises/source/ by `make exercises`; run it, or move the notebook there")
         shutil.copy2(notebook, target / notebook.name)
 
 
