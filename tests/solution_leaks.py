@@ -44,8 +44,9 @@ one only when one quotes the other.
 
 The site's text is every file of the built site that decodes as UTF-8 (pages, highlighted sources
 in ``_modules/``, ``searchindex.js``, copied notebooks, downloads) and the decompressed object
-inventory. For an HTML file it is the text a reader sees plus every attribute value (an image's
-alternative text, a title), entities decoded.
+inventory. For an HTML file it is the text a reader sees (a paragraph, a table cell, a block of code
+each apart) plus every attribute value (an image's alternative text, a title), entities decoded; for
+a notebook or JSON file, its strings as well (a notebook's lines are JSON strings, quotes escaped).
 
 **Answers every student shares.** Most graded values depend on the student (their neuron, their
 step, their frequency); the site runs the notebooks without a student id, so it shows the default
