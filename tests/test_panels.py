@@ -313,15 +313,14 @@ def test_1000_rapid_changes_coalesce_leave_one_figure_and_the_final_state(in_ker
         values = np.linspace(0.0, 6.0, 1000)
         for value in values:  # as a drag would, or a loop in a cell
             panel.controls["amplitude"].value = float(value)
-        await asyncio.sleep(0)  # let the event loop run the one scheduled update
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.2)  # let the event loop run the one scheduled update
         growth = tracemalloc.get_traced_memory()[0] - start_memory
         tracemalloc.stop()
         return panel, figure, figures, panel.update_count - start_updates, growth
 
     panel, figure, figures, updates, growth = run_in_own_loop(scenario)
     assert updates == 1  # coalesced: one simulation for 1000 changes
-    assert panel.figure is figure and figures_alive() == figures
+    assert panel.figure is figure and figures_alive() <= figures  # none made (earlier garbage may go)
     assert float(np.max(panel.result.I / nA)) == pytest.approx(6.0)
     np.testing.assert_allclose(panel._traces.i_line.get_ydata(), np.asarray(panel.result.I / nA))
     assert growth < 20e6
@@ -506,10 +505,10 @@ def test_frequency_response_panel_gain_falls_and_cutoff_is_marked():
 def test_explore_builds_tabs_on_demand():
     tabs = explore(view="image")
     assert isinstance(tabs, widgets.Tab) and len(tabs.children) == 4
-    assert isinstance(tabs.children[0], StepPanel)
+    assert isinstance(tabs.panels["Step current"], StepPanel) and tabs.children[0] is tabs.panels["Step current"].widget
     assert tabs.panels["Sinusoid"] is None
     tabs.selected_index = 1
-    assert isinstance(tabs.children[1], SinusPanel) and tabs.panels["Sinusoid"] is tabs.children[1]
+    assert isinstance(tabs.panels["Sinusoid"], SinusPanel) and tabs.panels["Sinusoid"].widget is tabs.children[1]
     assert list(tabs.titles) == ["Step current", "Sinusoid", "f–I curve", "Frequency response"]
 
 
@@ -634,7 +633,7 @@ def test_closing_a_panel_frees_its_widgets_and_figure():
     made = alive()[0] - before[0]
     assert made > 30  # sliders, their layouts and styles, buttons, boxes ...
     panel.close()
-    assert panel.comm is None and all(w.comm is None for w in panel.controls.values())
+    assert panel.widget.comm is None and all(w.comm is None for w in panel.controls.values())
     assert panel.figure.axes == []  # the figure's contents are released even if `panel` is kept
     del panel
     assert alive() == before

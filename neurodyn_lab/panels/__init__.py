@@ -11,9 +11,11 @@ For the named presets (``LIFParams()``, "neurodynex3", and ``LIFParams.classic()
 the book's closed forms (rheobase, first-spike time, rate, 1/t_ref, gain, phase, cut-off); for any
 other neuron, such as a student's own, only what the simulation measures.
 
-Each panel is an ipywidgets widget (end a cell with it to show it) with ``.controls`` (name ->
-widget), ``.result`` (the last result), ``.figure`` (its one matplotlib figure), ``.summary``
-(the plot's one-line text alternative) and ``.readouts``; ``close()`` frees it. Panels call
+Each panel shows itself when it ends a cell (``.widget`` is its ipywidgets box, for layouts of your
+own) and has ``.controls`` (name -> widget), ``.result`` (the last result), ``.figure`` (its one
+matplotlib figure), ``.summary`` (the readout's one-line summary) and ``.readouts``; ``close()``
+frees it, and so does dropping it (or running its cell again). In a kernel the browser draws the
+figure (the "canvas" view); elsewhere it is a PNG (see `set_default_view`). Panels call
 `simulate` and `analysis`; they never build Brian2 objects.
 
 Examples

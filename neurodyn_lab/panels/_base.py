@@ -1,15 +1,17 @@
 """The shared machinery of the panels: state, one update path, coalescing, errors, readouts, saving.
 
-A panel is a VBox holding its controls, one figure (a `FigureView`), a text readout beside the
-figure, a message line and save buttons. A subclass says which controls it has (`SPECS`), how to
+A panel shows a VBox (``panel.widget``) holding its controls, one figure (a `FigureView`), a text
+readout beside the figure, a message line and save buttons. A subclass says which controls it has (`SPECS`), how to
 compute a result from them (`_compute`), how to show it (`_build_figure`, `_draw`) and what to
 say about it (`_readouts`); it never builds a Brian2 object: `_compute` calls `simulate` or
 `analysis`.
 
-Updates are coalesced. A control change only marks the panel "dirty"; inside a Jupyter kernel
-(see `_kernel.kernel_loop`) one update is scheduled on the kernel's event loop with ``call_soon``
-and reads the controls' values when it runs, so a drag or a loop of 1000 assignments costs one or
-a few simulations and the panel always shows the latest values. Outside a kernel (a plain script,
+Updates are coalesced, and the latest value wins. A control change only marks the panel "dirty";
+inside a Jupyter kernel (see `_kernel.kernel_loop`) one update is scheduled on the kernel's event
+loop (`_kernel.LatestWins`): it waits until the widget messages that queued up meanwhile have been
+read (no change for a few milliseconds) and reads the controls' values when it runs. At most one
+simulation runs at a time, the values that arrived during it are dropped except the newest, and a
+loop of 1000 assignments in a cell costs one simulation. Outside a kernel (a plain script,
 pytest, even with some other asyncio loop running) the update runs at once, so a test can assert
 right after setting ``.value``. Batch changes (preset, reset) are
 made inside `hold_updates` and cost one update. Reading `result` or `figure` first runs a pending
@@ -20,13 +22,22 @@ phase, cut-off) only while its parameters are a named preset (`PRESETS`: "neurod
 any other neuron, e.g. the student's own in a graded notebook, it shows only what the simulation
 measures: the closed forms are what the questions ask the student to work out.
 
-`close()` frees the panel: every widget it made (comms included) and its figure's contents.
+Freed when dropped. ipywidgets keeps every widget it made alive (a registry, and in a kernel the
+comm) until the widget is closed, so a panel is *not* a widget itself: it holds its widgets, and
+its widgets hold it only weakly (observers and button handlers go through `weakly`). A panel that
+nothing references any more is collected, and a finalizer closes its widgets and frees its figure;
+`close()` does the same at once. In a kernel the cell that shows a panel keeps it alive (the
+output shows it) until that cell runs again, and a panel created by a cell is closed when the
+cell runs again (`_kernel.cell_panels`): re-running a panel cell frees the previous panel even
+though IPython's ``Out`` history still holds it.
 """
 
+import base64
 import contextlib
 import html
 import logging
 import os
+import weakref
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -39,7 +50,8 @@ from . import _kernel
 from ._controls import CUSTOM, ParameterBlock, float_of, make_int_slider, make_slider, plain_of, quantity_of, set_value
 from ._view import FigureView
 
-__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets", "trace_label"]
+__all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets", "trace_label",
+           "weakly"]
 
 log = logging.getLogger("neurodyn_lab.panels")
 
@@ -90,6 +102,42 @@ def close_widgets(root):
     for widget in found:
         widgets.Widget.close(widget)
     return len(found)
+
+
+def weakly(method):
+    """A callable that calls the bound `method` while its object lives, and does nothing after.
+
+    A widget keeps its observers and click handlers; handing it ``panel.method`` would keep the
+    panel alive as long as the widget (ipywidgets keeps every widget until it is closed).
+
+    Examples
+    --------
+    >>> class Counter:
+    ...     count = 0
+    ...     def bump(self, *args):
+    ...         self.count += 1
+    >>> counter = Counter()
+    >>> bump = weakly(counter.bump)
+    >>> bump(); counter.count
+    1
+    >>> del counter
+    >>> bump()  # the counter is gone: nothing happens
+    """
+    ref = weakref.WeakMethod(method)
+
+    def call(*args, **kwargs):
+        target = ref()
+        if target is not None:
+            return target(*args, **kwargs)
+        return None
+
+    return call
+
+
+def _release(widget, view):
+    """Close every widget of a panel and free its figure (the panel's finalizer: no reference to it)."""
+    view.close()
+    close_widgets(widget)
 
 
 def one_sentence(exc):
@@ -196,14 +244,19 @@ def trace_label(result):
     return text + "."
 
 
-class Panel(widgets.VBox):
+class Panel:
     """Base class of the control panels; see the module docstring for the update model.
 
     Subclasses set `SPECS` (the stimulus controls), `title`, `intro`, `file_stem`, `figsize`
     and implement `_compute`, `_build_figure`, `_draw` and `_readouts`.
 
+    A panel shows itself when it ends a cell (or with ``display(panel)``); to place it in a
+    layout of your own use ``panel.widget``.
+
     Attributes
     ----------
+    widget : ipywidgets.VBox
+        What is shown: the controls, the figure, the readouts and the buttons.
     controls : dict
         Control name -> widget (the stimulus sliders, the six LIF parameter sliders and "preset").
     buttons : dict
@@ -233,7 +286,7 @@ class Panel(widgets.VBox):
 
         self._dirty = False
         self._hold = 0
-        self._scheduled = False
+        self._latest = _kernel.LatestWins(weakly(self.flush))
         self._updating = False
         self._syncing_preset = False
         self._result = None
@@ -269,18 +322,19 @@ class Panel(widgets.VBox):
         self._status = widgets.HTML(value="")
         self._readout = widgets.HTML(value="", layout=widgets.Layout(width="400px", margin="0 0 0 12px"))
 
+        # The widgets hold the panel weakly (see the module docstring: freed when dropped).
         for w in stimulus.values():
-            w.observe(self._on_change, "value")
+            w.observe(weakly(self._on_change), "value")
         for w in self._parameters.sliders.values():
-            w.observe(self._on_parameter_change, "value")
-        self._parameters.preset.observe(self._on_preset, "value")
-        self.buttons["reset"].on_click(lambda _: self.reset())
-        self.buttons["save_figure"].on_click(lambda _: self._save_and_report(self.save_figure))
-        self.buttons["save_data"].on_click(lambda _: self._save_and_report(self.save_data))
+            w.observe(weakly(self._on_parameter_change), "value")
+        self._parameters.preset.observe(weakly(self._on_preset), "value")
+        self.buttons["reset"].on_click(weakly(self._on_reset_click))
+        self.buttons["save_figure"].on_click(weakly(self._on_save_figure_click))
+        self.buttons["save_data"].on_click(weakly(self._on_save_data_click))
 
         heading = widgets.HTML(value=f"<h3 style='margin:0.2em 0'>{html.escape(self.title)}</h3>"
                                      f"<div>{html.escape(self.intro)}</div>")
-        super().__init__(
+        self.widget = widgets.VBox(
             children=[
                 heading,
                 widgets.VBox(list(stimulus.values())),
@@ -291,8 +345,11 @@ class Panel(widgets.VBox):
                 widgets.HBox([self.buttons["save_figure"], self.buttons["save_data"], self._status]),
             ]
         )
+        # Freed when dropped: the finalizer holds the widgets and the view, never the panel.
+        self._finalizer = weakref.finalize(self, _release, self.widget, self._view)
+        _kernel.cell_panels().created(self)
         # Stable class names for browser tests and for custom styling.
-        self.add_class("neurodyn-lab-panel")
+        self.widget.add_class("neurodyn-lab-panel")
         self._readout.add_class("neurodyn-lab-readout")
         self._message.add_class("neurodyn-lab-message")
         self._view.widget.add_class("neurodyn-lab-figure")
@@ -357,16 +414,7 @@ class Panel(widgets.VBox):
         self._dirty = True
         if self._hold or self._updating or self._closed:
             return
-        loop = _kernel.kernel_loop()
-        if loop is None:
-            self.flush()
-        elif not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._scheduled_flush)
-
-    def _scheduled_flush(self):
-        self._scheduled = False
-        self.flush()
+        self._latest.changed(_kernel.kernel_loop())
 
     @contextlib.contextmanager
     def hold_updates(self):
@@ -491,7 +539,7 @@ class Panel(widgets.VBox):
 
     @property
     def view(self):
-        """The FigureView: its `mode` ("ipympl" or "image") and the widget showing the figure."""
+        """The FigureView: its `mode` ("canvas", "ipympl" or "image") and the widget showing the figure."""
         return self._view
 
     def reset(self):
@@ -534,25 +582,52 @@ class Panel(widgets.VBox):
         if self._closed:
             raise ValueError(f"this {type(self).__name__} is closed; make a new one")
 
-    def __del__(self):
-        # ipywidgets' __del__ calls close(); a panel being collected (or the interpreter ending)
-        # only needs its own comm closed, as ipywidgets does: the figure goes with the object.
-        try:
-            widgets.Widget.close(self)
-        except Exception:  # at interpreter shutdown modules may be gone already
-            pass
+    def _repr_mimebundle_(self, **kwargs):
+        """Show the panel's widget (a cell ending with the panel, or ``display(panel)``).
+
+        The bundle also carries the figure as a PNG drawn by matplotlib, which a front end
+        without widgets (nbconvert's HTML, a notebook viewer) shows instead. In a kernel the cell
+        showing the panel keeps it alive until that cell runs again.
+        """
+        _kernel.cell_panels().shown(self)
+        data = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = repr(self)
+        if not self._closed:
+            self.flush()
+            png = bytes(self._view.widget.value) if self._view.mode == "image" else self._view.render_png()
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        return data
+
+    def __repr__(self):
+        state = "closed" if self._closed else f"{self.update_count} updates, {self._view.mode} view"
+        return f"<{type(self).__name__}: {state}>"
+
+    @property
+    def closed(self):
+        """True once `close` ran (or the panel's cell ran again)."""
+        return self._closed
 
     def close(self):
         """Free the panel: close every widget it made and release its figure and last result.
 
-        A closed panel no longer updates. Closing twice is harmless.
+        A closed panel no longer updates. Closing twice is harmless. A panel that nothing
+        references any more is freed the same way without `close`.
         """
         if self._closed:
             return
         self._closed = True
-        self._view.close()
-        close_widgets(self)
+        self._latest.cancel()
+        self._finalizer()
         self._result = None
+
+    def _on_reset_click(self, _button):
+        self.reset()
+
+    def _on_save_figure_click(self, _button):
+        self._save_and_report(self.save_figure)
+
+    def _on_save_data_click(self, _button):
+        self._save_and_report(self.save_data)
 
     def _save_and_report(self, save):
         try:

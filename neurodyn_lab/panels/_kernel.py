@@ -1,5 +1,8 @@
 """Where a panel lives: inside a Jupyter kernel (updates wait for the kernel's event loop) or not.
 
+Also, inside a kernel, which notebook cell made or shows a panel (`cell_panels`), so that running
+the cell again frees the panels of its previous run.
+
 A panel defers its update to the kernel's event loop only when it lives in a Jupyter kernel, so
 that a drag coalesces into one simulation. Anywhere else (a script, pytest, a Playwright test
 whose own asyncio loop happens to run) it updates at once. Whether *some* asyncio loop runs says
@@ -7,8 +10,18 @@ nothing about where the panel lives, so it is not the test.
 """
 
 import asyncio
+import time
+import weakref
 
-__all__ = ["in_kernel", "kernel_loop"]
+__all__ = ["in_kernel", "kernel_loop", "LatestWins", "QUIET_S", "LONGEST_S", "cell_panels", "CellPanels"]
+
+#: A change is acted on once no other change arrived for this long (s): the widget messages that
+#: queued up while a simulation ran arrive back to back (well under a millisecond apart, measured
+#: 2026-12-03), a hand on a slider every 16 ms or more.
+QUIET_S = 0.004
+#: ... but never later than this after the first change waiting (s): a stream of changes faster
+#: than `QUIET_S` still updates the panel about 20 times a second.
+LONGEST_S = 0.05
 
 
 def in_kernel():
@@ -41,3 +54,130 @@ def kernel_loop():
         return asyncio.get_running_loop()
     except RuntimeError:  # a kernel that is not running its loop right now (e.g. a %run script)
         return None
+
+
+class LatestWins:
+    """Run `update` after changes settle: at most one run at a time, stale values are never run.
+
+    `changed(loop)` is called on every change. Without a loop (not in a kernel) `update` runs at
+    once. In a kernel, the changes that arrive while a simulation runs wait as widget messages in
+    the kernel's queue; `update` is put off until the queue has drained (no change for `quiet`
+    seconds, at most `longest` seconds after the first change), and `update` reads the controls'
+    values when it runs, so it sees only the newest: a drag never queues stale work.
+
+    Examples
+    --------
+    >>> runs = []
+    >>> latest = LatestWins(lambda: runs.append(1))
+    >>> for _ in range(3):
+    ...     latest.changed(None)  # no event loop: each change runs at once
+    >>> len(runs)
+    3
+    """
+
+    def __init__(self, update, quiet=QUIET_S, longest=LONGEST_S):
+        self.update = update
+        self.quiet = quiet
+        self.longest = longest
+        self.scheduled = False
+        self._first = self._last = 0.0
+
+    def changed(self, loop):
+        now = time.monotonic()
+        self._last = now
+        if loop is None:
+            self.update()
+            return
+        if not self.scheduled:
+            self.scheduled = True
+            self._first = now
+            loop.call_later(self.quiet, self._settle, loop)
+
+    def _settle(self, loop):
+        now = time.monotonic()
+        due = min(self._last + self.quiet, self._first + self.longest)
+        if now < due:
+            loop.call_later(due - now, self._settle, loop)
+            return
+        self.scheduled = False
+        self.update()
+
+    def cancel(self):
+        """Forget a pending update (a closed panel): `update` is no longer called."""
+        self.update = _nothing
+
+
+def _nothing():
+    return None
+
+
+class CellPanels:
+    """The panels each notebook cell made or shows, in one kernel; freed when the cell runs again.
+
+    A panel made by a cell is remembered weakly and closed when that cell runs again (its new
+    run makes a new one; IPython's ``Out`` history would keep the old one alive for good). A panel
+    a cell *shows* (``display(panel)``, or the cell's value) is held strongly until that cell runs
+    again: its output shows it, even when no variable names it. The cell is the execute request's
+    ``cellId`` (sent by JupyterLab and Notebook 7); without one nothing is tracked.
+    """
+
+    def __init__(self, shell=None):
+        self.shell = shell
+        self._made = {}  # cell id -> WeakSet of panels
+        self._shown = {}  # cell id -> [panel, ...]
+        if shell is not None:
+            shell.events.register("pre_run_cell", self._pre_run_cell)
+
+    def _cell(self):
+        kernel = getattr(self.shell, "kernel", None)
+        try:
+            parent = kernel.get_parent() if kernel is not None else {}
+        except Exception:  # an ipykernel without get_parent: nothing is tracked
+            return None
+        cell = (parent or {}).get("metadata", {}).get("cellId")
+        if cell is None or (parent or {}).get("header", {}).get("msg_type") != "execute_request":
+            return None
+        return cell
+
+    def created(self, panel):
+        cell = self._cell()
+        if cell is not None:
+            self._made.setdefault(cell, weakref.WeakSet()).add(panel)
+
+    def shown(self, panel):
+        cell = self._cell()
+        if cell is not None and all(p is not panel for p in self._shown.get(cell, ())):
+            self._shown.setdefault(cell, []).append(panel)
+
+    def _pre_run_cell(self, info):
+        cell = getattr(info, "cell_id", None)
+        if cell is None:
+            return
+        self._shown.pop(cell, None)
+        for panel in list(self._made.pop(cell, ())):
+            panel.close()
+
+
+_NOT_IN_KERNEL = CellPanels()
+_by_shell = weakref.WeakKeyDictionary()
+
+
+def cell_panels():
+    """The `CellPanels` of the running kernel (one per kernel), or one that tracks nothing.
+
+    Examples
+    --------
+    >>> cell_panels().shell is None  # not in a kernel
+    True
+    """
+    if not in_kernel():
+        return _NOT_IN_KERNEL
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "events"):
+        return _NOT_IN_KERNEL
+    tracker = _by_shell.get(shell)
+    if tracker is None:
+        tracker = _by_shell[shell] = CellPanels(shell)
+    return tracker

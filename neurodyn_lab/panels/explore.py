@@ -49,7 +49,7 @@ class Explorer(widgets.Tab):
         panel = cls(**{k: v for k, v in self._options.items() if v is not None})
         self.panels[title] = panel
         children = list(self.children)
-        placeholder, children[index] = children[index], panel
+        placeholder, children[index] = children[index], panel.widget
         self.children = children
         close_widgets(placeholder)  # it would stay registered (and alive) until closed
 

@@ -1,0 +1,335 @@
+"""The browser-drawn view (issue 20): what the kernel sends, latest value wins, freed when dropped.
+
+In-process tests read the widget messages a panel sends (the comm's ``publish_msg``); the kernel
+tests start a real ipykernel with jupyter_client and talk to it as a front end does (comm
+messages on the shell channel, cells with a ``cellId``), so coalescing and the re-run of a cell
+are tested on the real message path. Drawing itself is tested in the browser
+(tests/e2e/test_canvas_in_lab.py).
+"""
+
+import ctypes
+import gc
+import io
+import json
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from brian2 import Hz, mV, ms, nA
+from matplotlib.figure import Figure
+from PIL import Image
+
+from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
+from neurodyn_lab.panels import _canvas, _view
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEURODYN_LAB_VIEW", raising=False)
+
+
+def figures_alive():
+    gc.collect()
+    return sum(isinstance(o, Figure) for o in gc.get_objects())
+
+
+def open_widgets():
+    gc.collect()
+    return sum(isinstance(o, widgets.Widget) and o.comm is not None for o in gc.get_objects())
+
+
+class Wire:
+    """Records what a widget sends to the front end (its comm's messages, buffers included)."""
+
+    def __init__(self, widget, monkeypatch):
+        self.messages = []
+        comm = widget.comm
+
+        def publish_msg(msg_type, data=None, metadata=None, buffers=None, **keys):
+            self.messages.append((msg_type, data, [bytes(b) for b in buffers or []]))
+
+        monkeypatch.setattr(comm, "publish_msg", publish_msg)
+
+    def updates(self):
+        return [(data, buffers) for kind, data, buffers in self.messages
+                if kind == "comm_msg" and data.get("method") == "update"]
+
+
+# ------------------------------------------------------------------------ what is sent
+
+
+def test_an_update_is_one_message_with_t_v_and_i_as_float32_buffers(monkeypatch):
+    panel = StepPanel(view="canvas", amplitude=2.5 * nA)  # 100 ms at dt 0.1 ms: 1001 samples
+    wire = Wire(panel.view.widget, monkeypatch)
+    panel.controls["amplitude"].value = 3.0
+    updates = wire.updates()
+    assert len(updates) == 1  # frame and arrays in one message
+    data, buffers = updates[0]
+    state = data["state"]
+    assert set(state) == {"frame", "arrays"}
+    samples = len(panel.result.t)
+    # t is shared by v(t) and I(t): three arrays, not four, each float32.
+    assert sorted(len(b) for b in buffers) == [4 * samples] * 3
+    assert [path[0] for path in data["buffer_paths"]] == ["arrays"] * 3
+    frame = state["frame"]
+    v_line = frame["axes"][0]["series"][0]
+    arrays = dict(zip((path[1] for path in data["buffer_paths"]), buffers))
+    np.testing.assert_array_equal(np.frombuffer(arrays[v_line["y"]], dtype=np.float32),
+                                  np.asarray(panel.result.v / mV, dtype=np.float32))
+    np.testing.assert_array_equal(np.frombuffer(arrays[v_line["x"]], dtype=np.float32),
+                                  np.asarray(panel.result.t / ms, dtype=np.float32))
+    current = [s for s in frame["axes"][1]["series"] if s["coords"] == "data"][0]
+    assert np.frombuffer(arrays[current["y"]], dtype=np.float32).max() == pytest.approx(3.0)
+    # The lines of the figure, the limits and labels, and the text alternative.
+    assert frame["axes"][0]["ylabel"] == "v (mV)" and frame["axes"][1]["xlabel"] == "time (ms)"
+    assert frame["axes"][0]["xlim"] == [0.0, 100.0]
+    threshold = [s for s in frame["axes"][0]["series"] if s["coords"] == "yaxis" and s["ls"] == "--"]
+    assert threshold and threshold[0]["y"] == [-50.0, -50.0]
+    spikes = [s for s in frame["axes"][0]["series"] if s["marker"] == "v"][0]
+    assert len(spikes["x"]) == panel.result.spike_count > 0
+    assert f"{panel.result.spike_count} spikes" in frame["label"]
+    # Payload per update: the binary arrays and the frame's JSON, no PNG.
+    payload = sum(len(b) for b in buffers) + len(json.dumps(state))
+    print(f"\nStepPanel canvas update, {samples} samples: {payload} bytes "
+          f"({sum(len(b) for b in buffers)} binary + {len(json.dumps(state))} JSON)")
+    assert payload == pytest.approx(panel.view.payload_bytes, rel=0.05)
+    assert payload < 20_000
+    image = StepPanel(view="image", amplitude=3 * nA)
+    print(f"the image view's PNG for the same update: {image.view.payload_bytes} bytes")
+    image.close()
+    panel.close()
+
+
+def test_unchanged_arrays_are_not_resent(monkeypatch):
+    panel = StepPanel(view="canvas", duration=40 * ms)
+    wire = Wire(panel.view.widget, monkeypatch)
+    panel.controls["tau"].value = panel.controls["tau"].value  # no change at all: nothing sent
+    with panel.hold_updates():
+        panel.controls["amplitude"].value = 1.0
+        panel.controls["amplitude"].value = 2.5  # back where it was: one update, the same data
+    [(data, buffers)] = wire.updates()
+    assert buffers == [] and set(data["state"]) == {"frame"}
+    panel.close()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: SinusPanel(view="canvas", amplitude=0.5 * nA, frequency=50 * Hz),
+    lambda: FICurvePanel(view="canvas", count=11, duration=100 * ms),
+    lambda: FrequencyResponsePanel(view="canvas", count=4),
+])
+def test_every_panel_draws_in_the_canvas_view(make):
+    panel = make()
+    frame, arrays = panel.view.widget.frame, panel.view.widget.arrays
+    assert frame["label"] == panel.summary or frame["label"].startswith("Plot of v(t)")
+    assert len(frame["axes"]) == len(panel.figure.axes)
+    for axes, ax in zip(frame["axes"], panel.figure.axes):
+        assert axes["xlim"] == pytest.approx(list(ax.get_xlim())) and axes["ylim"] == pytest.approx(list(ax.get_ylim()))
+        assert axes["xscale"] == ax.get_xscale()
+    assert all(isinstance(b, bytes) and len(b) % 4 == 0 for b in arrays.values())
+    panel.close()
+
+
+def test_the_canvas_view_saves_and_falls_back_to_the_same_matplotlib_figure():
+    # Outside a kernel "auto" is the static image: the same figure, drawn by matplotlib.
+    assert _view.resolve_view("auto") == "image"
+    canvas = StepPanel(view="canvas", amplitude=3 * nA)
+    image = StepPanel(view="image", amplitude=3 * nA)
+    shown = np.asarray(Image.open(io.BytesIO(bytes(image.view.widget.value))))
+    np.testing.assert_array_equal(shown, np.asarray(Image.open(io.BytesIO(canvas.view.render_png()))))
+    saved = canvas.save_figure()
+    assert Image.open(saved).size == Image.open(image.save_figure()).size
+    canvas.close()
+    image.close()
+
+
+def test_the_panel_shows_its_widget_and_a_png_for_front_ends_without_widgets():
+    import base64
+
+    panel = StepPanel(view="canvas", amplitude=3 * nA)
+    bundle = panel._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
+    png = base64.b64decode(bundle["image/png"])
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))),
+                                  np.asarray(Image.open(io.BytesIO(panel.view.render_png()))))
+    assert bundle["text/plain"] == "<StepPanel: 1 updates, canvas view>"
+    panel.close()
+
+
+def test_a_broken_anywidget_falls_back_to_the_image_with_one_warning(monkeypatch):
+    monkeypatch.setattr(_canvas, "_checked", None)
+
+    def broken():
+        raise ImportError("No module named 'anywidget'")
+
+    monkeypatch.setattr(_canvas, "widget_class", broken)
+    with pytest.warns(RuntimeWarning, match="browser-drawn view does not work here.*PNG image instead"):
+        assert _view.resolve_view("canvas") == "image"
+    assert _view.resolve_view("canvas") == "image"  # checked once: no second warning
+    panel = StepPanel(view="canvas", duration=20 * ms)
+    assert panel.view.mode == "image"
+    panel.close()
+    monkeypatch.setattr(_canvas, "_checked", None)
+
+
+# ------------------------------------------------------------------------ freed when dropped
+
+
+def resident():
+    psutil = pytest.importorskip("psutil")
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    return psutil.Process().memory_info().rss
+
+
+@pytest.mark.parametrize("view, count", [("canvas", 100), ("image", 20)])  # an image update is 3x slower
+def test_100_panels_dropped_without_close_are_freed(view, count):
+    for _ in range(5):  # first-time costs (fonts, compiled code, widget classes) are not a leak
+        StepPanel(view=view)
+    figures, widgets_open, start = figures_alive(), open_widgets(), resident()
+    t0 = time.perf_counter()
+    for _ in range(count):  # a student re-running `panel = StepPanel()`
+        panel = StepPanel(view=view)
+        del panel
+    growth = resident() - start
+    print(f"\n{count} {view} StepPanels dropped: +{growth / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s")
+    assert figures_alive() == figures
+    assert open_widgets() == widgets_open  # every widget closed by the finalizer
+    assert growth < 50e6
+
+
+def test_close_frees_everything_at_once_even_while_the_panel_is_referenced():
+    panel = StepPanel(view="canvas", duration=20 * ms)
+    figure = panel.figure
+    before = open_widgets()
+    panel.close()
+    assert panel.closed and panel.result is None and figure.axes == []
+    assert panel.widget.comm is None and panel.view.widget.comm is None
+    assert before - open_widgets() > 30  # sliders, their layouts and styles, buttons, the canvas ...
+    panel.close()  # twice: harmless
+
+
+def test_widgets_do_not_keep_their_panel_alive():
+    panel = StepPanel(view="canvas", duration=20 * ms)
+    slider = panel.controls["amplitude"]
+    box = panel.widget
+    del panel
+    gc.collect()
+    assert slider.comm is None and box.comm is None  # the finalizer closed them
+    slider.value = 3.0  # a late message from the front end: nothing happens, nothing fails
+
+
+# ------------------------------------------------------------------------ in a real kernel
+
+
+class Kernel:
+    """An ipykernel started with jupyter_client, driven as a front end drives it."""
+
+    def __init__(self):
+        from jupyter_client.manager import start_new_kernel
+
+        self.manager, self.client = start_new_kernel(kernel_name="python3")
+
+    def execute(self, code, cell_id=None, timeout=120):
+        """Run `code` as a notebook cell (with `cell_id` as JupyterLab sends it); return its text output."""
+        client = self.client
+        content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                   "allow_stdin": False, "stop_on_error": True}
+        msg = client.session.msg("execute_request", content, metadata={"cellId": cell_id} if cell_id else {})
+        client.shell_channel.send(msg)
+        out, deadline = [], time.monotonic() + timeout
+        while True:
+            reply = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") != msg["header"]["msg_id"]:
+                continue
+            kind, body = reply["msg_type"], reply["content"]
+            if kind == "stream":
+                out.append(body["text"])
+            elif kind == "error":
+                raise AssertionError("\n".join(body["traceback"]))
+            elif kind == "status" and body["execution_state"] == "idle":
+                return "".join(out)
+
+    def send_value(self, comm_id, value):
+        """What a slider's view sends when it moves."""
+        data = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+        self.client.shell_channel.send(self.client.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+
+    def stop(self):
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=True)  # this kernel only, by its manager
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    k = Kernel()
+    try:
+        yield k
+    finally:
+        k.stop()
+
+
+SLOW = """
+import time
+from brian2 import nA, ms
+from neurodyn_lab.panels import StepPanel
+computed = []
+class SlowStep(StepPanel):
+    def _compute(self):
+        computed.append(self.controls["amplitude"].value)
+        time.sleep(0.08)  # a slow simulation: 80 ms
+        return super()._compute()
+slow = SlowStep(view="canvas", duration=20 * ms)
+print(slow.view.mode, slow.controls["amplitude"].model_id)
+"""
+
+
+def test_a_drag_never_queues_stale_work(kernel):
+    mode, comm_id = kernel.execute(SLOW).split()
+    assert mode == "canvas"  # a kernel with anywidget's front end installed: the browser draws
+    kernel.execute("computed.clear()")
+    # 150 moves, one every 8 ms, sent without waiting for the kernel (harder than a front end,
+    # which waits for the kernel to go idle before it sends the next value).
+    values = [round(0.5 + 0.01 * i, 2) for i in range(150)]
+    t0 = time.perf_counter()
+    for value in values:
+        kernel.send_value(comm_id, value)
+        time.sleep(0.008)
+    sending = time.perf_counter() - t0
+    time.sleep(0.5)
+    computed = json.loads(kernel.execute("import json; print(json.dumps(computed))"))
+    done = time.perf_counter() - t0
+    print(f"\n{len(values)} moves over {sending:.2f} s with an 80 ms simulation: {len(computed)} simulations, "
+          f"the last for {computed[-1]} (sent last: {values[-1]}), all done {done - sending:.2f} s after the last move")
+    assert computed[-1] == values[-1]  # the final value is simulated
+    assert computed == sorted(computed)  # never an older value after a newer one
+    # At most one simulation per 80 ms while moving, plus the last: no queue of stale work.
+    assert len(computed) <= sending / 0.08 + 3
+    assert len(set(computed)) == len(computed)
+
+
+def test_running_a_panel_cell_again_frees_the_previous_panel(kernel):
+    kernel.execute("from neurodyn_lab.panels import StepPanel\nfrom brian2 import ms\nimport gc\nfrom matplotlib.figure import Figure")
+    count = ("gc.collect()\n"
+             "panels = [o for o in gc.get_objects() if type(o) is StepPanel]\n"
+             "print(sum(p.closed for p in panels), sum(not p.closed for p in panels),"
+             " sum(isinstance(o, Figure) and o.axes != [] for o in gc.get_objects()))")
+    figures = int(kernel.execute(count).split()[2])  # other tests' panels in this kernel
+    for _ in range(3):  # the cell's value is the panel: IPython's Out history holds each one
+        kernel.execute("StepPanel(view='canvas')", cell_id="panel-cell")
+    closed, open_, drawn = map(int, kernel.execute(count).split())
+    assert (closed, open_, drawn - figures) == (2, 1, 1)
+    # display() of a panel nothing names: kept, since the output shows it, until its cell runs again.
+    kernel.execute("display(StepPanel(view='canvas', duration=20 * ms))", cell_id="display-cell")
+    shown = "gc.collect(); print(sum(not o.closed for o in gc.get_objects() if type(o) is StepPanel))"
+    assert kernel.execute(shown).strip() == "2"
+    kernel.execute("pass", cell_id="display-cell")  # that cell, edited and run again
+    assert kernel.execute(shown).strip() == "1"
