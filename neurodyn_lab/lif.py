@@ -12,7 +12,7 @@ Examples
 --------
 >>> from neurodyn_lab.lif import LIF_Step
 >>> rec = LIF_Step(do_plot=False)
->>> rec.spike_count > 0, LIF_Step(I_amp=0.999, do_plot=False).spike_count
+>>> rec.spike_count > 0, LIF_Step(I_amp=0.5, do_plot=False).spike_count
 (True, 0)
 >>> LIF_Step(tend=1e9, do_plot=False)
 Traceback (most recent call last):
@@ -212,7 +212,7 @@ def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True):
     I_tstart, I_tend : float
         Start and end of the step [ms].
     I_amp : float
-        Step amplitude [nA]; the classic neuron's rheobase is 1 nA.
+        Step amplitude [nA], default 1.005.
     tend : float
         Simulated time [ms], at most 10^6 (10^7 time steps of 0.1 ms).
     do_plot : bool

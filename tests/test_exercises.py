@@ -1,20 +1,28 @@
 """The exercise notebooks, without running them (nbval runs them): one source, a generated student
 version that is up to date and leaks no solution, one template, nbgrader metadata that matches the
 question bank, the student's identity in the first code cell, and the numbers the prompts state taken
-from the bank.
+from the bank. Nothing on screen gives an answer away: no number a student reads (cells, panel headers,
+docstrings of what a notebook calls) passes a question, no text names a choice question's answer, no
+closed form a question asks for is written out, and the cells a student may edit touch no closed form.
 
 Running them: ``pytest --nbval-lax exercises`` (solution notebooks in strict mode, see
 ``exercises/conftest.py``).
 """
 
+import ast
+import importlib
+import inspect
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from brian2 import Hz, Mohm, kHz, mV, ms, nA, pA, pcoulomb
 
 from neurodyn_lab.grading import QUESTIONS, questions_of
-from neurodyn_lab.grading.framework import Tolerance
+from neurodyn_lab.grading.answers import Rejected
+from neurodyn_lab.grading.framework import ChoiceQuestion, CountQuestion, FunctionQuestion, PhaseQuestion, \
+    Tolerance
 from neurodyn_lab.grading.students import variant_for
 
 build = pytest.importorskip("neurodyn_lab.grading.build", reason="the notebook builder needs nbgrader")
@@ -304,8 +312,12 @@ def _bonus_problems(nb, number):
         if [c for c in section if "check(" in c.source]:
             problems.append("a bonus section has a check(...) cell")
         if any(_grading(c).get("points", 0) for c in section) or not {
-                _grading(c)["grade_id"] for c in section if _grading(c)} <= {f"think_{number}_bonus"}:
+                _grading(c)["grade_id"] for c in section if _grading(c).get("grade")} <= {f"think_{number}_bonus"}:
             problems.append("a bonus section has graded cells")
+        # read-only cells (the closed forms a bonus needs, see test_cells_a_student_may_edit_...) only
+        if not all(_grading(c)["grade_id"].startswith(f"bonus_{number}_") for c in section
+                   if _grading(c) and not _grading(c).get("grade")):
+            problems.append(f"a bonus section's read-only cell is not named bonus_{number}_...")
     return problems
 
 
@@ -360,3 +372,269 @@ def test_warm_up_compiles_the_model_of_the_noisy_runs_in_02():
     engine.warm_up(jobs)
     noise = inputs.noise(1 * nA, 0.2 * nA, 5 * ms, seed=7)
     assert engine.structure_of([noise], 1.6, 1e-4) in engine.compiled_structures()
+
+
+# ------------------------------------------------------------------------------------------------
+# Nothing on screen gives an answer away
+# ------------------------------------------------------------------------------------------------
+#: A number as a student reads it, with its unit: "2 nA", "$t_0 = 10$ ms", "2.5 * nA", "−70 mV",
+#: "3.70 MΩ", "-30°", "9 spikes". Unit -> a brian2 unit, or how a plain number is answered.
+_SHOWN_UNITS = {"kHz": kHz, "Hz": Hz, "pA": pA, "nA": nA, "mV/nA": Mohm, "mV": mV, "ms": ms, "MΩ": Mohm,
+                "Mohm": Mohm, "MOhm": Mohm, "pC": pcoulomb, "pcoulomb": pcoulomb, "°": "degrees",
+                "degrees": "degrees", "spikes": "count", "spike": "count"}
+_SHOWN_NUMBER = re.compile(r"(?<![\w.])([-−]?\d+(?:\.\d+)?)\$?\s*(?:\\,|~|\*)?\s*("
+                           + "|".join(re.escape(u) for u in sorted(_SHOWN_UNITS, key=len, reverse=True))
+                           + r")(?![A-Za-z])")
+#: Numbers on screen that a default-neuron answer happens to match, and why that is no statement of it.
+_COINCIDENCES = {
+    ("neurodyn_lab.panels.SinusPanel docstring", "20 Hz"):
+        "the frequency slider's default; the default neuron's cut-off, 19.9 Hz, lies within ±2 % of it",
+}
+
+
+def _shown_numbers(text):
+    """(as shown, kind, the answer a student would type) for each number with a unit in `text`."""
+    for found in _SHOWN_NUMBER.finditer(text):
+        number = float(found.group(1).replace("−", "-"))
+        unit = _SHOWN_UNITS[found.group(2)]
+        if unit == "count":
+            if number.is_integer():
+                yield found.group(0), "count", int(number)
+        elif unit == "degrees":
+            yield found.group(0), "degrees", number
+        else:
+            yield found.group(0), "quantity", number * unit
+
+
+def _named_objects(nb):
+    """The package's objects `nb`'s code names (imported from neurodyn_lab, or ``module.name`` of an
+    imported module) by dotted name, without `analysis`: its closed forms are the answers themselves
+    (a student who reads them has the formula, and the autograder flags their use)."""
+    code = "\n".join(re.sub(r"^\s*[%!].*$", "", c.source, flags=re.M) for c in nb.cells if c.cell_type == "code")
+    tree = ast.parse(code)
+    names, objects = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("neurodyn_lab"):
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                names[alias.asname or alias.name] = objects[f"{node.module}.{alias.name}"] = getattr(module, alias.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
+                inspect.ismodule(names.get(node.value.id)) and hasattr(names[node.value.id], node.attr):
+            module = names[node.value.id]
+            objects[f"{module.__name__}.{node.attr}"] = getattr(module, node.attr)
+    return {name: obj for name, obj in objects.items() if not name.startswith("neurodyn_lab.analysis")}
+
+
+def _screen(nb, everything=True):
+    """(where, text) for what a student of `nb` reads: every cell of the student notebook, and the
+    docstrings (``name?``) of the package's objects its code names, with the header (title and intro) a
+    panel shows. With ``everything=False`` only the docstrings of the classic functions and the panels:
+    the rest of the API uses the default neuron, nobody's graded neuron, for its examples."""
+    texts = [(f"cell {i}", cell.source) for i, cell in enumerate(nb.cells)]
+    for name, obj in _named_objects(nb).items():
+        if not everything and not name.startswith(("neurodyn_lab.lif", "neurodyn_lab.panels")):
+            continue
+        texts.append((f"{name} docstring", inspect.getdoc(obj) or ""))
+        if isinstance(obj, type):
+            texts += [(f"{name}.{field}", getattr(obj, field)) for field in ("title", "intro")
+                      if isinstance(getattr(obj, field, None), str)]
+    return texts
+
+
+def _shared(question):
+    """Whether every student has the same expected value (the classic neuron, the kind of filter)."""
+    expected = getattr(question, "expected", None)
+    if expected is None:
+        return False
+    values = {repr(expected(variant_for(s))) for s in (None, "s001", "s002", "s1234567")}
+    return len(values) == 1
+
+
+def _kind(question):
+    return {CountQuestion: "count", PhaseQuestion: "degrees"}.get(type(question), "quantity")
+
+
+def _numbers_given_away(student, number):
+    """(question id, where, number as shown) for each number on the screen of the student notebook
+    `student` that, typed as the answer, passes one of notebook `number`'s questions for the default
+    neuron (no student id)."""
+    variant = variant_for(None)
+    leaks = []
+    for question in questions_of(number):
+        if isinstance(question, (FunctionQuestion, ChoiceQuestion)):
+            continue
+        for where, text in _screen(student, everything=_shared(question)):
+            for shown, kind, answer in _shown_numbers(text):
+                if kind != _kind(question) or (where, shown) in _COINCIDENCES:
+                    continue
+                try:
+                    passed = question.grade(answer, variant).passed
+                except Rejected:  # another dimension
+                    continue
+                if passed:
+                    leaks.append((question.id, where, shown))
+    return leaks
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_number_on_screen_is_an_answer(name):
+    """For every graded question of the notebook, no number in its cells, in its panels' headers or in
+    the docstrings of what it calls passes as the answer of the default neuron (or, for the classic
+    neuron's answers, which every student shares, of anything the notebook calls)."""
+    assert _numbers_given_away(_read(EXERCISES / name), name[:2]) == []
+
+
+def test_the_screen_check_catches_a_number_that_is_an_answer():
+    assert _shown_numbers("is $1$ nA, or −63.7 mV; 9 spikes at -78.7°") is not None
+    assert [(s, k) for s, k, _ in _shown_numbers("is $1$ nA, or −63.7 mV; 9 spikes at -78.7°")] == [
+        ("1$ nA", "quantity"), ("−63.7 mV", "quantity"), ("9 spikes", "count"), ("-78.7°", "degrees")]
+    nb = _read(EXERCISES / NAMES[0])
+    screen = dict(_screen(nb))
+    assert "neurodyn_lab.lif.LIF_Step docstring" in screen and "neurodyn_lab.analysis.rheobase docstring" not in screen
+    assert _numbers_given_away(nb, "00") == []
+    nb.cells[2].source += "\nThe classic neuron's rheobase is 1 nA, and `LIF_Step()` fires 9 spikes."
+    assert _numbers_given_away(nb, "00") == [("00.classic_rheobase", "cell 2", "1 nA"),
+                                             ("00.classic_step_spikes", "cell 2", "9 spikes")]
+    assert _shared(QUESTIONS["00.classic_rheobase"]) and _shared(QUESTIONS["03.filter_type"])
+    assert not _shared(QUESTIONS["01.rheobase"]) and not _shared(QUESTIONS["03.phase_at_your_frequency"])
+
+
+def _choice_pattern(choice):
+    return re.compile(re.escape(choice).replace(r"\-", r"[-\s_]?"), re.I)
+
+
+def test_no_text_on_screen_names_the_answer_of_a_choice_question():
+    """"low-pass" is every student's answer to 03.filter_type: it appears on no notebook's screen and in
+    no question's title or hint, except in the prompt that lists every choice."""
+    for question in (q for q in QUESTIONS.values() if isinstance(q, ChoiceQuestion)):
+        answer = question.expected(variant_for(None))
+        pattern = _choice_pattern(answer)
+        for name in NAMES:
+            for where, text in _screen(_read(EXERCISES / name)):
+                if pattern.search(text) and not all(_choice_pattern(c).search(text) for c in question.choices):
+                    pytest.fail(f"{name}, {where} names {answer!r}, the answer of {question.id}")
+        for other in QUESTIONS.values():
+            assert not pattern.search(other.title + " " + other.hint), other.id
+
+
+def test_the_choice_check_catches_the_answer_in_a_panel_header(monkeypatch):
+    from neurodyn_lab.panels import SinusPanel
+
+    monkeypatch.setattr(SinusPanel, "intro", "Below threshold the membrane is a low-pass filter.")
+    screen = dict(_screen(_read(EXERCISES / "03_sinusoidal_input.ipynb")))
+    assert _choice_pattern("low-pass").search(screen["neurodyn_lab.panels.SinusPanel.intro"])
+
+
+def test_no_other_package_is_named_in_what_students_read():
+    """neurodynex3 means nothing to a student: not in the student notebooks, the panels' headers, or the
+    titles, hints and mistake hints of the questions (the feedback)."""
+    from neurodyn_lab import panels
+
+    for name in NAMES:
+        text = "\n".join(cell.source for cell in _read(EXERCISES / name).cells)
+        assert "neurodynex" not in text.lower(), name
+    for panel in (panels.StepPanel, panels.SinusPanel, panels.FICurvePanel, panels.FrequencyResponsePanel):
+        assert "neurodynex" not in (panel.title + panel.intro).lower(), panel
+    for question in QUESTIONS.values():
+        texts = [question.title, question.hint] + [m.hint for m in getattr(question, "mistakes", ())]
+        assert not [t for t in texts if "neurodynex" in t.lower()], question.id
+
+
+def test_one_name_for_your_neuron():
+    """`me` is the student's numbers, `p = me.neuron` their neuron in 01-03, `m` the mystery neuron in 04;
+    no notebook promises `me.neuron` where it does not use it."""
+    for name in NAMES:
+        nb = _read(SOURCE / name)
+        setup = next(c.source for c in nb.cells if _grading(c).get("grade_id", "").startswith("setup_"))
+        intro = nb.cells[0].source
+        if name[:2] in ("01", "02", "03"):
+            assert "p = me.neuron  # your neuron" in setup and "`p = me.neuron`" in intro, name
+        else:
+            assert "p = " not in setup and "`me.neuron`" not in intro.replace("`p = me.neuron`", ""), name
+        if name[:2] == "04":
+            assert "m = mystery_neuron()" in setup and "`m = mystery_neuron()`" in intro
+        student_text = "\n".join(c.source for c in _read(EXERCISES / name).cells if c.cell_type == "markdown")
+        assert "your neuron `p3`" not in student_text and "neuron `p3`" not in student_text, name
+
+
+def _editable_shipped_cells(source):
+    """The code cells a student may edit that we ship with content: unlocked, and not an answer cell."""
+    return [c for c in source.cells if c.cell_type == "code" and not _grading(c).get("locked")
+            and not _grading(c).get("solution")]
+
+
+def test_cells_a_student_may_edit_touch_no_closed_form_or_grading_code(pair):
+    """An honest student who edits an explore cell never looks like a cheat: every closed form of
+    `analysis` a provided cell needs sits in a locked (read-only) cell, which nbgrader restores; the
+    editable cells call only simulate, inputs and plotting (and the helpers of the locked cells)."""
+    from neurodyn_lab.grading.tamper import findings
+
+    name, source, student = pair
+    for cell in _editable_shipped_cells(source):
+        assert findings(cell.source) == [], (name, cell.id, findings(cell.source))
+    for cell in student.cells:  # the answer cells' placeholders too
+        if cell.cell_type == "code" and cell.id not in {c.id for c in source.cells if _grading(c).get("locked")}:
+            assert findings(cell.source) == [], (name, cell.id)
+    for cell in source.cells:
+        if cell.cell_type == "code" and _grading(cell).get("locked") and not _grading(cell).get("grade"):
+            assert _grading(cell)["grade_id"].startswith(("setup_", "bonus_")), cell.id
+            if _grading(cell)["grade_id"].startswith("bonus_"):  # read-only in the package's copy too
+                assert cell.metadata.get("editable") is False and cell.metadata.get("deletable") is False
+
+
+def test_the_editable_cell_check_catches_a_closed_form_in_an_explore_cell():
+    from neurodyn_lab.grading.tamper import findings
+
+    source = _read(SOURCE / "02_fi_curve.ipynb")
+    tools = next(c for c in source.cells if _grading(c).get("grade_id") == "bonus_02_tools")
+    assert "analysis.rheobase" in tools.source and tools.metadata["nbgrader"]["locked"]
+    try_it = next(c for c in source.cells if c.id == "nb02-bonus-try")
+    assert try_it in _editable_shipped_cells(source)
+    try_it.source += "\nI_rh = analysis.rheobase(p)"
+    assert findings(try_it.source)
+
+
+def test_retired_question_ids_appear_nowhere():
+    """Renamed or removed ids (bank.RETIRED_IDS) are used by no notebook and named in the documents
+    only where they say what became of them; a course file that still changes one is told which id
+    to use."""
+    from neurodyn_lab.grading.bank import RETIRED_IDS, Bank
+
+    repo = EXERCISES.parent
+    notebooks = [*SOURCE.glob("*.ipynb"), *EXERCISES.glob("*.ipynb")]
+    documents = [p for p in (repo / "docs").rglob("*.md") if "_build" not in p.parts] + [repo / "README.md"]
+    for old, new in RETIRED_IDS.items():
+        assert old not in QUESTIONS and (new is None or new in QUESTIONS)
+        grade_id = "q" + old.replace(".", "_")
+        for path in notebooks:
+            text = path.read_text(encoding="utf-8")
+            assert old not in text and f'"{grade_id}' not in text, (old, path)
+        for path in documents:
+            paragraphs = path.read_text(encoding="utf-8").split("\n\n")
+            assert all("RETIRED_IDS" in p for p in paragraphs if old in p), (old, path)
+        with pytest.raises(KeyError, match=re.escape(repr(new)) if new else "was removed"):
+            Bank(QUESTIONS.values()).change(old, tolerance=Tolerance(rel=0.1))
+
+
+#: The closed forms that questions ask a student to derive, as a notebook or docstring would write them
+#: (LaTeX or code), with an example of each: the theory stops one step short of them.
+_DERIVED_FORMS = {
+    "02.rate_function": (r"\\?ln\s*(\\frac\{|\(+)\s*R\s*\*?\s*I\s*-\s*\(\s*v_(\\text\{)?reset",
+                         r"$T(I) = t_\text{ref} + \tau \ln\frac{RI - (v_\text{reset} - v_\text{rest})}{RI - x}$"),
+    "02.max_rate": (r"(?<![\d.])1\s*/\s*t_(\\text\{)?ref", r"The limit is then $1/t_\text{ref} \approx 333$ Hz"),
+    "03.cutoff_frequency": (r"1\s*/\s*\(\s*2\s*\\?(pi|π)\s*\\?(tau|τ)|\\frac\{1\}\{2\s*\\pi\s*\\tau\}",
+                            "the dashed line marks the cut-off frequency ``1 / (2 pi tau)``"),
+    "01.min_charge": (r"C\s*\(\s*v_(\\text\{)?th(reshold)?\}?\s*-", r"is about $C (v_\text{th} - v_\text{rest})$"),
+}
+
+
+@pytest.mark.parametrize("qid", _DERIVED_FORMS)
+def test_no_closed_form_a_question_asks_for_is_written_out(qid):
+    pattern, example = _DERIVED_FORMS[qid]
+    assert re.search(pattern, example)  # the pattern finds what it is meant to find
+    assert qid in QUESTIONS
+    for name in NAMES:
+        for where, text in _screen(_read(EXERCISES / name), everything=False):
+            found = re.search(pattern, text)
+            assert not found, (name, where, found and found.group(0))

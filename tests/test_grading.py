@@ -17,10 +17,10 @@ from neurodyn_lab.grading.students import variant_for
 
 ISSUE_IDS = [
     "00.classic_rheobase", "00.classic_step_spikes",
-    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.rheobase_function", "01.min_charge",
+    "01.rheobase", "01.first_spike_time", "01.v_after_tau", "01.min_charge",
     "02.max_rate", "02.rate_at_3nA", "02.rate_function", "02.half_max_current",
-    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_100Hz", "03.half_gain_frequency",
-    "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
+    "03.filter_type", "03.cutoff_frequency", "03.gain_at_50Hz", "03.phase_at_your_frequency",
+    "03.half_gain_frequency", "04.tau", "04.v_rest", "04.v_threshold", "04.R", "04.t_ref", "04.v_reset",
 ]
 
 
@@ -54,7 +54,7 @@ def test_the_bank_has_exactly_the_issues_question_ids():
         assert question.id == qid
         assert question.points >= 1 and question.title and question.hint
     assert [q.id for q in questions_of("01")] == ["01.rheobase", "01.first_spike_time", "01.v_after_tau",
-                                                  "01.rheobase_function", "01.min_charge"]
+                                                  "01.min_charge"]
 
 
 @pytest.mark.parametrize("qid", [q for q in ISSUE_IDS if "e.g. " in getattr(QUESTIONS[q], "example", "")])
@@ -89,7 +89,7 @@ def test_expected_values_agree_with_the_books_closed_forms():
     assert grade("02.rate_at_3nA", 1 / ((2 + 8 * math.log(25 / 10)) * ms)).passed
     assert grade("03.cutoff_frequency", 1 / (2 * math.pi * tau) * Hz).passed
     assert grade("03.gain_at_50Hz", 10 / math.sqrt(1 + (2 * math.pi * 50 * tau) ** 2) * Mohm).passed
-    assert grade("03.phase_at_100Hz", -math.degrees(math.atan(2 * math.pi * 100 * tau))).passed
+    assert grade("03.phase_at_your_frequency", -math.degrees(math.atan(2 * math.pi * 100 * tau))).passed
     assert grade("03.filter_type", "low-pass").passed
     # R / sqrt(1 + (2 pi f tau)^2) = R/2  <=>  2 pi f tau = sqrt(3)
     assert grade("03.half_gain_frequency", math.sqrt(3) / (2 * math.pi * tau) * Hz).passed
@@ -169,12 +169,12 @@ def test_gain_as_resistance_or_as_amplitude_for_the_stated_I0():
 
 def test_phase_in_radians_is_recognised():
     degrees = analysis.phase(100 * Hz, LIFParams())
-    result = grade("03.phase_at_100Hz", math.radians(degrees))
+    result = grade("03.phase_at_your_frequency", math.radians(degrees))
     assert result.passed and "radians" in result.message
-    assert grade("03.phase_at_100Hz", np.float32(degrees)).passed
-    wrong_sign = grade("03.phase_at_100Hz", -degrees)
+    assert grade("03.phase_at_your_frequency", np.float32(degrees)).passed
+    wrong_sign = grade("03.phase_at_your_frequency", -degrees)
     assert not wrong_sign.passed and "lead or lag" in wrong_sign.message
-    assert "wrong sign" in grade("03.phase_at_100Hz", -math.radians(degrees)).message
+    assert "wrong sign" in grade("03.phase_at_your_frequency", -math.radians(degrees)).message
 
 
 @pytest.mark.parametrize("text", ["low-pass", "Low-Pass", "LOWPASS", "low pass", " low_pass ", "low-pass filter"])
@@ -253,13 +253,13 @@ def test_mystery_feedback_never_contains_the_hidden_values():
 # Functions written by the student
 # ------------------------------------------------------------------------------------------------
 def test_function_questions_pass_a_correct_function():
-    assert grade("01.rheobase_function", rheobase_solution).passed
     assert grade("02.rate_function", rate_solution).passed
-    assert grade("01.rheobase_function", rheobase_solution).points == 2
+    assert grade("02.rate_function", rate_solution).points == 2
 
 
 def test_a_function_with_fixed_numbers_is_told_to_use_params():
-    result = grade("01.rheobase_function", lambda params: 2 * nA)
+    book = LIFParams()
+    result = grade("02.rate_function", lambda I, params: rate_solution(I, book))
     assert result.status == "wrong" and "argument params" in result.message
 
 
@@ -289,18 +289,18 @@ def test_a_vectorised_rate_function_with_a_bare_zero_passes():
 
 
 def test_the_stub_function_of_the_student_notebook_is_not_answered_yet():
-    def rheobase(params):
-        """The rheobase (the threshold current) of a neuron with `params`, in amp."""
+    def firing_rate(I, params):
+        """The firing rate (in Hz) of a LIF neuron with `params` for a constant current `I`."""
         # YOUR CODE HERE
 
-    result = grade("01.rheobase_function", rheobase)
+    result = grade("02.rate_function", firing_rate)
     assert result.status == "unanswered" and "returned None" in result.message
 
 
 # ------------------------------------------------------------------------------------------------
 # The catalogue of wrong answers: each gets a clear message, and check() never raises
 # ------------------------------------------------------------------------------------------------
-def _raises(params):
+def _raises(I, params):
     return 1 / 0
 
 
@@ -324,17 +324,17 @@ CATALOGUE = [
     ("01.rheobase", 2 * nA, {"seed": 3}, "invalid", ["takes no option 'seed'"]),
     ("04.tau", 5 * ms, {"seed": 3}, "invalid", ["takes no option 'seed'"]),
     ("04.tau", 500 * ms, {}, "wrong", ["your own neuron, mystery_neuron()"]),
-    ("01.rheobase_function", 2 * nA, {}, "invalid", ["pass your function rheobase itself, not a value"]),
-    ("01.rheobase_function", _raises, {}, "invalid", ["raised ZeroDivisionError", "when called as _raises(LIFParams())"]),
-    ("01.rheobase_function", lambda p: p.v_threshold, {}, "invalid", ["must return a current"]),
+    ("02.rate_function", 2 * Hz, {}, "invalid", ["pass your function firing_rate itself, not a value"]),
+    ("02.rate_function", _raises, {}, "invalid", ["raised ZeroDivisionError", "when called as _raises(0 nA, LIFParams())"]),
+    ("02.rate_function", lambda I, p: p.v_threshold, {}, "invalid", ["must return a frequency"]),
     ("02.rate_function", lambda I: 0 * Hz, {}, "invalid", ["raised TypeError"]),
     ("00.classic_step_spikes", 9.5, {}, "invalid", ["a count is a whole number", "9.5"]),
     ("00.classic_step_spikes", 9 * ms, {}, "invalid", ["a count has no unit", "a time"]),
     ("03.filter_type", "lowish", {}, "invalid", ["'lowish' is not one of the choices", "'low-pass', 'high-pass'"]),
     ("03.filter_type", 1, {}, "invalid", ["give your answer as text in quotes"]),
     ("03.filter_type", "   ", {}, "unanswered", ["the text is empty"]),
-    ("03.phase_at_100Hz", -78 * ms, {}, "invalid", ["you gave a time", "a number of degrees"]),
-    ("03.phase_at_100Hz", 1 + 2j, {}, "invalid", ["complex"]),
+    ("03.phase_at_your_frequency", -78 * ms, {}, "invalid", ["you gave a time", "a number of degrees"]),
+    ("03.phase_at_your_frequency", 1 + 2j, {}, "invalid", ["complex"]),
     ("03.gain_at_50Hz", 1.8 * mV, {"I0": 0.5 * mV}, "invalid", ["the option I0", "a current amplitude"]),
     ("03.gain_at_50Hz", 1.8 * mV, {"I0": -1 * nA}, "invalid", ["I0 must be a positive current amplitude"]),
 ]
@@ -408,11 +408,11 @@ def test_summary_shows_this_notebooks_questions(capsys):
     assert [row[0] for row in table.rows] == [q.id for q in questions_of("01")]
     statuses = {row[0]: row[2] for row in table.rows}
     assert statuses == {"01.rheobase": "correct", "01.first_spike_time": "wrong", "01.v_after_tau": "unanswered",
-                        "01.rheobase_function": "not checked", "01.min_charge": "not checked"}
-    assert (table.points, table.max_points) == (1, 6) and not table.all_passed
+                        "01.min_charge": "not checked"}
+    assert (table.points, table.max_points) == (1, 4) and not table.all_passed
     assert {row[0]: row[5] for row in table.rows}["01.rheobase"] == 1  # attempts
     text = capsys.readouterr().out
-    assert "01.rheobase_function" in text and "total" in text and "1/6" in text and "attempts" in text
+    assert "01.min_charge" in text and "total" in text and "1/4" in text and "attempts" in text
     assert "<table" in table._html() and "<caption>" in table._html()
 
 
@@ -426,9 +426,8 @@ def test_all_passed_when_every_question_passes(capsys):
     check("01.rheobase", 2 * nA)
     check("01.first_spike_time", 18.8 * ms)
     check("01.v_after_tau", -63.7 * mV)
-    check("01.rheobase_function", rheobase_solution)
     check("01.min_charge", 16.1 * nA * ms)  # 16.1 pC (1 nA for 1 ms is 1 pC): 0.8 nF x 20 mV, and a little for the 0.1 ms width
-    assert summary("01").all_passed and summary("01").points == 6
+    assert summary("01").all_passed and summary("01").points == 4
 
 
 def test_message_format_is_one_line_without_the_expected_value():

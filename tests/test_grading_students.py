@@ -3,6 +3,7 @@ restarts, capped feedback for choices, a time limit on student functions, record
 and an instructor's course file of question changes."""
 
 import json
+import re
 import time
 
 import pytest
@@ -45,6 +46,24 @@ def test_without_an_id_the_default_neuron_and_one_message_on_how_to_set_one():
     text = repr(me)
     assert text.count('set student_id = "your id"') == 1 and "JupyterHub" in text
     assert "set student_id" not in repr(student("s001"))
+
+
+@pytest.mark.parametrize("student_id", [None, "s001", "s1234567"])
+def test_your_numbers_show_every_number_of_your_own_that_a_question_asks_about(student_id):
+    """The neuron, 00's step amplitude and 03's phase frequency are on screen, and the phase question
+    grades at the frequency shown (its id says so: 03.phase_at_your_frequency)."""
+    me = student(student_id)
+    for text in (repr(me), me._repr_html_()):
+        assert f"LIF_Step(I_amp={me.classic_amplitude:g})" in text
+        assert f"tau = {float(me.neuron.tau / ms):g} ms" in text
+        shown = re.search(r"Your frequency in notebook 03 \(the phase question\): me\.phase_frequency = ([0-9.]+) Hz",
+                          text)
+        assert shown, text
+        frequency = float(shown.group(1)) * Hz
+        assert frequency == me.phase_frequency
+        question = QUESTIONS["03.phase_at_your_frequency"]
+        assert question.grade(analysis.phase(frequency, me.neuron), me.variant).passed
+        assert not question.grade(analysis.phase(frequency / 2, me.neuron), me.variant).passed
 
 
 @pytest.mark.parametrize("bad, error", [(1.5, TypeError), ("  ", ValueError), (True, TypeError), ([1], TypeError)])
@@ -111,12 +130,12 @@ def test_an_instructor_can_cap_feedback_on_choice_questions():
 def test_a_student_function_that_loops_is_stopped_and_run_all_goes_on(monkeypatch):
     monkeypatch.setattr(framework, "FUNCTION_TIME_LIMIT", 0.5)
 
-    def rheobase(params):
+    def firing_rate(I, params):
         while True:
             pass
 
     start = time.monotonic()
-    result = check("01.rheobase_function", rheobase)
+    result = check("02.rate_function", firing_rate)
     assert time.monotonic() - start < 5
     assert result.status == "invalid" and "stopped after 0.5 s" in result.message
     assert result.message.count(". ") <= 2
@@ -125,14 +144,14 @@ def test_a_student_function_that_loops_is_stopped_and_run_all_goes_on(monkeypatc
 def test_a_loop_that_catches_exceptions_is_stopped_too(monkeypatch):
     monkeypatch.setattr(framework, "FUNCTION_TIME_LIMIT", 0.3)
 
-    def rheobase(params):
+    def firing_rate(I, params):
         while True:
             try:
                 time.sleep(0.01)
             except Exception:
                 pass
 
-    assert "stopped after" in check("01.rheobase_function", rheobase).message
+    assert "stopped after" in check("02.rate_function", firing_rate).message
 
 
 def test_the_record_says_what_was_answered_and_never_whether_it_passed():

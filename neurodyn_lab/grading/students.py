@@ -184,7 +184,9 @@ class Student:
                   f"v_threshold = {_value(p.v_threshold, mV, 'mV')}, R = {_value(p.R, Mohm, 'MΩ')}, "
                   f"tau = {_value(p.tau, ms, 'ms')}, t_ref = {_value(p.t_ref, ms, 'ms')}")
         lines = [f"Your numbers: {who}.", f"Your neuron (me.neuron): {neuron}.",
-                 f"Your step in notebook 00: LIF_Step(I_amp={self.classic_amplitude:g}) ({self.classic_amplitude:g} nA)."]
+                 f"Your step in notebook 00: LIF_Step(I_amp={self.classic_amplitude:g}) ({self.classic_amplitude:g} nA).",
+                 f"Your frequency in notebook 03 (the phase question): me.phase_frequency = "
+                 f"{_value(self.phase_frequency, Hz, 'Hz')}."]
         if self.source == "default":
             lines.append(f"To get your own numbers, {_HOW_TO}.")
         return lines
@@ -213,7 +215,16 @@ def student(student_id=None):
     Returns
     -------
     Student
-        ``.id``, ``.source``, ``.neuron`` (your neuron, a LIFParams), ``.classic_amplitude``.
+        ``.id``, ``.source``, ``.neuron`` (your neuron, a LIFParams), ``.classic_amplitude``,
+        ``.phase_frequency``; shown as "Your numbers".
+
+    Examples
+    --------
+    >>> print(student("s001"))  # doctest: +ELLIPSIS
+    Your numbers: student s001 (set in this notebook).
+    Your neuron (me.neuron): v_rest = ... mV, ..., t_ref = ... ms.
+    Your step in notebook 00: LIF_Step(I_amp=...) (... nA).
+    Your frequency in notebook 03 (the phase question): me.phase_frequency = ... Hz.
     """
     key, source = identify(student_id)
     me = Student(id=key, source=source, variant=variant_for(key))

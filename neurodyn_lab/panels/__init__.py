@@ -8,7 +8,7 @@
 - `warm_up_jobs()`: the simulations the panels' defaults run, for ``neurodyn-lab warmup``.
 
 For the named presets (``LIFParams()``, "neurodynex3", and ``LIFParams.classic()``, "classic") each panel also shows
-the book's closed forms (rheobase, first-spike time, rate, 1/t_ref, gain, phase, cut-off); for any
+the book's closed forms (rheobase, first-spike time, rate, its limit, gain, phase, cut-off); for any
 other neuron, such as a student's own, only what the simulation measures.
 
 Each panel shows itself when it ends a cell (``.widget`` is its ipywidgets box, for layouts of your

@@ -51,8 +51,7 @@ class FICurvePanel(Panel):
     )
     title = "f–I curve"
     intro = ("Each dot is one simulated neuron held at a constant current; for the named presets the line "
-             "is the book's formula. For small currents nothing fires; for large currents the refractory "
-             "period caps the rate.")
+             "is the book's formula. Where does the neuron start to fire, and what happens at large currents?")
     file_stem = "fi_panel"
     figsize = (7.2, 4.2)
     # One update simulates every current: update when a slider is released, not while it moves.
@@ -121,7 +120,7 @@ class FICurvePanel(Panel):
             ("rheobase (every current above it fires)", "", format_quantity(rheobase, nA, "nA")),
             (f"rate at {currents[-1]:.1f} nA", f"{rates[-1]:.1f} Hz", f"{predicted[-1]:.1f} Hz"),
             ("largest difference", f"{worst:.1f} Hz", ""),
-            ("limit 1/t_ref", "", f"{1 / float(p.t_ref / second):.0f} Hz" if float(p.t_ref) > 0 else "none"),
+            ("limit for large currents", "", f"{1 / float(p.t_ref / second):.0f} Hz" if float(p.t_ref) > 0 else "none"),
             ("currents simulated", simulated, ""),
         ]
         summary = (

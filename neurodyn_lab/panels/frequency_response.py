@@ -15,12 +15,12 @@ F_LOW, F_HIGH = 1.0, 1000.0  # Hz: the plotted band
 
 
 class FrequencyResponsePanel(Panel):
-    """The membrane as a low-pass filter: measured gain and phase (on the book's closed forms for
-    the named presets).
+    """The membrane as a filter: measured gain and phase (on the book's closed forms for the named
+    presets).
 
     The simulation keeps the neuron below threshold (linear regime); the dots are measured. For the
     named presets the lines are ``R / sqrt(1 + (2 pi f tau)^2)`` and ``-atan(2 pi f tau)`` and the
-    dashed line marks the cut-off frequency ``1 / (2 pi tau)``.
+    dashed line marks the cut-off frequency.
 
     Parameters
     ----------

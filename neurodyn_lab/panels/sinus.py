@@ -1,4 +1,4 @@
-"""SinusPanel: a sinusoidal current; below threshold the membrane is a low-pass filter."""
+"""SinusPanel: a sinusoidal current; gain and phase of the voltage below threshold."""
 
 import numpy as np
 from brian2 import Hz, Mohm, mV, ms, nA
@@ -38,9 +38,9 @@ class SinusPanel(Panel):
     Examples
     --------
     >>> from brian2 import nA, Hz
-    >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=50 * Hz, view="image")
+    >>> panel = SinusPanel(amplitude=0.5 * nA, frequency=300 * Hz, view="image")
     >>> panel.readouts["gain |V|/I0"]  # measured, and the book's closed form
-    ('3.70 MΩ', '3.70 MΩ')
+    ('0.66 MΩ', '0.66 MΩ')
     >>> panel.close()
     """
 
@@ -55,8 +55,8 @@ class SinusPanel(Panel):
                     example="a time such as 200*ms", bounded=True),
     )
     title = "Sinusoidal current"
-    intro = ("Raise the frequency and the voltage's swing shrinks and lags further behind the current: "
-             "the membrane is a low-pass filter. Raise the amplitude or offset and the neuron fires.")
+    intro = ("Change the frequency and watch the voltage's swing and its delay behind the current. "
+             "Raise the amplitude or offset and the neuron fires.")
     file_stem = "sinus_panel"
 
     def _build_figure(self, figure):
@@ -106,7 +106,7 @@ class SinusPanel(Panel):
                 ("peak depolarisation, max v − v_rest", f"{peak:.2f} mV", ""),
                 ("gain |V|/I0", gain_text, format_quantity(gain_book, Mohm, "MΩ")),
                 ("phase of v behind I", phase_text, f"{phase_book:.1f}°"),
-                ("cut-off frequency 1/(2π tau)", "", format_quantity(cutoff, Hz, "Hz", ".1f")),
+                ("cut-off frequency", "", format_quantity(cutoff, Hz, "Hz", ".1f")),
             ]
         else:
             rows = [
