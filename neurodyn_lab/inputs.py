@@ -567,13 +567,13 @@ class ArrayCurrent(Tabulated):
     """A current given as samples; see `from_array`."""
 
     def __init__(self, values, dt, start=0 * ms):
+        if np.size(values) > MAX_TABLE_SAMPLES:  # before any copy of a huge array
+            raise ValueError(f"values must have at most {MAX_TABLE_SAMPLES:.0e} samples, got {np.size(values):,}")
         values = as_quantity("values", values, amp, "an array of currents such as np.array([0, 1, 2])*nA",
                              allow_array=True)
         values = np.atleast_1d(np.asarray(values / amp, dtype=float))
         if values.ndim != 1:
             raise ValueError(f"values must be a one-dimensional array of currents, got an array of shape {values.shape}")
-        if len(values) > MAX_TABLE_SAMPLES:
-            raise ValueError(f"values must have at most {MAX_TABLE_SAMPLES:.0e} samples, got {len(values):.3g}")
         self.values = values.copy()
         self.values.setflags(write=False)
         self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)

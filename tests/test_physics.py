@@ -10,6 +10,7 @@ import pytest
 from brian2 import Hz, Mohm, kHz, mV, ms, nA, pcoulomb, second
 
 from neurodyn_lab import LIFParams, analysis, inputs, simulate
+from neurodyn_lab.engine import RunSpec
 
 DT = 0.1 * ms
 
@@ -321,22 +322,82 @@ def test_frequency_response_size_messages_name_what_was_given():
 # --------------------------------------------------------------------------------------------
 # issue 8, item 6: every size is bounded before work starts
 # --------------------------------------------------------------------------------------------
-def test_huge_requests_are_refused_at_once():
-    import time
+def _mystery():
+    from neurodyn_lab import mystery_neuron
 
+    return mystery_neuron("s1")
+
+
+def _classic(**kwargs):
+    from neurodyn_lab.lif import LIF_Step
+
+    return LIF_Step(do_plot=False, **kwargs)
+
+
+def _neurodynex3(simulation_time):
+    from neurodyn_lab.compat.neurodynex3.leaky_integrate_and_fire import LIF
+    from neurodyn_lab.compat.neurodynex3.tools import input_factory
+
+    return LIF.simulate_LIF_neuron(input_factory.get_step_current(5, 100, ms, 2 * nA), simulation_time=simulation_time)
+
+
+# Every size limit (issue 8 item 6, issue 17 item 6): (what the student made first, untimed; the call;
+# the start of the refusal). Each is refused in under a second, before the run's arrays exist.
+SIZE_LIMITS = {
+    "fi_curve: 10^8 currents": (lambda: np.linspace(0, 5, 10**8) * nA,
+                                lambda big: analysis.fi_curve(big, duration=0.1 * ms),
+                                "currents must be at most 10,000 values, one per neuron, got 100,000,000"),
+    "fi_curve: neurons x steps": (lambda: np.linspace(0, 5, 5000) * nA,
+                                  lambda c: analysis.fi_curve(c, duration=10 * second),
+                                  r"the run is too large \(5000 neurons x 100000 time steps\): one run"),
+    "fi_curve: 10^4 currents for 1000 s": (lambda: np.linspace(0, 5, 10**4) * nA,
+                                           lambda c: analysis.fi_curve(c, duration=1000 * second),
+                                           r"the run is too large \(10000 neurons x 10000000 time steps\)"),
+    "simulate: time steps": (lambda: inputs.step(3 * nA), lambda c: simulate(c, 1500 * second),
+                             r"duration/dt must be at most 1e\+07 time steps"),
+    "simulate: a billion seconds": (lambda: inputs.step(3 * nA), lambda c: simulate(c, 1e9 * second),
+                                    r"duration/dt must be at most 1e\+07 time steps"),
+    "simulate: noise samples": (lambda: inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-3 * ms),
+                                lambda c: simulate(c, 20 * second), r"noise\(.*would need 2e\+07 samples"),
+    "from_array: samples": (lambda: np.zeros(10**7 + 1) * nA, lambda v: inputs.from_array(v, 0.1 * ms),
+                            r"values must have at most 1e\+07 samples, got 10,000,001"),
+    "RunSpec: noise table": (lambda: [inputs.noise(1 * nA, 0.1 * nA, 5 * ms, seed=k) for k in range(2000)],
+                             lambda c: RunSpec(c, 2 * second, record_v=False),
+                             r"duration=2000 ms is too long for 2000 noise or array inputs"),
+    "frequency_response: recording": (lambda: np.linspace(1, 100, 2000) * Hz,
+                                      lambda f: analysis.frequency_response(f),
+                                      "frequencies: 2000 frequencies with the lowest at 1 Hz need"),
+    "frequency_response: neurons": (lambda: np.linspace(1, 100, 20_000) * Hz,
+                                    lambda f: analysis.frequency_response(f),
+                                    "frequencies must be at most 10,000 values"),
+    "mystery neuron: 5 s": (_mystery, lambda m: m.simulate(inputs.step(1 * nA), 10 * second),
+                            "duration must be at most 5 s for a mystery neuron"),
+    "classic LIF_Step: tend": (lambda: None, lambda _: _classic(tend=1e9), r"tend must be at most 1e6"),
+    "neurodynex3 layer: simulation_time": (lambda: None, lambda _: _neurodynex3(1e9 * second),
+                                           r"simulation_time must be at most 1e\+07 time steps"),
+}
+
+
+@pytest.mark.parametrize("name", SIZE_LIMITS)
+def test_every_size_limit_is_refused_in_under_a_second_before_allocating(name):
+    import re
+    import time
+    import tracemalloc
+
+    make, call, message = SIZE_LIMITS[name]
+    made = make()
+    tracemalloc.start()
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"^currents must be at most 10,000 values, one per neuron, got 10,000,000"):
-        analysis.fi_curve(np.linspace(0, 5, 10**7) * nA, duration=1 * ms)
-    with pytest.raises(ValueError, match=r"^dt must be at least 0\.001 ms for a noise current"):
-        inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-6 * ms)
-    fine_noise = inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-3 * ms)
-    with pytest.raises(ValueError, match="samples .* at most 1e\\+07"):
-        simulate(fine_noise, 20 * second)
-    with pytest.raises(ValueError, match=r"^duration/dt must be at most 1e\+07 time steps"):
-        simulate(inputs.step(3 * nA), 1500 * second)
-    with pytest.raises(ValueError, match=r"^the run is too large \(5000 neurons x 100000 time steps\): one run"):
-        analysis.fi_curve(np.linspace(0, 5, 5000) * nA, duration=10 * second)
-    assert time.perf_counter() - start < 5
+    try:
+        with pytest.raises(ValueError) as info:
+            call(made)
+        seconds = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert re.match(message, str(info.value)), str(info.value)
+    assert seconds < 1.0, f"{name}: refused after {seconds:.2f} s"
+    assert peak < 50e6, f"{name}: {peak / 1e6:.0f} MB allocated before the refusal"
 
 
 # --------------------------------------------------------------------------------------------

@@ -406,9 +406,20 @@ class Engine:
             return [s for s, m in self._models.items() if m.compiled]
 
     def code_objects_of(self, structure: Structure) -> list:
-        """The Brian2 code objects of a cached structure's network (tests check they are not rebuilt)."""
+        """The Brian2 code objects of a cached structure's network (tests check they are not rebuilt).
+
+        None for a structure this engine has not built (or has dropped from its cache): an empty list.
+        """
         with self._lock:
-            return code_objects(self._models[structure].network)
+            model = self._models.get(structure)
+            return code_objects(model.network) if model is not None else []
+
+    def _cached(self, structure: Structure) -> Model:
+        model = self._models.get(structure)
+        if model is None:
+            raise ValueError(f"structure must be one this engine has built and still caches (see "
+                             f"compiled_structures()), got {structure.describe()!r}")
+        return model
 
     def fast_path_active(self, structure: Structure) -> bool:
         """Whether runs of `structure` use the fast path here (False: Brian2's Network.run)."""
@@ -419,7 +430,7 @@ class Engine:
     def held_samples(self, structure: Structure) -> int:
         """Recorded values (voltages and spike times) the cached network of `structure` still holds."""
         with self._lock:
-            model = self._models[structure]
+            model = self._cached(structure)
             monitors = [m for m in (model.trace, model.spikes) if m is not None]
             return sum(int(np.asarray(m.t_).size) for m in monitors) + (
                 int(np.asarray(model.trace.v_).size) if model.trace is not None else 0)
@@ -427,7 +438,7 @@ class Engine:
     def held_values(self, structure: Structure) -> dict[str, float]:
         """The LIF parameters (SI floats) the cached network of `structure` holds from its last run."""
         with self._lock:
-            group = self._models[structure].group
+            group = self._cached(structure).group
             return {name: float(group.variables[name].get_value()[0])
                     for name in ("v_rest", "v_reset", "v_threshold", "R", "tau", "t_ref")}
 

@@ -30,7 +30,7 @@ import brian2 as b2
 from brian2 import Mohm, Quantity, TimedArray, amp, mV, ms, ohm, second, volt
 
 from neurodyn_lab import engine, inputs
-from neurodyn_lab._validation import as_nonnegative, as_positive, as_quantity, describe
+from neurodyn_lab._validation import as_nonnegative, as_positive, as_quantity, describe, format_value
 from neurodyn_lab.parameters import LIFParams
 from neurodyn_lab.simulation import simulate
 
@@ -102,12 +102,12 @@ def _check_simulation_time(simulation_time, dt):
     simulation_time = as_positive("simulation_time", simulation_time, second, "a time such as 100*b2.ms")
     n = _n_steps(simulation_time, dt)
     if n < 1:
-        raise ValueError(f"simulation_time must be at least one time step (brian2.defaultclock.dt = {dt * second}), "
-                         f"e.g. simulation_time=100*b2.ms, got {simulation_time}")
+        raise ValueError(f"simulation_time must be at least one time step (brian2.defaultclock.dt = "
+                         f"{format_value(dt * second)}), e.g. simulation_time=100*b2.ms, got {format_value(simulation_time)}")
     if n > engine.MAX_STEPS:
         raise ValueError(f"simulation_time must be at most {engine.MAX_STEPS:.0e} time steps "
-                         f"({engine.MAX_STEPS * dt * second} at dt = {dt * second}), e.g. simulation_time=500*b2.ms, "
-                         f"got {simulation_time}")
+                         f"({format_value(engine.MAX_STEPS * dt * second)} at dt = {format_value(dt * second)}), "
+                         f"e.g. simulation_time=500*b2.ms, got {format_value(simulation_time)}")
     return n
 
 
@@ -121,10 +121,11 @@ def _neuron(v_rest, v_reset, firing_threshold, membrane_resistance, membrane_tim
     t_ref = as_nonnegative("abs_refractory_period", abs_refractory_period, second, "a time such as 2*b2.ms")
     if not v_reset < firing_threshold:
         raise ValueError(f"v_reset must be below firing_threshold (e.g. v_reset=-65*b2.mV with "
-                         f"firing_threshold=-50*b2.mV), got v_reset={v_reset} and firing_threshold={firing_threshold}")
+                         f"firing_threshold=-50*b2.mV), got v_reset={format_value(v_reset)} and "
+                         f"firing_threshold={format_value(firing_threshold)}")
     if float(tau / second) < dt:
-        raise ValueError(f"membrane_time_scale must be at least the time step brian2.defaultclock.dt = {dt * second} "
-                         f"(e.g. membrane_time_scale=8*b2.ms), got {tau}")
+        raise ValueError(f"membrane_time_scale must be at least the time step brian2.defaultclock.dt = "
+                         f"{format_value(dt * second)} (e.g. membrane_time_scale=8*b2.ms), got {format_value(tau)}")
     return LIFParams(v_rest=v_rest, v_reset=v_reset, v_threshold=firing_threshold, R=resistance, tau=tau, t_ref=t_ref)
 
 
@@ -156,8 +157,8 @@ def _current_per_step(input_current, n_steps, dt):
     ratio = array_dt / dt
     if round(ratio) < 1 or abs(ratio - round(ratio)) > 1e-9 * ratio:
         raise ValueError(f"input_current's time step (unit_time) must be a whole multiple of the simulation time step "
-                         f"brian2.defaultclock.dt = {dt * second} (e.g. unit_time=1*b2.ms or 0.1*b2.ms), "
-                         f"got a TimedArray with dt = {array_dt * second}")
+                         f"brian2.defaultclock.dt = {format_value(dt * second)} (e.g. unit_time=1*b2.ms or "
+                         f"0.1*b2.ms), got a TimedArray with dt = {format_value(array_dt * second)}")
     k_factor = max(int(2 ** np.ceil(np.log2(8 / dt * array_dt))), 1)
     epsilon = float(f"{array_dt:.18f}") / k_factor  # Brian2 writes dt_array into its code with 18 decimals
     t = np.arange(n_steps) * dt
