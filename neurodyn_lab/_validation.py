@@ -26,6 +26,8 @@ Traceback (most recent call last):
 ValueError: duration must be positive (a time such as 10*ms), got -100 ms.
 """
 
+from __future__ import annotations
+
 import numbers
 from dataclasses import dataclass
 
@@ -265,9 +267,9 @@ def format_value(value):
         return describe(value)
     if dim.is_dimensionless:
         shown = _numbers(value)
-        if np.ndim(value) == 0:
+        if getattr(value, "ndim", 0) == 0:
             return f"{shown} {_BARE}"
-        if np.size(value) == 0:
+        if getattr(value, "size", 1) == 0:
             return "an empty array"
         if shown is not None:
             return f"{shown} (bare numbers, without a unit)"
@@ -334,7 +336,7 @@ def _plural_dimension(dim):
     return f"{kind.plural} ({kind.symbol})"
 
 
-def _one_line(text, limit=60):
+def _one_line(text, limit=60) -> str | None:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else None
 
@@ -384,10 +386,10 @@ def describe(value, *, unitless=False):
     if callable(value) and hasattr(value, "__name__"):
         return f"the function {value.__name__}"
     try:
-        text = _one_line(repr(value))
+        line = _one_line(repr(value))
     except Exception:  # a broken __repr__ must not hide the real message
-        text = None
-    return text if text else f"a {type(value).__name__}"
+        line = None
+    return line if line else f"a {type(value).__name__}"
 
 
 def _describe_sequence(value, unitless):
@@ -558,7 +560,7 @@ def as_dimensionless(name, value, example="a plain number such as 0.5"):
         raise TypeError(f"{name} must be {example}, got {_given(value, None)}.")
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer, Quantity)):
         raise TypeError(f"{name} must be {example}, got {describe(value, unitless=True)}.")
-    if np.ndim(value) != 0:
+    if getattr(value, "ndim", 0) != 0:
         raise ValueError(f"{name} must be a single value ({example}), got {describe(value, unitless=True)}.")
     value = float(value)
     if not np.isfinite(value):

@@ -21,6 +21,8 @@ step(amplitude=2*nA, start=10*ms, end=60*ms) + sinusoid(amplitude=0.5*nA, freque
 2.0...
 """
 
+from __future__ import annotations
+
 import numbers
 
 import numpy as np
@@ -59,7 +61,7 @@ def _factor(value):
         raise TypeError(f"a current can only be multiplied or divided by a plain number such as 2 or -1, "
                         f"got {describe(value)}")
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer, Quantity)) \
-            or np.ndim(value) != 0:
+            or getattr(value, "ndim", 0) != 0:
         raise TypeError(f"a current can only be multiplied or divided by a plain number such as 2 or -1, "
                         f"got {describe(value)}")
     value = float(value)
@@ -85,13 +87,17 @@ class Current:
     with another signature (`Pulse`) never inherits a call that does not fit it. And it says
     whether a run of a given duration and time step can use it (`check_run`).
 
+    Every kind is also a function of time in plain floats: `amps_at` (amp at times in seconds) and
+    `charge_until` (its antiderivative, coulomb); ``current(t)`` and `step_means` are built on them
+    (a tabulated kind defines `first_samples` instead).
+
     A subclass that is neither analytic nor tabulated is refused by the engine with a clear error.
     """
 
     #: Units of the variables of `terms` (name -> Brian2 unit string); None: not analytic.
-    variables = None
+    variables: dict[str, str] | None = None
     #: True for currents the engine tabulates from `step_means` instead of analytic terms.
-    tabulated = False
+    tabulated: bool = False
 
     def terms(self, p):
         """Equation terms (strings, in amp) this kind adds to the input; variables named ``{p}_<name>``."""
@@ -128,20 +134,20 @@ class Current:
 
     def __call__(self, t):
         """The current at times `t` (a time Quantity, scalar or array), in amp."""
-        return Quantity(self._value(_times(t)), dim=amp.dim)
+        return Quantity(self.amps_at(_times(t)), dim=amp.dim)
 
-    def _value(self, t):
-        """Value in amp at float times `t` in seconds."""
+    def amps_at(self, t):
+        """The current in amp (floats) at float times `t` in seconds: what ``current(t)`` returns, unchecked."""
         raise NotImplementedError
 
-    def _integral(self, t):
-        """Antiderivative in amp*second from 0 to float times `t` (seconds)."""
+    def charge_until(self, t):
+        """The charge delivered from 0 to float times `t` (seconds), in coulomb: the antiderivative of `amps_at`."""
         raise NotImplementedError
 
     def step_means(self, t_start, dt):
         """Mean current (float amp) over [t_start[k], t_start[k] + dt] for float seconds `t_start`."""
         t_start = np.asarray(t_start, dtype=float)
-        return (self._integral(t_start + dt) - self._integral(t_start)) / dt
+        return (self.charge_until(t_start + dt) - self.charge_until(t_start)) / dt
 
     @property
     def components(self):
@@ -221,11 +227,11 @@ class SumCurrent(Current):
     def scaled(self, factor):
         return SumCurrent(tuple(c.scaled(factor) for c in self._components))
 
-    def _value(self, t):
-        return sum(c._value(t) for c in self._components)
+    def amps_at(self, t):
+        return sum(c.amps_at(t) for c in self._components)
 
-    def _integral(self, t):
-        return sum(c._integral(t) for c in self._components)
+    def charge_until(self, t):
+        return sum(c.charge_until(t) for c in self._components)
 
     def __repr__(self):
         return " + ".join(repr(c) for c in self._components)
@@ -234,7 +240,7 @@ class SumCurrent(Current):
 class Zero(Current):
     """No current at all."""
 
-    variables = {}
+    variables: dict[str, str] | None = {}
 
     def terms(self, p):
         return []
@@ -253,10 +259,10 @@ class Zero(Current):
     def scaled(self, factor):
         return self
 
-    def _value(self, t):
+    def amps_at(self, t):
         return np.zeros_like(t, dtype=float)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         return np.zeros_like(t, dtype=float)
 
     def __repr__(self):
@@ -293,7 +299,7 @@ def _new(cls, **attributes):
 class Step(Current):
     """``amplitude`` for start <= t < end, zero elsewhere."""
 
-    variables = {"amp": "amp", "start": "second", "end": "second"}
+    variables: dict[str, str] | None = {"amp": "amp", "start": "second", "end": "second"}
 
     def __init__(self, amplitude, start, end):
         self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 2*nA") / amp)
@@ -320,10 +326,10 @@ class Step(Current):
     def scaled(self, factor):
         return _new(Step, amplitude=self.amplitude * factor, start=self.start, end=self.end)
 
-    def _value(self, t):
+    def amps_at(self, t):
         return np.where((t >= self.start) & (t < self.end), self.amplitude, 0.0)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         return self.amplitude * (np.clip(t, self.start, self.end) - self.start)
 
     def __repr__(self):
@@ -369,7 +375,8 @@ class Pulse(Step):
 class Sinusoid(Current):
     """``offset + amplitude * sin(2 pi f (t - start) + phase)`` for start <= t < end."""
 
-    variables = {"amp": "amp", "omega": "Hz", "offset": "amp", "phase": "1", "start": "second", "end": "second"}
+    variables: dict[str, str] | None = {"amp": "amp", "omega": "Hz", "offset": "amp", "phase": "1", "start": "second",
+                                        "end": "second"}
 
     def __init__(self, amplitude, frequency, offset, phase, start, end):
         self.amplitude = float(as_quantity("amplitude", amplitude, amp, "a current such as 0.5*nA") / amp)
@@ -414,11 +421,11 @@ class Sinusoid(Current):
         return _new(Sinusoid, amplitude=self.amplitude * factor, frequency=self.frequency,
                     offset=self.offset * factor, phase=self.phase, start=self.start, end=self.end)
 
-    def _value(self, t):
+    def amps_at(self, t):
         inside = (t >= self.start) & (t < self.end)
         return np.where(inside, self.offset + self.amplitude * np.sin(self.omega * (t - self.start) + self.phase), 0.0)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         u = np.clip(t, self.start, self.end) - self.start
         w = self.omega
         return self.offset * u + self.amplitude / w * (np.cos(self.phase) - np.cos(w * u + self.phase))
@@ -435,7 +442,7 @@ class Sinusoid(Current):
 class Ramp(Current):
     """Linear from ``amplitude_start`` at ``start`` to ``amplitude_end`` at ``end``; zero outside."""
 
-    variables = {"a0": "amp", "slope": "amp/second", "start": "second", "end": "second"}
+    variables: dict[str, str] | None = {"a0": "amp", "slope": "amp/second", "start": "second", "end": "second"}
 
     def __init__(self, amplitude_start, amplitude_end, start, end):
         self.amplitude_start = float(as_quantity("amplitude_start", amplitude_start, amp, "a current such as 0*nA") / amp)
@@ -468,11 +475,11 @@ class Ramp(Current):
         return _new(Ramp, amplitude_start=self.amplitude_start * factor, amplitude_end=self.amplitude_end * factor,
                     start=self.start, end=self.end)
 
-    def _value(self, t):
+    def amps_at(self, t):
         inside = (t >= self.start) & (t < self.end)
         return np.where(inside, self.amplitude_start + self.slope * (t - self.start), 0.0)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         u = np.clip(t, self.start, self.end) - self.start
         return self.amplitude_start * u + 0.5 * self.slope * u**2
 
@@ -484,12 +491,15 @@ class Ramp(Current):
 class Tabulated(Current):
     """Piecewise-constant current: ``values[k]`` on [start + k dt, start + (k+1) dt), zero elsewhere.
 
-    The engine writes its `step_means` into a table; subclasses define `_samples`, `dt`, `start`.
+    The engine writes its `step_means` into a table; subclasses define `first_samples`, `dt`, `start`.
     """
 
     tabulated = True
+    #: Sample step and first sample's time, in seconds (set by each subclass).
+    dt: float
+    start: float
 
-    def _samples(self, n):
+    def first_samples(self, n):
         """The first `n` samples as float amp."""
         raise NotImplementedError
 
@@ -518,18 +528,18 @@ class Tabulated(Current):
             )
         return n
 
-    def _value(self, t):
+    def amps_at(self, t):
         t = np.asarray(t, dtype=float)
         k = np.floor((t - self.start) / self.dt + 1e-9).astype(np.int64)
         n = self._n_available(float(np.max(t, initial=0.0)))
-        values = self._samples(n)
+        values = self.first_samples(n)
         inside = (k >= 0) & (k < len(values))
         return np.where(inside, values[np.clip(k, 0, max(len(values) - 1, 0))] if len(values) else 0.0, 0.0)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         t = np.asarray(t, dtype=float)
         n = self._n_available(float(np.max(t, initial=0.0)))
-        values = self._samples(n)
+        values = self.first_samples(n)
         edges = self.start + self.dt * np.arange(len(values) + 1)
         cumulative = np.concatenate([[0.0], np.cumsum(values) * self.dt])
         return np.interp(t, edges, cumulative, left=0.0, right=cumulative[-1])
@@ -545,8 +555,8 @@ class _ScaledTabulated(Tabulated):
         self.inner, self.factor = inner, float(factor)
         self.dt, self.start = inner.dt, inner.start
 
-    def _samples(self, n):
-        return self.factor * self.inner._samples(n)
+    def first_samples(self, n):
+        return self.factor * self.inner.first_samples(n)
 
     @classmethod
     def idle(cls):
@@ -564,7 +574,15 @@ class _ScaledTabulated(Tabulated):
 
 
 class ArrayCurrent(Tabulated):
-    """A current given as samples; see `from_array`."""
+    """A current given as samples; see `from_array`.
+
+    Attributes
+    ----------
+    samples : ndarray
+        The samples in amp (floats, read-only).
+    dt, start : float
+        Their step and the time of the first one, in seconds.
+    """
 
     def __init__(self, values, dt, start=0 * ms):
         if np.size(values) > MAX_TABLE_SAMPLES:  # before any copy of a huge array
@@ -574,13 +592,13 @@ class ArrayCurrent(Tabulated):
         values = np.atleast_1d(np.asarray(values / amp, dtype=float))
         if values.ndim != 1:
             raise ValueError(f"values must be a one-dimensional array of currents, got an array of shape {values.shape}")
-        self.values = values.copy()
-        self.values.setflags(write=False)
+        self.samples = values.copy()
+        self.samples.setflags(write=False)
         self.dt = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
         self.start = float(as_nonnegative("start", start, second, "a time such as 0*ms") / second)
 
-    def _samples(self, n):
-        return self.values
+    def first_samples(self, n):
+        return self.samples
 
     @classmethod
     def idle(cls):
@@ -591,8 +609,8 @@ class ArrayCurrent(Tabulated):
         return ArrayCurrent(np.linspace(1, 5, 40) * nA, 0.05 * ms)
 
     def __repr__(self):
-        return (f"from_array(<{len(self.values)} values from {self.values.min() / 1e-9:g} to "
-                f"{self.values.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
+        return (f"from_array(<{len(self.samples)} values from {self.samples.min() / 1e-9:g} to "
+                f"{self.samples.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
 
 
 class Noise(Tabulated):
@@ -621,7 +639,7 @@ class Noise(Tabulated):
     def example(cls):
         return Noise(2 * nA, 1 * nA, 2 * ms, 1)
 
-    def _samples(self, n):
+    def first_samples(self, n):
         # Extend the path block by block: the same seed always gives the same path, however far
         # and in whatever order it is read.
         while len(self._cache) < n:

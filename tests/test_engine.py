@@ -147,8 +147,8 @@ def test_ten_thousand_calls_in_one_process():
         result = simulate(inputs.step((1.5 + (k % 7)) * nA, 0 * ms, None), 1 * ms, params=p, engine=e)
         counts.add(result.spike_count)
     assert counts == {0}  # 1 ms: T1 >= 8 ln(85/65) = 2.1 ms even at 8.5 nA
-    for k, kind in enumerate([inputs.sinusoid(1 * nA, 50 * Hz), inputs.ramp(0 * nA, 1 * nA, 0 * ms, 5 * ms),
-                              inputs.noise(1 * nA, 0.1 * nA, 2 * ms, seed=k)]):
+    for kind in (inputs.sinusoid(1 * nA, 50 * Hz), inputs.ramp(0 * nA, 1 * nA, 0 * ms, 5 * ms),
+                 inputs.noise(1 * nA, 0.1 * nA, 2 * ms, seed=1)):
         simulate(kind, 10 * ms, engine=e)
     assert len(e.compiled_structures()) <= e.cache_size == 3
     last = simulate(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms, engine=e)
@@ -337,10 +337,10 @@ def test_warm_up_runs_the_jobs_it_is_given():
 
 def test_a_current_without_terms_is_refused():
     class Forgetful(inputs.Current):
-        def _value(self, t):
+        def amps_at(self, t):
             return np.ones_like(t) * 1e-9
 
-        def _integral(self, t):
+        def charge_until(self, t):
             return t * 1e-9
 
     with pytest.raises(TypeError, match="^Forgetful is a Current the engine cannot simulate"):
@@ -371,10 +371,10 @@ class Offset(inputs.Current):
     def scaled(self, factor):
         return Offset(self.amplitude * factor * b2.amp)
 
-    def _value(self, t):
+    def amps_at(self, t):
         return np.full_like(t, self.amplitude)
 
-    def _integral(self, t):
+    def charge_until(self, t):
         return self.amplitude * t
 
 

@@ -84,7 +84,7 @@ class _Plan:
 
     parameters: dict
     values: dict
-    table: np.ndarray = None
+    table: np.ndarray | None = None
 
 
 def _plan(layout, params, n_steps, dt):
@@ -99,16 +99,14 @@ def _plan(layout, params, n_steps, dt):
             for name, value in layout.idle[key].items():
                 values[f"in{k}s{slot}_{name}"] = np.full(n, float(value))
     index = {key: k for k, (key, _) in enumerate(structure.kinds)}
-    table = None
-    if structure.sampled_rows:
-        table = np.zeros((structure.sampled_rows, n))
-        starts = np.arange(n_steps + 1) * dt
+    table = np.zeros((structure.sampled_rows, n)) if structure.sampled_rows else None
+    starts = np.arange(n_steps + 1) * dt if table is not None else np.empty(0)
     for i, (kinds, tabulated) in enumerate(layout.per_neuron):
         for key, members in kinds.items():
             for slot, c in enumerate(members):
                 for name, value in c.values().items():
                     values[f"in{index[key]}s{slot}_{name}"][i] = value
-        if tabulated:
+        if tabulated and table is not None:
             table[: n_steps + 1, i] = sum(c.step_means(starts, dt) for c in tabulated)
     return _Plan(parameters, values, table)
 
@@ -244,7 +242,7 @@ class Engine:
         self.keep_recorded = as_int("keep_recorded", keep_recorded, minimum=0,
                                     example="a number of values such as 125000")
         self._wanted = target.strip().lower()
-        self._target = None  # resolved at the first run (a test compile of Cython takes a moment)
+        self._target: type | None = None  # chosen at the first run (a test compile of Cython takes a moment)
         self._fast = FastPath(enabled=fast_path, internals=internals)
         self._models: OrderedDict[Structure, Model] = OrderedDict()
         self._checked: dict = {}  # (target, Structure.code_key) -> whether the fast path passed its check
@@ -276,7 +274,8 @@ class Engine:
         with self._lock:
             if self._target is None:
                 self._target = self._choose_target()
-            return self._target
+            target: type = self._target
+            return target
 
     def _choose_target(self) -> type:
         from brian2.codegen.runtime.numpy_rt import NumpyCodeObject

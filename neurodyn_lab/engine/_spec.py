@@ -98,10 +98,11 @@ def kind_of(c: Current):
     if not _analytic(c):
         raise TypeError(
             f"{type(c).__name__} is a Current the engine cannot simulate: define variables, terms(p) and "
-            f"values() (see inputs.Step), or derive it from inputs.Tabulated and define _samples "
+            f"values() (see inputs.Step), or derive it from inputs.Tabulated and define first_samples "
             f"(see inputs.ArrayCurrent)"
         )
-    return (tuple(c.terms("{p}")), tuple(c.variables.items()))
+    variables = c.variables if c.variables is not None else {}
+    return (tuple(c.terms("{p}")), tuple(variables.items()))
 
 
 def instance_of_kind(cls: type, method: str, key) -> Current:
@@ -138,19 +139,19 @@ def layout_of(currents: Sequence[Current], duration: float, dt: float, record_v:
     classes: dict = {}
     tabulated_any = False
     for current in currents:
-        kinds: dict = {}
+        grouped: dict = {}
         tabulated = []
         for c in current.components:
             key = kind_of(c)
             if key is None:
                 tabulated.append(c)
             elif key[0]:  # a kind with no terms (no current) takes no slot
-                kinds.setdefault(key, []).append(c)
+                grouped.setdefault(key, []).append(c)
                 classes.setdefault(key, type(c))  # this run's own representative of the kind
-        for key, members in kinds.items():
+        for key, members in grouped.items():
             counts[key] = max(counts.get(key, 0), len(members))
         tabulated_any = tabulated_any or bool(tabulated)
-        per_neuron.append((kinds, tuple(tabulated)))
+        per_neuron.append((grouped, tuple(tabulated)))
     kinds = tuple(sorted(counts.items()))
     labels = [f"{n} {classes[key].__name__.lower()}" for key, n in kinds]
     if tabulated_any:
