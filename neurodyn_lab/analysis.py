@@ -124,7 +124,7 @@ def gain(f, params: LIFParams | None = None) -> Quantity:
     return in_course_unit(Quantity(_shape_like(values, freq), dim=ohm.dim))
 
 
-def phase(f, params: LIFParams | None = None):
+def phase(f, params: LIFParams | None = None) -> float | np.ndarray:
     """Phase of v relative to a sinusoidal current at frequency `f`, in degrees (negative: v lags).
 
     ``phase = -atan(2 pi f tau)``.
@@ -318,7 +318,8 @@ def frequency_response(frequencies, amplitude=1 * nA, params: LIFParams | None =
     return in_course_unit(Quantity(gains, dim=ohm.dim)), phases
 
 
-def measure_gain_phase(result, frequency=None, amplitude=None, settle=None):
+def measure_gain_phase(result: LIFResult, frequency: Quantity | None = None, amplitude: Quantity | None = None,
+                       settle: Quantity | None = None) -> tuple[Quantity, float]:
     """Gain and phase of one simulated result driven by a sinusoid, from its steady state.
 
     Parameters

@@ -128,11 +128,11 @@ class Current:
         """
         self.check_time_step(dt)
 
-    def scaled(self, factor):
+    def scaled(self, factor: float) -> Current:
         """This current times the plain number `factor`."""
         raise NotImplementedError
 
-    def __call__(self, t):
+    def __call__(self, t: Quantity) -> Quantity:
         """The current at times `t` (a time Quantity, scalar or array), in amp."""
         return Quantity(self.amps_at(_times(t)), dim=amp.dim)
 
@@ -144,7 +144,7 @@ class Current:
         """The charge delivered from 0 to float times `t` (seconds), in coulomb: the antiderivative of `amps_at`."""
         raise NotImplementedError
 
-    def step_means(self, t_start, dt):
+    def step_means(self, t_start, dt: float) -> np.ndarray:
         """Mean current (float amp) over [t_start[k], t_start[k] + dt] for float seconds `t_start`."""
         t_start = np.asarray(t_start, dtype=float)
         return (self.charge_until(t_start + dt) - self.charge_until(t_start)) / dt
@@ -662,7 +662,7 @@ class Noise(Tabulated):
                 f"tau_noise={self.tau_noise * 1e3:g}*ms, seed={self.seed})")
 
 
-def step(amplitude, start=0 * ms, end=None):
+def step(amplitude: Quantity, start: Quantity = 0 * ms, end: Quantity | None = None) -> Step:
     """A step current: `amplitude` for start <= t < end, zero elsewhere.
 
     Parameters
@@ -684,7 +684,8 @@ def step(amplitude, start=0 * ms, end=None):
     return Step(amplitude, start, end)
 
 
-def pulse(charge=None, duration=0.1 * ms, start=0 * ms, amplitude=None):
+def pulse(charge: Quantity | None = None, duration: Quantity = 0.1 * ms, start: Quantity = 0 * ms,
+          amplitude: Quantity | None = None) -> Pulse:
     """A short rectangular current pulse, given by its charge (or its amplitude) and its duration.
 
     The pulse is ``charge / duration`` (or `amplitude`) for start <= t < start + duration. In a
@@ -725,7 +726,8 @@ def pulse(charge=None, duration=0.1 * ms, start=0 * ms, amplitude=None):
     return Pulse(amplitude, width, start)
 
 
-def sinusoid(amplitude, frequency, offset=0 * nA, phase=0, start=0 * ms, end=None):
+def sinusoid(amplitude: Quantity, frequency: Quantity, offset: Quantity = 0 * nA, phase: float = 0,
+             start: Quantity = 0 * ms, end: Quantity | None = None) -> Sinusoid:
     """A sinusoidal current ``offset + amplitude sin(2 pi frequency (t - start) + phase)``.
 
     It is zero before `start` and from `end` on (None: it never ends).
@@ -753,7 +755,7 @@ def sinusoid(amplitude, frequency, offset=0 * nA, phase=0, start=0 * ms, end=Non
     return Sinusoid(amplitude, frequency, offset, phase, start, end)
 
 
-def ramp(amplitude_start, amplitude_end, start, end):
+def ramp(amplitude_start: Quantity, amplitude_end: Quantity, start: Quantity, end: Quantity) -> Ramp:
     """A current rising (or falling) linearly from `amplitude_start` at `start` to `amplitude_end` at `end`.
 
     Zero outside [start, end).
@@ -768,7 +770,7 @@ def ramp(amplitude_start, amplitude_end, start, end):
     return Ramp(amplitude_start, amplitude_end, start, end)
 
 
-def noise(mean, sigma, tau_noise, seed, dt=0.1 * ms):
+def noise(mean: Quantity, sigma: Quantity, tau_noise: Quantity, seed: int, dt: Quantity = 0.1 * ms) -> Noise:
     """A reproducible Ornstein-Uhlenbeck (coloured noise) current.
 
     ``dI = (mean - I) dt / tau_noise + sigma sqrt(2 / tau_noise) dW``: it fluctuates around `mean`
@@ -785,7 +787,7 @@ def noise(mean, sigma, tau_noise, seed, dt=0.1 * ms):
     return Noise(mean, sigma, tau_noise, seed, dt)
 
 
-def from_array(values, dt, start=0 * ms):
+def from_array(values: Quantity, dt: Quantity, start: Quantity = 0 * ms) -> ArrayCurrent:
     """A current given as samples: ``values[k]`` for start + k dt <= t < start + (k+1) dt, zero after.
 
     Examples
@@ -799,7 +801,7 @@ def from_array(values, dt, start=0 * ms):
     return ArrayCurrent(values, dt, start)
 
 
-def zero():
+def zero() -> Zero:
     """No input current.
 
     Examples
@@ -811,7 +813,7 @@ def zero():
     return Zero()
 
 
-def as_current(current, name="current"):
+def as_current(current: Current | Quantity, name: str = "current") -> Current:
     """Return a `Current`; a constant current Quantity (e.g. ``2*nA``) becomes a step from 0 for ever."""
     if isinstance(current, Current):
         return current

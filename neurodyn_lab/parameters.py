@@ -146,7 +146,7 @@ class LIFParams:
 PRESETS = {"neurodynex3": LIFParams.neurodynex3(), "classic": LIFParams.classic()}
 
 
-def as_params(params, name="params"):
+def as_params(params: "LIFParams | None", name: str = "params") -> "LIFParams":
     """Return `params`, or the default (neurodynex3's) set for None; a clear error for anything else."""
     if params is None:
         return LIFParams()
