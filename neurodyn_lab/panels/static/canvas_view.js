@@ -219,6 +219,22 @@ function paint(canvas, frame, arrays) {
   for (const ax of frame.axes || []) drawAxes(ctx, ax, frame, arrays, W, H, px);
 }
 
+// Notebook 7 handles its keyboard shortcuts before the page's elements see the keys (JupyterLab
+// after them), and in command mode it binds the arrow keys to moving between cells: a focused
+// slider handle never gets them. Lumino skips its shortcuts for a target marked
+// data-lm-suppress-shortcuts, so the panel's slider handles are marked when they get focus.
+function keepArrowKeysOnSliders(el) {
+  const panel = el.closest(".neurodyn-lab-panel");
+  if (!panel || panel.dataset.ndlKeys) return;
+  panel.dataset.ndlKeys = "1";
+  panel.addEventListener("focusin", (event) => {
+    const target = event.target;
+    if (target && target.classList && target.classList.contains("noUi-handle")) {
+      target.setAttribute("data-lm-suppress-shortcuts", "true");
+    }
+  });
+}
+
 function render({ model, el }) {
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
@@ -232,6 +248,7 @@ function render({ model, el }) {
     if (!frame || !frame.axes) return;
     paint(canvas, frame, model.get("arrays"));
     paints += 1;
+    keepArrowKeysOnSliders(el);
     canvas.setAttribute("aria-label", frame.label || "plot");
     canvas.dataset.seq = String(frame.seq);
     canvas.dataset.paints = String(paints);

@@ -1,0 +1,130 @@
+"""The browser-drawn view (issue 20) in real front ends: JupyterLab 4 and Notebook 7 in chromium.
+
+A one-panel notebook (``StepPanel(...)`` with the default view, which in a kernel is the canvas)
+is run; the amplitude slider is moved across the rheobase with the arrow keys; the canvas must
+repaint (its pixels change, its frame number goes up) and its text alternative (aria-label) must
+follow (the spike count). axe-core checks the panel with the canvas in it.
+"""
+
+import json
+import time
+
+import pytest
+
+from test_panels_in_lab import SERIOUS, axe_violations, is_upstream, summarise, wait_for
+
+NOTEBOOK = "canvas_one_panel.ipynb"
+START_NA = 1.95  # 5 presses of 0.01 nA below the book's rheobase (2.00 nA): no spike
+PRESSES = 10  # ... and 10 presses later, 5 above it: spikes
+
+SOURCE = {
+    "cells": [{
+        "cell_type": "code", "execution_count": None, "id": "panel", "metadata": {}, "outputs": [],
+        "source": ["from brian2 import nA\n", "from neurodyn_lab.panels import StepPanel\n",
+                   f"StepPanel(amplitude={START_NA} * nA)"],
+    }],
+    "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+# A cheap fingerprint of the canvas's pixels (every 7th byte).
+PIXELS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let h = 0; for (let i = 0; i < d.length; i += 7) h = (Math.imul(h, 31) + d[i]) | 0; return h; }"""
+
+
+@pytest.fixture(scope="module")
+def one_panel_notebook(lab_server):
+    (lab_server.root / NOTEBOOK).write_text(json.dumps(SOURCE))
+    return NOTEBOOK
+
+
+def canvas_state(canvas):
+    return canvas.evaluate(
+        "c => ({seq: Number(c.dataset.seq || -1), paints: Number(c.dataset.paints || 0),"
+        " label: c.getAttribute('aria-label'), role: c.getAttribute('role'), width: c.width})")
+
+
+def drive_the_slider(page, panel, slider_handle, readout, artifacts, name):
+    """Move the amplitude across the rheobase by keyboard; check the canvas and its text follow."""
+    canvas = panel.locator("canvas.neurodyn-lab-canvas").first
+    canvas.wait_for(state="visible", timeout=120_000)
+    canvas.scroll_into_view_if_needed()
+    before = wait_for(lambda: (s := canvas_state(canvas))["paints"] >= 1 and s, what="the first paint")
+    assert before["role"] == "img" and before["width"] > 0
+    assert "0 spikes" in before["label"] and "v from" in before["label"]
+    pixels_before = canvas.evaluate(PIXELS)
+    panel.screenshot(path=str(artifacts / f"canvas_{name}_below_rheobase.png"))
+
+    slider_handle.focus()
+    t0 = time.perf_counter()
+    for _ in range(PRESSES):
+        page.keyboard.press("ArrowRight")
+    target = f"{START_NA + PRESSES * 0.01:.2f}"
+    try:
+        wait_for(lambda: readout() == target, timeout=20, what=f"the slider to show {target}")
+    except AssertionError as timeout:
+        page.screenshot(path=str(artifacts / f"canvas_{name}_slider.png"))
+        raise AssertionError(f"the slider shows {readout()!r}, focus on "
+                             f"{page.evaluate('() => document.activeElement.outerHTML.slice(0, 200)')}") from timeout
+    after = wait_for(lambda: (s := canvas_state(canvas))["label"] != before["label"]
+                     and "0 spikes" not in s["label"] and s, what="the canvas's text to speak of spikes")
+    painted_s = time.perf_counter() - t0
+    assert after["seq"] > before["seq"] and after["paints"] > before["paints"]
+    assert canvas.evaluate(PIXELS) != pixels_before, "the canvas did not repaint"
+    panel.screenshot(path=str(artifacts / f"canvas_{name}_above_rheobase.png"))
+    return before, after, painted_s
+
+
+def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_jupyterlab(one_panel_notebook, browser, lab_server,
+                                                                        artifacts):
+    nb = browser.open_notebook(lab_server, one_panel_notebook)
+    try:
+        nb.run_all()
+        nb.wait_for_no_loading_widgets()
+        assert nb.error_outputs() == [] and nb.widget_errors() == []
+        panel = nb.panel(0)
+        slider = nb.slider(panel, "step amplitude (nA)")
+        before, after, seconds = drive_the_slider(
+            nb.page, panel, slider.locator(".noUi-handle").first,
+            lambda: slider.locator(".widget-readout").inner_text().strip(), artifacts, "lab")
+        print(f"\nJupyterLab: {before['label']!r} -> {after['label']!r} in {seconds:.2f} s")
+
+        violations = axe_violations(nb.page, ".neurodyn-lab-panel")
+        report = summarise(violations)
+        (artifacts / "axe_canvas_lab.txt").write_text("\n".join(report) or "no violations\n")
+        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
+        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+        assert not [c for c in nb.console if c.startswith("pageerror")]
+    finally:
+        nb.shutdown_kernel()
+        nb.close()
+
+
+def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_notebook_7(one_panel_notebook, browser, lab_server,
+                                                                         artifacts):
+    pytest.importorskip("notebook", reason="Notebook 7 is not installed")
+    page = browser.new_page()
+    try:
+        page.goto(lab_server.url(f"notebooks/{one_panel_notebook}"), wait_until="domcontentloaded")
+        cell = page.locator(".jp-Notebook .jp-CodeCell").first
+        cell.wait_for(state="visible", timeout=120_000)
+        # Wait for the kernel, then run the one cell from the keyboard (Shift+Enter).
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
+                     "#jp-top-bar [data-status='idle'], .jp-KernelStatus-success").first.wait_for(timeout=120_000)
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        panel = page.locator(".neurodyn-lab-panel").first
+        panel.wait_for(state="visible", timeout=180_000)
+        slider = panel.locator(".widget-slider").filter(
+            has=page.locator("label.widget-label", has_text="step amplitude (nA)")).first
+        before, after, seconds = drive_the_slider(
+            page, panel, slider.locator(".noUi-handle").first,
+            lambda: slider.locator(".widget-readout").inner_text().strip(), artifacts, "notebook7")
+        print(f"\nNotebook 7: {before['label']!r} -> {after['label']!r} in {seconds:.2f} s")
+        violations = axe_violations(page, ".neurodyn-lab-panel")
+        report = summarise(violations)
+        (artifacts / "axe_canvas_notebook7.txt").write_text("\n".join(report) or "no violations\n")
+        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
+        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+    finally:
+        page.context.close()
