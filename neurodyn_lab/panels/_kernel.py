@@ -81,6 +81,7 @@ class LatestWins:
         self.longest = longest
         self.scheduled = False
         self._first = self._last = 0.0
+        self._finished = float("-inf")
 
     def changed(self, loop):
         now = time.monotonic()
@@ -91,16 +92,22 @@ class LatestWins:
         if not self.scheduled:
             self.scheduled = True
             self._first = now
-            loop.call_later(self.quiet, self._settle, loop)
+            # Long after the last update no message can have queued up behind one: run in the
+            # loop's next round, without waiting for the queue to be quiet.
+            idle = now - self._finished > self.longest
+            loop.call_later(0 if idle else self.quiet, self._settle, loop, idle)
 
-    def _settle(self, loop):
+    def _settle(self, loop, idle=False):
         now = time.monotonic()
         due = min(self._last + self.quiet, self._first + self.longest)
-        if now < due:
+        if now < due and not (idle and self._last == self._first):
             loop.call_later(due - now, self._settle, loop)
             return
         self.scheduled = False
-        self.update()
+        try:
+            self.update()
+        finally:
+            self._finished = time.monotonic()
 
     def cancel(self):
         """Forget a pending update (a closed panel): `update` is no longer called."""
