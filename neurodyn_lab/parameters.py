@@ -6,6 +6,7 @@ The model (Neuronal Dynamics, eq. 1.5): ``tau dv/dt = -(v - v_rest) + R I(t)``; 
 
 import dataclasses
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 from brian2 import Mohm, Quantity, mV, ms, ohm, second, volt
@@ -142,8 +143,8 @@ class LIFParams:
         )
 
 
-#: Named parameter sets used in the course.
-PRESETS = {"neurodynex3": LIFParams.neurodynex3(), "classic": LIFParams.classic()}
+#: Named parameter sets used in the course (read-only: no code can change what a name means).
+PRESETS = MappingProxyType({"neurodynex3": LIFParams.neurodynex3(), "classic": LIFParams.classic()})
 
 
 def as_params(params: "LIFParams | None", name: str = "params") -> "LIFParams":

@@ -36,3 +36,10 @@ def test_repr_round_trips():
     from brian2 import Mohm, mV, ms as ms_  # noqa: F401  (names used by eval)
 
     assert eval(repr(p), {"LIFParams": LIFParams, "mV": mV, "Mohm": Mohm, "ms": ms_}) == p
+
+
+def test_presets_cannot_be_changed():
+    """A notebook cannot redefine what a preset name means for every later panel and check."""
+    with pytest.raises(TypeError):
+        PRESETS["classic"] = LIFParams()
+    assert PRESETS["classic"] == LIFParams.classic() and list(PRESETS) == ["neurodynex3", "classic"]
