@@ -151,6 +151,19 @@ class CourseQuantity(Quantity):
         item = super().__getitem__(key)
         return item.view(CourseQuantity) if isinstance(item, Quantity) else item
 
+    def __reduce__(self):  # a pickled copy (a grading sandbox's, a saved session's) shows itself alike
+        return _course_quantity, (np.asarray(self), self.dim)
+
+    def __copy__(self):
+        return _course_quantity(np.array(self), self.dim)
+
+    def __deepcopy__(self, memo):
+        return _course_quantity(np.array(self), self.dim)
+
+
+def _course_quantity(values, dim):
+    return Quantity(values, dim=dim).view(CourseQuantity)
+
 
 def in_course_unit(value):
     """`value` (a Quantity) as a `CourseQuantity`, shown in ms, mV, nA, MΩ, Hz, ... (the same numbers).
@@ -166,6 +179,9 @@ def in_course_unit(value):
     array([ inf, 8.79]) * msecond
     >>> times[0]
     inf * msecond
+    >>> import copy, pickle
+    >>> pickle.loads(pickle.dumps(times)), copy.deepcopy(times)
+    (array([ inf, 8.79]) * msecond, array([ inf, 8.79]) * msecond)
     """
     if not isinstance(value, Quantity):
         return value
