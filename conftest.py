@@ -11,6 +11,7 @@ brian2/tests/__init__.py), so pytest's own class is used.
 from pathlib import Path
 
 import brian2  # noqa: F401  (the import applies Brian2's patch; it is sidestepped below)
+import pytest
 from _pytest import doctest as _pytest_doctest
 
 PACKAGE = Path(__file__).resolve().parent / "neurodyn_lab"
@@ -24,3 +25,15 @@ def pytest_collect_file(file_path, parent):
     if file_path.suffix == ".py" and PACKAGE in file_path.resolve().parents:
         return _DoctestModule.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grading_kernel():
+    """Every test (and docstring example) starts as a fresh notebook kernel does: a new grading
+    session (no student set, no results) with this process's settings, whatever ran before it in
+    this process and in whatever order; the previous session is put back afterwards."""
+    from neurodyn_lab.grading.session import GradingSession, set_default_session
+
+    previous = set_default_session(GradingSession())
+    yield
+    set_default_session(previous)

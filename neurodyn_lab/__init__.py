@@ -21,7 +21,7 @@ _LAZY = {
     "simulate": ".simulation",
     "check": ".grading",
     "summary": ".grading",
-    "mystery_neuron": ".grading.mystery",
+    "mystery_neuron": ".grading.feedback",
 }
 _SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation", "results", "compat"}
 

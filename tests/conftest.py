@@ -29,3 +29,19 @@ def book_tref3():
 @pytest.fixture
 def classic():
     return LIFParams.classic()
+
+
+@pytest.fixture
+def kernel_env(tmp_path):
+    """``kernel_env(**variables)``: the notebook functions (check, summary, student, ...) act from now
+    on as in a kernel started with these environment variables (a new grading session made from
+    them; attempts under tmp_path). Called once with none at the start of the test."""
+    from neurodyn_lab._config import Settings
+    from neurodyn_lab.grading.session import GradingSession, set_default_session
+
+    def start(**variables):
+        env = {"NEURODYN_LAB_HOME": str(tmp_path / "home"), **variables}
+        set_default_session(GradingSession(Settings.from_environ(env)))
+
+    start()
+    return start

@@ -67,6 +67,8 @@ EXEMPT = {
     "grading.CheckFailed": "an exception class (raised by assert_passed in strict mode)",
     "grading.strict_mode": "takes no argument",
     "grading.reset": "takes no argument",
+    "grading.current": "takes no argument",
+    "grading.default_session": "takes no argument",
     "grading.QUESTIONS": "the question bank (data)",
     "grading.MysteryResult": "made by MysteryNeuron.simulate",
     "plotting.COLORS": "the colour scheme (data)",
@@ -527,6 +529,9 @@ def catalogue():
         cases += case("grading.summary", {"notebook": value}, "notebook", label, expect="feedback")
     cases += case("grading.questions_of", {"notebook": "99"}, "notebook", "unknown notebook")
     cases += case("grading.questions_of", {"notebook": 1.5}, "notebook", "float")
+    for label, value in (("text", "~/.neurodyn_lab"), ("dict", {"NEURODYN_LAB_STRICT": "1"})):
+        cases += case("grading.GradingSession", {"settings": value}, "settings", label)
+    cases += case("grading.GradingSession", {"bank": {"01.rheobase": None}}, "bank", "dict")
     for target in ("grading.mystery_neuron", "grading.MysteryNeuron", "grading.student"):
         for label, value in (("float", 3.5), ("blank text", "  "), ("bool", True), ("list", [1]), ("nan", nan)):
             cases += case(target, {"student_id": value}, "student_id", label)

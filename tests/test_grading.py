@@ -11,7 +11,8 @@ from brian2 import Hz, Mohm, amp, mV, ms, nA, pA, second, uA, volt
 
 import neurodyn_lab.analysis as analysis
 from neurodyn_lab import LIFParams
-from neurodyn_lab.grading import QUESTIONS, CheckFailed, check, feedback, grade, questions_of, student, \
+from neurodyn_lab.grading import shown as shown_module
+from neurodyn_lab.grading import QUESTIONS, CheckFailed, check, grade, questions_of, student, \
     summary
 from neurodyn_lab.grading.students import variant_for
 
@@ -365,13 +366,13 @@ def test_a_grader_bug_is_reported_not_raised(monkeypatch):
 # ------------------------------------------------------------------------------------------------
 # Strict mode, display, results
 # ------------------------------------------------------------------------------------------------
-def test_strict_mode_raises_only_for_checks_that_do_not_pass(monkeypatch, capsys):
-    monkeypatch.setenv("NEURODYN_LAB_STRICT", "1")
+def test_strict_mode_raises_only_for_checks_that_do_not_pass(kernel_env, capsys):
+    kernel_env(NEURODYN_LAB_STRICT="1")
     assert check("01.rheobase", 2 * nA).passed
     for answer in (3 * nA, ..., 2 * mV):
         with pytest.raises(CheckFailed, match="01.rheobase"):
             check("01.rheobase", answer)
-    monkeypatch.setenv("NEURODYN_LAB_STRICT", "0")
+    kernel_env(NEURODYN_LAB_STRICT="0")
     assert not check("01.rheobase", 3 * nA).passed
 
 
@@ -390,12 +391,12 @@ def test_check_result_fields_and_plain_and_rich_feedback(capsys):
 
 def test_feedback_is_shown_once_in_the_cell_that_checks(monkeypatch):
     shown = []
-    monkeypatch.setattr(feedback, "_display", lambda bundle: shown.append(bundle["text/plain"]))
-    monkeypatch.setattr(feedback, "_execution_count", lambda: 7)
+    monkeypatch.setattr(shown_module, "_display", lambda bundle: shown.append(bundle["text/plain"]))
+    monkeypatch.setattr(shown_module, "_execution_count", lambda: 7)
     result = check("01.rheobase", 2 * nA)
     result._ipython_display_()  # IPython's display of the cell's value: already shown
     assert len(shown) == 1
-    monkeypatch.setattr(feedback, "_execution_count", lambda: 8)
+    monkeypatch.setattr(shown_module, "_execution_count", lambda: 8)
     result._ipython_display_()  # displayed again in a later cell
     assert len(shown) == 2
 

@@ -10,9 +10,9 @@ import pytest
 from brian2 import Mohm, mV, ms, nA, second
 
 from neurodyn_lab import LIFParams, engine, inputs
-from neurodyn_lab.grading import MysteryNeuron, grade, mystery, student
+from neurodyn_lab.grading import MysteryNeuron, grade, mystery, mystery_neuron, student
 from neurodyn_lab.grading.framework import Tolerance
-from neurodyn_lab.grading.mystery import matches, mystery_neuron
+from neurodyn_lab.grading.mystery import matches
 
 
 from test_grading_students import clean  # noqa: E402,F401 (an autouse fixture: no ids, attempts in tmp_path)
@@ -110,12 +110,12 @@ def test_no_function_in_the_modules_globals_returns_the_parameters():
     assert matches("s5", "tau", float(secret.tau) * 2, Tolerance(rel=0.01)) is False
 
 
-def test_a_traceback_from_a_mystery_check_holds_no_parameter(monkeypatch):
+def test_a_traceback_from_a_mystery_check_holds_no_parameter(kernel_env):
     import sys
 
     secret = hidden_parameters("s9")
+    kernel_env(NEURODYN_LAB_STRICT="1")
     student("s9")
-    monkeypatch.setenv("NEURODYN_LAB_STRICT", "1")
     from neurodyn_lab.grading import CheckFailed, check
 
     try:

@@ -10,33 +10,26 @@ import pytest
 from brian2 import Hz, Mohm, mV, ms, nA
 
 from neurodyn_lab import LIFParams, analysis
-from neurodyn_lab.grading import QUESTIONS, CheckFailed, check, feedback, framework, grade, reset, student, \
-    students, summary
+from neurodyn_lab._config import Settings
+from neurodyn_lab.grading import QUESTIONS, CheckFailed, check, feedback, framework, grade, reset, student, summary
 from neurodyn_lab.grading.bank import load_bank
 from neurodyn_lab.grading.feedback import RECORD_MIME, record_of
 from neurodyn_lab.grading.students import AUTOGRADE_STUDENT, identify, neuron_of, variant_for
 
 
 @pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    for name in ("NEURODYN_LAB_STRICT", "JUPYTERHUB_USER", AUTOGRADE_STUDENT, "NBGRADER_EXECUTION",
-                 "NEURODYN_LAB_QUESTIONS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NEURODYN_LAB_HOME", str(tmp_path / "home"))
-    reset()
-    students.forget()
-    yield
-    reset()
-    students.forget()
+def clean(kernel_env):
+    """Each test is a kernel started with no student id, no hub login, attempts under tmp_path."""
+    return kernel_env
 
 
-def test_identity_order_notebook_then_autograde_then_hub_then_default(monkeypatch):
-    assert identify(None) == (None, "default")
-    monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
-    assert identify(None) == ("hubuser", "hub")
-    monkeypatch.setenv(AUTOGRADE_STUDENT, "s002")
-    assert identify(None) == ("s002", "autograde")
-    assert identify("s001") == ("s001", "notebook")
+def test_identity_order_notebook_then_autograde_then_hub_then_default():
+    assert identify(None, Settings.from_environ({})) == (None, "default")
+    hub = Settings.from_environ({"JUPYTERHUB_USER": "hubuser"})
+    assert identify(None, hub) == ("hubuser", "hub")
+    graded = Settings.from_environ({"JUPYTERHUB_USER": "hubuser", AUTOGRADE_STUDENT: "s002"})
+    assert identify(None, graded) == ("s002", "autograde")
+    assert identify("s001", graded) == ("s001", "notebook")
     assert identify(" 0042 ") == identify(42) == ("42", "notebook")
 
 
@@ -72,11 +65,11 @@ def test_a_bad_id_gets_one_sentence(bad, error):
         student(bad)
 
 
-def test_the_same_student_gets_the_same_neuron_and_neighbours_other_ones(monkeypatch):
+def test_the_same_student_gets_the_same_neuron_and_neighbours_other_ones(kernel_env):
     assert neuron_of("s001") == neuron_of("s001") == student("s001").neuron
-    monkeypatch.setenv("JUPYTERHUB_USER", "s001")
+    kernel_env(JUPYTERHUB_USER="s001")
     assert student().neuron == neuron_of("s001")  # on the hub
-    monkeypatch.setenv(AUTOGRADE_STUDENT, "s001")
+    kernel_env(**{AUTOGRADE_STUDENT: "s001"})
     assert student().neuron == neuron_of("s001")  # in the autograder
     drawn = {tuple(float(getattr(neuron_of(f"s{i:03d}"), f) / unit) for f, unit in
                    (("v_rest", mV), ("v_threshold", mV), ("R", Mohm), ("tau", ms))) for i in range(40)}
@@ -109,7 +102,8 @@ def test_attempts_are_counted_per_question_and_survive_a_restart(tmp_path):
         result = check("01.rheobase", answer)
     assert result.attempts == 3
     assert {row[0]: row[5] for row in summary("01").rows}["01.rheobase"] == 3
-    reset()  # a kernel restart
+    reset()  # a kernel restart: the first cell sets the student again
+    student("s001")
     assert {row[0]: row[5] for row in summary("01").rows}["01.rheobase"] == 3
     stored = json.loads((tmp_path / "home" / "attempts.json").read_text())
     assert stored["s001"]["01.rheobase"]["n"] == 3
@@ -167,21 +161,21 @@ def test_the_record_says_what_was_answered_and_never_whether_it_passed():
     assert record_of(lambda p: p)["kind"] == "function" and record_of(...)["kind"] == "unanswered"
 
 
-def test_under_the_autograder_check_only_records_and_fails_safe(monkeypatch):
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+def test_under_the_autograder_check_only_records_and_fails_safe(kernel_env):
+    kernel_env(NBGRADER_EXECUTION="autograde")
     with pytest.raises(CheckFailed, match="configuration does not run it"):
         check("01.rheobase", 2 * nA)  # if our preprocessor is missing, the cell scores 0, not full marks
     assert grade("01.rheobase", 2 * nA).status == "recorded"
 
 
-def test_strict_summary_fails_unless_every_question_passed(monkeypatch):
-    monkeypatch.setenv("NEURODYN_LAB_STRICT", "1")
+def test_strict_summary_fails_unless_every_question_passed(kernel_env):
+    kernel_env(NEURODYN_LAB_STRICT="1")
     check("02.max_rate", 1 / LIFParams().t_ref)
     with pytest.raises(CheckFailed, match="02.rate_at_3nA"):
         summary("02")
 
 
-def test_a_course_file_changes_tolerance_hint_and_adds_a_question(tmp_path, monkeypatch):
+def test_a_course_file_changes_tolerance_hint_and_adds_a_question(tmp_path, kernel_env):
     course_file = tmp_path / "neurodyn_lab_questions.py"
     course_file.write_text(
         "from brian2 import nA, amp\n"
@@ -194,7 +188,7 @@ def test_a_course_file_changes_tolerance_hint_and_adds_a_question(tmp_path, monk
     bank = load_bank(course_file)
     assert str(bank["01.rheobase"].tolerance) == "±10 %" and str(QUESTIONS["01.rheobase"].tolerance) == "±1 %"
     assert [q.id for q in bank.of("01")][-1] == "01.twice_rheobase"
-    monkeypatch.setenv("NEURODYN_LAB_QUESTIONS", str(course_file))  # the hub gives students the same bank
+    kernel_env(NEURODYN_LAB_QUESTIONS=str(course_file))  # the hub gives students the same bank
     assert check("01.rheobase", 2.15 * nA).passed
     wrong = check("01.rheobase", 3 * nA)
     assert "±10 %" in wrong.message and "ask in the tutorial." in wrong.message

@@ -22,17 +22,19 @@ The student notebooks in ``exercises/`` are generated from ``exercises/source/``
 from brian2 import second
 
 from .bank import QUESTIONS, questions_of
-from .feedback import CheckFailed, CheckResult, Summary, check, grade, reset, strict_mode, summary
-from .mystery import MysteryNeuron, MysteryResult, mystery_neuron
-from .students import Student, student
+from .feedback import (CheckFailed, CheckResult, Summary, check, current, grade, mystery_neuron, reset, strict_mode,
+                       student, summary)
+from .mystery import MysteryNeuron, MysteryResult
+from .session import GradingSession, default_session
+from .students import Student
 
 #: How long notebook 02's noisy runs last (its ``noise_duration``): they share one compiled model,
 #: which `warm_up_jobs` compiles (tests/test_exercises.py checks that the two agree).
 NOISE_DURATION_02 = 1.6 * second
 
 __all__ = ["check", "summary", "grade", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
-           "student", "Student", "mystery_neuron", "MysteryNeuron", "MysteryResult", "QUESTIONS", "questions_of",
-           "warm_up_jobs"]
+           "student", "current", "Student", "GradingSession", "default_session", "mystery_neuron", "MysteryNeuron",
+           "MysteryResult", "QUESTIONS", "questions_of", "warm_up_jobs"]
 
 
 def warm_up_jobs():

@@ -33,7 +33,7 @@ from . import mystery
 from .framework import Case, ChoiceQuestion, CountQuestion, FunctionQuestion, GainQuestion, MeasuredQuestion, \
     Mistake, PhaseQuestion, QuantityQuestion, Question, Tolerance, near, si
 
-__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "active_bank", "COURSE_FILE", "STEP_01", "CHARGE_01", "PULSE_01",
+__all__ = ["QUESTIONS", "Bank", "questions_of", "load_bank", "COURSE_FILE", "STEP_01", "CHARGE_01", "PULSE_01",
            "RATE_CURRENT_02", "T_REF_02", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03", "RETIRED_IDS"]
 
 #: The name of an instructor's course file of question changes (in the course directory).
@@ -525,15 +525,3 @@ def load_bank(course_file=None):
         raise ValueError(f"the course file {course_file} must define a function customise(bank)")
     customise(bank)
     return bank
-
-
-@lru_cache(maxsize=4)
-def _bank_from(course_file):
-    return load_bank(course_file or None)
-
-
-def active_bank():
-    """The bank this process grades with: the package's, with the changes of the course file named by
-    the environment variable ``NEURODYN_LAB_QUESTIONS`` (a hub can set it for students, so their
-    feedback uses the course's tolerances)."""
-    return _bank_from(os.environ.get("NEURODYN_LAB_QUESTIONS", "").strip())

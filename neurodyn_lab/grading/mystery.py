@@ -1,6 +1,6 @@
 """Mystery neurons: LIF neurons with hidden parameters, to be found by experiment (notebook 04).
 
-``mystery_neuron()`` draws the six parameters from neurodynex3's ranges, deterministically from
+`MysteryNeuron` (``mystery_neuron()`` in a notebook) draws the six parameters from neurodynex3's ranges, deterministically from
 the student's identity (see `students`): the student, the hub and the autograder see the same
 neuron, neighbours see different ones.
 
@@ -25,7 +25,7 @@ Examples
 --------
 >>> from brian2 import nA, ms
 >>> from neurodyn_lab import inputs
->>> m = mystery_neuron("s12345")
+>>> m = MysteryNeuron("s12345")  # in a notebook: m = mystery_neuron(), your own
 >>> m
 <mystery neuron of student s12345: find its parameters with m.simulate(current, duration)>
 >>> r = m.simulate(inputs.step(0.5 * nA, 10 * ms, 200 * ms), 250 * ms)
@@ -44,9 +44,9 @@ from ..engine import Engine
 from ..inputs import as_current
 from ..parameters import LIFParams
 from ..simulation import Recording, simulate
-from .students import canonical_id, current
+from .students import canonical_id
 
-__all__ = ["mystery_neuron", "MysteryNeuron", "MysteryResult", "matches", "PARAMETER_NAMES"]
+__all__ = ["MysteryNeuron", "MysteryResult", "matches", "PARAMETER_NAMES"]
 
 _DT = 0.1 * ms  # fixed: a dt > tau check would reveal tau in its message
 _MAX_DURATION = 5 * second
@@ -127,13 +127,14 @@ class MysteryResult(Recording):
 class MysteryNeuron:
     """A LIF neuron whose parameters are hidden; experiment with `simulate`.
 
-    Create one with `mystery_neuron()`.
+    ``MysteryNeuron(student_id)`` is that student's neuron, ``MysteryNeuron(None)`` the default one;
+    a notebook calls `neurodyn_lab.grading.mystery_neuron()`, which gives the notebook's student's.
     """
 
     __slots__ = ("_key", "_student")
 
     def __init__(self, student_id=None):
-        key = canonical_id(student_id) if student_id is not None else current().id
+        key = canonical_id(student_id) if student_id is not None else None
         object.__setattr__(self, "_student", key)
         object.__setattr__(self, "_key", _DEFAULT if key is None else key)
 
@@ -185,32 +186,3 @@ class MysteryNeuron:
         whose = f"of student {self._student}" if self._student is not None else \
             "(the default one: no student id set)"
         return f"<mystery neuron {whose}: find its parameters with m.simulate(current, duration)>"
-
-
-def mystery_neuron(student_id=None):
-    """A LIF neuron with hidden parameters drawn from neurodynex3's ranges, the same for the same
-    student.
-
-    Parameters
-    ----------
-    student_id : str, optional
-        Whose neuron: by default the notebook's student (see `students.identify`: the autograded
-        student, then your JupyterHub login); without any id, a default neuron.
-
-    Returns
-    -------
-    MysteryNeuron
-        Run experiments with ``m.simulate(current, duration)``; check your findings with
-        ``check("04.tau", answer)`` (and 04.v_rest, 04.v_threshold, 04.R, 04.t_ref, 04.v_reset).
-
-    Raises
-    ------
-    TypeError, ValueError
-        If `student_id` is not a student id (text or a whole number).
-
-    Examples
-    --------
-    >>> mystery_neuron("s12345").student
-    's12345'
-    """
-    return MysteryNeuron(student_id)

@@ -12,27 +12,29 @@ The same id gives the same numbers everywhere: in the student's notebook, on the
 instructor's autograder, which grades each submission against the student it was collected from,
 whatever id the notebook names.
 
+Nothing here keeps state: the notebook's student is kept by its `session.GradingSession`
+(`neurodyn_lab.grading.student` sets it).
+
 Examples
 --------
->>> me = student("s001")
->>> me.id, me.source
+>>> identify("s001")
 ('s001', 'notebook')
->>> student("s001").neuron == me.neuron
+>>> variant_for("s001").neuron == variant_for(" s001 ").neuron
 True
 """
 
 import hashlib
 import numbers
-import os
 from dataclasses import dataclass
 
 import numpy as np
 from brian2 import Hz, Mohm, Quantity, mV, ms
 
+from .._config import settings as process_settings
 from .._validation import describe
 from ..parameters import LIFParams
 
-__all__ = ["Student", "Variant", "student", "current", "identify", "canonical_id", "variant_for", "neuron_of",
+__all__ = ["Student", "Variant", "identify", "canonical_id", "variant_for", "neuron_of",
            "classic_amplitude_of", "phase_frequency_of", "AUTOGRADE_STUDENT"]
 
 #: The environment variable through which the autograder names the student being graded.
@@ -60,13 +62,14 @@ def canonical_id(value, argument="student_id"):
     return str(int(value))
 
 
-def identify(explicit=None):
-    """``(id, source)`` for this process: `explicit` (from the notebook), the autograded student,
-    the hub login, or ``(None, "default")``."""
+def identify(explicit=None, settings=None):
+    """``(id, source)``: `explicit` (from the notebook), else the autograded student, else the hub
+    login of `settings` (default: this process's `neurodyn_lab._config.settings()`), else
+    ``(None, "default")``."""
     if explicit is not None:
         return canonical_id(explicit), "notebook"
-    for name, source in ((AUTOGRADE_STUDENT, "autograde"), ("JUPYTERHUB_USER", "hub")):
-        value = os.environ.get(name, "").strip()
+    settings = settings if settings is not None else process_settings()
+    for value, source in ((settings.autograde_student, "autograde"), (settings.hub_user, "hub")):
         if value:
             return canonical_id(value), source
     return None, "default"
@@ -198,49 +201,3 @@ class Student:
         import html
 
         return "<div class='neurodyn-student'>" + "<br>".join(html.escape(line) for line in self._lines()) + "</div>"
-
-
-_current = {"student": None}
-
-
-def student(student_id=None):
-    """Set and return the student of this notebook (the first code cell calls it).
-
-    Parameters
-    ----------
-    student_id : str, optional
-        Your student id, e.g. ``"s1234567"``; None uses the autograded student or your JupyterHub
-        login, or the default neuron (with a message on how to set an id).
-
-    Returns
-    -------
-    Student
-        ``.id``, ``.source``, ``.neuron`` (your neuron, a LIFParams), ``.classic_amplitude``,
-        ``.phase_frequency``; shown as "Your numbers".
-
-    Examples
-    --------
-    >>> print(student("s001"))  # doctest: +ELLIPSIS
-    Your numbers: student s001 (set in this notebook).
-    Your neuron (me.neuron): v_rest = ... mV, ..., t_ref = ... ms.
-    Your step in notebook 00: LIF_Step(I_amp=...) (... nA).
-    Your frequency in notebook 03 (the phase question): me.phase_frequency = ... Hz.
-    """
-    key, source = identify(student_id)
-    me = Student(id=key, source=source, variant=variant_for(key))
-    _current["student"] = me
-    return me
-
-
-def current():
-    """The student set by `student` in this process, else the one `identify` finds."""
-    me = _current["student"]
-    if me is None:
-        key, source = identify(None)
-        me = Student(id=key, source=source, variant=variant_for(key))
-    return me
-
-
-def forget():
-    """Forget the student set by `student` (for tests)."""
-    _current["student"] = None
