@@ -411,17 +411,22 @@ def configure(c, course):
     ``nbgrader_config.py`` that `build.make_course` writes calls this).
 
     `KeepAttempts` goes first in the sanitizing step, `AsStudent` just before ``Execute`` and
-    `GradeAnswers` just after it; nbgrader's own preprocessors keep their order.
+    `GradeAnswers` just after it; nbgrader's own preprocessors keep their order. ``Execute`` runs
+    each kernel in a sandbox that cannot see the course (`confine.ConfinedExecute`).
     """
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
+
+    from .confine import ConfinedExecute, hidden_paths_of
 
     course = Path(course)
     sanitize = list(Autograde.class_traits()["sanitize_preprocessors"].default())
     steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
     at = steps.index(Execute)
     c.Autograde.sanitize_preprocessors = [KeepAttempts] + sanitize
-    c.Autograde.autograde_preprocessors = steps[:at] + [AsStudent, Execute, GradeAnswers] + steps[at + 1:]
+    c.Autograde.autograde_preprocessors = steps[:at] + [AsStudent, ConfinedExecute, GradeAnswers] + steps[at + 1:]
+    c.Confinement.course = str(course)
+    c.Confinement.hidden_paths = hidden_paths_of(c)
     c.GradeAnswers.report_dir = str(course / REPORT_DIR)
     c.GradeAnswers.secret_file = str(course / SECRET_FILE)
     questions = course / COURSE_FILE

@@ -9,7 +9,8 @@ still applies when autograding).
 On the instructor's machine the answer cell's source runs in a fresh Python process, with a time
 limit, on inputs the student has not seen; the package's closed forms are replaced there by
 stand-ins that note every call, so a function that returns `neurodyn_lab.analysis`'s answer is
-known.
+known. That process runs in the same sandbox as the autograder's kernels (`confine`): it reads its
+job and writes its result through two mounted files and sees nothing of the course.
 """
 
 import contextlib
@@ -131,7 +132,11 @@ json.dump(out, open(sys.argv[2], "w"))
 '''
 
 
-def run_function(source, name, cases, preamble="", seconds=10.0):
+# Where the function run's job and result files are mounted inside its sandbox.
+_JOB, _OUT = "/run/neurodyn_lab/job.json", "/run/neurodyn_lab/out.json"
+
+
+def run_function(source, name, cases, preamble="", seconds=10.0, confinement=None):
     """Run the answer cell `source` in a separate Python process and call its function `name` on
     `cases`.
 
@@ -148,6 +153,10 @@ def run_function(source, name, cases, preamble="", seconds=10.0):
         Imports the answer may rely on (from the notebook's locked cells).
     seconds : float
         Time limit for defining the function, and again for all calls together.
+    confinement : confine.Confinement, optional
+        The sandbox settings; by default those of the running nbgrader (``c.Confinement`` in
+        ``nbgrader_config.py``), else the defaults. Raises `confine.Unavailable` where the process
+        cannot be confined and the settings refuse to run it unconfined.
 
     Returns
     -------
@@ -163,11 +172,25 @@ def run_function(source, name, cases, preamble="", seconds=10.0):
                        "time_limit": seconds, "closed_forms": list(CLOSED_FORMS)}, handle)
         env = dict(os.environ, MPLBACKEND="Agg")
         env.pop("NEURODYN_LAB_STRICT", None)
+        command = [sys.executable, "-c", _CHILD, job_path, out_path]
+        from .confine import Confinement, Unavailable
+
+        confinement = confinement or Confinement.of_running_app()
+        sandbox = confinement.sandbox(sys.executable, what="a function answer")
+        if sandbox is not None:
+            # The job is read-only inside; the result file is the one thing it can write here.
+            open(out_path, "w").close()
+            mounts = {"files": [(job_path, _JOB)], "writable": [(out_path, _OUT)], "env": env}
+            problem = sandbox.verify(**mounts)
+            if problem is not None:
+                raise Unavailable(f"neurodyn_lab refuses to run a function answer: its sandbox failed its check "
+                                  f"({problem}).")
+            command = sandbox.command([sys.executable, "-c", _CHILD, _JOB, _OUT], **mounts)
         start = time.monotonic()
         try:
             # Importing brian2 takes a few seconds; the child enforces `seconds` itself, this is the
-            # backstop for code that blocks signals.
-            subprocess.run([sys.executable, "-c", _CHILD, job_path, out_path], cwd=folder, env=env,
+            # backstop for code that blocks signals (killing bwrap ends the whole sandbox).
+            subprocess.run(command, cwd=folder, env=env, start_new_session=True,
                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            timeout=2 * seconds + 60)
         except subprocess.TimeoutExpired:
