@@ -49,6 +49,7 @@ LIMITS says them in one sentence; `RunSpec` checks them before any work starts.
 
 # The code lives in _core and _spec (Brian2's pytest plug-in cannot collect doctests from a
 # package's __init__.py); this is the public face.
+from . import shared_cache
 from ._core import (Engine, RawRun, check_device, code_objects_of, code_target, compiled_structures,
                     default_engine, fast_path_active, run, threshold_margin, warm_up)
 from ._fastpath import Brian2Internals, FastPathWarning
@@ -59,4 +60,4 @@ from ._spec import (LIMITS, MAX_NEURONS, MAX_RECORDED, MAX_SAMPLES, MAX_STEPS, M
 __all__ = ["Engine", "RunSpec", "default_engine", "run", "RawRun", "Structure", "structure_of", "code_target",
            "warm_up", "sampled_table_rows", "n_steps_of", "check_device", "compiled_structures", "code_objects_of",
            "fast_path_active", "threshold_margin", "Brian2Internals", "FastPathWarning",
-           "MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS"]
+           "MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS", "shared_cache"]

@@ -5,6 +5,7 @@ The public face is `neurodyn_lab.engine` (see its docstring).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -20,6 +21,7 @@ from brian2 import ms
 from brian2.devices.device import RuntimeDevice
 
 from .._validation import as_int, describe
+from . import shared_cache as shared_cache_module
 from ._fastpath import Brian2Internals, FastPath, code_objects
 from ._model import Model, Structure
 from ._spec import Layout, RunSpec, instance_of_kind, layout_of
@@ -230,7 +232,8 @@ class Engine:
     """
 
     def __init__(self, *, target: str = "auto", fast_path: bool = True, cache_size: int = 12,
-                 keep_recorded: int = 125_000, internals: Brian2Internals | None = None) -> None:
+                 keep_recorded: int = 125_000, internals: Brian2Internals | None = None,
+                 shared_cache: str | os.PathLike[str] | None = None) -> None:
         if not isinstance(target, str) or target.strip().lower() not in _TARGETS:
             raise ValueError(f"target must be one of {', '.join(repr(t) for t in _TARGETS)} (e.g. target='auto'), "
                              f"got {describe(target)}")
@@ -241,6 +244,11 @@ class Engine:
         self.cache_size = as_int("cache_size", cache_size, minimum=1, example="a number of models such as 12")
         self.keep_recorded = as_int("keep_recorded", keep_recorded, minimum=0,
                                     example="a number of values such as 125000")
+        if shared_cache is not None and not isinstance(shared_cache, (str, os.PathLike)):
+            raise TypeError(f"shared_cache must be a folder such as '/opt/neurodyn-lab/cache' (or None), got "
+                            f"{describe(shared_cache)}")
+        #: A hub's read-only compile cache, linked into Brian2's own at the first run (`shared_cache`).
+        self.shared_cache = os.fspath(shared_cache) if shared_cache else None
         self._wanted = target.strip().lower()
         self._target: type | None = None  # chosen at the first run (a test compile of Cython takes a moment)
         self._fast = FastPath(enabled=fast_path, internals=internals)
@@ -282,20 +290,26 @@ class Engine:
 
         if self._wanted == "numpy":
             return NumpyCodeObject
+        if self.shared_cache:
+            report = shared_cache_module.overlay(self.shared_cache, shared_cache_module.own_cache_dir())
+            if report.reason:
+                warnings.warn(f"neurodyn_lab: {report.reason}.", RuntimeWarning, stacklevel=4)
+        # Brian2 logs its own failed test compile as a warning about compiler configurations, whatever
+        # the cause; the one sentence below says the real cause instead.
+        brian2_log = logging.getLogger("brian2.codegen.runtime.cython_rt")
+        level = brian2_log.level
+        brian2_log.setLevel(logging.ERROR)
         try:
             from brian2.codegen.runtime.cython_rt import CythonCodeObject
 
             available = CythonCodeObject.is_available()
         except Exception:  # no Cython, or a broken compiler set-up
             available = False
+        finally:
+            brian2_log.setLevel(level)
         if available:
             return CythonCodeObject
-        warnings.warn(
-            "neurodyn_lab found no working C compiler for Brian2's Cython target and uses the "
-            "slower numpy target instead (simulations take about 3 times longer).",
-            RuntimeWarning,
-            stacklevel=4,
-        )
+        warnings.warn(f"neurodyn_lab: {shared_cache_module.why_not_cython()}.", RuntimeWarning, stacklevel=4)
         return NumpyCodeObject
 
     # -- runs ---------------------------------------------------------------------------------
@@ -450,7 +464,14 @@ def _default_target() -> str:
     return wanted if wanted in _TARGETS else "auto"
 
 
-_DEFAULT = Engine(target=_default_target())
+def _default_shared_cache() -> str | None:
+    """The default engine's shared compile cache: ``NEURODYN_LAB_SHARED_CACHE`` of the package's settings."""
+    from .._config import settings
+
+    return settings().shared_cache or None
+
+
+_DEFAULT = Engine(target=_default_target(), shared_cache=_default_shared_cache())
 
 
 def default_engine() -> Engine:

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["MANIFEST", "EXTENSION_SUFFIX", "OverlayReport", "fingerprint", "write_manifest", "overlay",
-           "publish"]
+           "publish", "own_cache_dir", "why_not_cython"]
 
 #: The file in a shared cache that says what built it.
 MANIFEST = "neurodyn_lab_cache.json"
@@ -155,3 +155,51 @@ def publish(folder: str | os.PathLike[str]) -> int:
         path.chmod((mode | 0o444 | (0o111 if path.is_dir() else 0)) & ~0o022)
         count += path.name.endswith(EXTENSION_SUFFIX)
     return count
+
+
+def own_cache_dir() -> Path:
+    """The folder Brian2 compiles this process's Cython models into.
+
+    Brian2's preference ``codegen.runtime.cython.cache_dir`` when set, else Brian2's own default
+    (``brian_extensions`` in Cython's cache folder, ``~/.cython`` unless CYTHON_CACHE_DIR says
+    otherwise), asked of Brian2's ``get_cython_cache_dir`` (a module-level function, not documented
+    API: where it is missing, the same rule is applied here).
+
+    Examples
+    --------
+    >>> own_cache_dir().name
+    'brian_extensions'
+    """
+    try:
+        from brian2.codegen.runtime.cython_rt.extension_manager import get_cython_cache_dir
+
+        folder = get_cython_cache_dir()
+    except Exception:  # moved in a newer Brian2: its documented default
+        folder = None
+    if not isinstance(folder, str) or not folder:
+        import brian2
+
+        folder = brian2.prefs.codegen.runtime.cython.cache_dir or os.path.join(
+            os.environ.get("CYTHON_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cython"), "brian_extensions")
+    return Path(os.path.expanduser(folder))
+
+
+def why_not_cython(folder: str | os.PathLike[str] | None = None) -> str:
+    """One sentence on why Brian2's Cython target cannot be used here: the compile cache `folder`
+    (default `own_cache_dir`) cannot be written, or there is no working C compiler.
+
+    Examples
+    --------
+    >>> why_not_cython("/etc/hostname/brian_extensions")  # doctest: +ELLIPSIS
+    "Brian2's compile cache /etc/hostname/brian_extensions cannot be made or written by this user..."
+    """
+    folder = Path(folder) if folder is not None else own_cache_dir()
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        return (f"Brian2's compile cache {folder} cannot be made or written by this user (a cache shared by a hub "
+                "is read through NEURODYN_LAB_SHARED_CACHE, never used as Brian2's own), so simulations run on the "
+                "slower numpy target (about 3 times longer)")
+    return ("neurodyn_lab found no working C compiler for Brian2's Cython target, so simulations run on the slower "
+            "numpy target (about 3 times longer): install a C compiler (Debian: apt-get install build-essential)")
