@@ -11,13 +11,19 @@ PIP := $(PY) -m pip --disable-pip-version-check
 PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 LOCK := requirements/py$(PYVER).txt
 LOCK_PYTHONS := 3.10 3.11 3.12 3.13
+# The suite runs on this many worker processes (pytest-xdist; a test file stays on one worker, so a
+# notebook's cells and a module's fixtures stay together) and in random order (pytest-randomly; the
+# seed is printed first; `make test PYTEST_ARGS=--randomly-seed=N` repeats an order).
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: lab test test-core test-latest bench exercises docs install install-test lock clean help
+.PHONY: lab test test-core test-latest lint bench exercises docs install install-test lock clean help
 
 help:
 	@echo "make lab          create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
 	@echo "make test         install the test extras into $(VENV) and run the whole test suite"
 	@echo "make test-core    the package's own tests only (no notebooks, no browser)"
+	@echo "make lint         ruff (bug risks, private access, banned APIs) and mypy (lower layers); part of make test"
 	@echo "make test-latest  the core tests with the newest allowed versions (in .venv-latest)"
 	@echo "make lock         re-resolve requirements/py3.X.txt for every supported Python"
 	@echo "make bench        run the benchmarks (figures, baselines and ratios)"
@@ -46,11 +52,15 @@ install-test: $(VENV)/.installed-test
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/neurodyn-lab lab
 
-test: $(VENV)/.installed-test
-	$(PY) -m pytest
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
-test-core: $(VENV)/.installed-test
-	$(PY) -m pytest neurodyn_lab tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
+test: lint
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+
+test-core: lint
+	$(PY) -m pytest $(PYTEST_PARALLEL) neurodyn_lab tests --ignore=tests/e2e --ignore=tests/test_binder_build.py -m "not notebooks and not slow"
 
 # Drift: the newest releases pyproject.toml allows, in a venv of their own, never the students' lock.
 test-latest:

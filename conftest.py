@@ -37,3 +37,23 @@ def _fresh_grading_kernel():
     previous = set_default_session(GradingSession())
     yield
     set_default_session(previous)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The suite runs in random order (pytest-randomly, seed printed at the top), but a notebook's
+    cells are one test that nbval reports cell by cell: they run together, in the notebook's order.
+    Each notebook's block of cells goes where its first cell was shuffled to, so the order of the
+    notebooks and of everything else still follows the seed."""
+    cells, first, rest = {}, {}, []
+    for item in items:
+        if type(item).__module__.startswith("nbval") and hasattr(item, "cell_num"):
+            key = str(item.path)
+            if key not in cells:
+                cells[key], first[key] = [], len(rest)
+            cells[key].append(item)
+        else:
+            rest.append(item)
+    for key in sorted(cells, key=lambda k: first[k], reverse=True):
+        rest[first[key]:first[key]] = sorted(cells[key], key=lambda item: item.cell_num)
+    items[:] = rest
