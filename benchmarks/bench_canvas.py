@@ -19,7 +19,7 @@ A paint is: the canvas view's "neurodyn-lab-paint" event (fired in the animation
 it); for the image view the animation frame after the <img> loaded a new PNG; for ipympl the
 animation frame after it drew a frame onto its canvas (as benchmarks/bench_browser.py).
 
-Usage:  .venv/bin/python benchmarks/bench_canvas.py [--moves 20] [--repeats 2] [--views canvas,image,ipympl]
+Usage:  .venv/bin/python benchmarks/bench_canvas.py [--moves 20] [--repeats 2] [--views canvas,image]
         [--json FILE]
 
 Prints the machine's load average before and after (the figures mean little on a loaded machine
@@ -115,7 +115,7 @@ def settle(page, t0, expected_text, summary_of, timeout=30):
         if after and state["now"] - after[-1] >= QUIET_MS:
             return after[-1] - t0
         if not after and state["now"] - t0 > timeout * 1000:
-            raise TimeoutError("the figure never repainted")
+            raise TimeoutError(f"the figure never repainted (waiting for {expected_text!r}; paints {state['paints'][-3:]}, t0 {t0})")
         time.sleep(0.05)
 
 
@@ -133,14 +133,18 @@ def measure_view(nb, socket, moves):
     page.wait_for_timeout(800)
 
     # 1. single moves by keyboard, and the websocket bytes they cost
-    latencies = []
+    latencies, missed = [], []
     socket.total = 0
     for i in range(moves):
         key = "ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft"
         handle.press(key)
         t0 = page.evaluate("() => window.__ndl.keydown")
         value = nb.slider_value(slider)
-        latencies.append(settle(page, t0, f"for a {value:.2f} nA step", summary))
+        try:
+            latencies.append(settle(page, t0, f"for a {value:.2f} nA step", summary, timeout=10))
+        except TimeoutError as exc:  # counted, not fatal: one lost frame must not end the run
+            missed.append(f"move {i}: {exc}")
+            handle.focus()
     bytes_per_move = socket.total / moves
 
     # 2. a 2 s mouse drag of the handle, a move every 16 ms, back and forth over 60 px
@@ -154,11 +158,12 @@ def measure_view(nb, socket, moves):
     for k in range(steps):
         phase = (k % 60) / 60
         offset = 60 * (2 * phase if phase < 0.5 else 2 - 2 * phase)
-        page.mouse.move(x0 + offset + 0.5 * (k % 2), y)
+        page.mouse.move(x0 + offset, y)
         next_at = start + (k + 1) * MOVE_MS / 1000
         pause = next_at - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
+    page.mouse.move(x0 + 75, y)  # the last move goes where the sweep never went: a new final value
     t_last = page.evaluate("() => window.__ndl.moves[window.__ndl.moves.length - 1]")
     page.mouse.up()
     value = nb.slider_value(slider)
@@ -174,7 +179,7 @@ def measure_view(nb, socket, moves):
         "shown_as": mode,
         "moves": {"n": len(latencies), "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
                   "max": max(latencies), "all": latencies},
-        "ws_bytes_per_move": bytes_per_move,
+        "ws_bytes_per_move": bytes_per_move, "missed": missed,
         "drag": {"seconds": seconds, "frames": len(during), "fps": len(during) / seconds if seconds else 0.0,
                  "final_ms": final_ms, "pointer_moves": len(move_times),
                  "pointer_gap_p50_ms": percentile(gaps, 0.5) if gaps else float("nan")},
@@ -199,7 +204,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=2, help="fresh-kernel openings per view")
-    parser.add_argument("--views", default="canvas,image,ipympl")
+    parser.add_argument("--views", default="canvas,image", help="ipympl: its paints are not detected yet")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     if not chromium_available():
@@ -252,6 +257,7 @@ def main(argv=None):
     row("2 s drag: frames/s", [f"{r[v]['drag']['fps']:.1f}" for v in views])
     row("drag: final value (ms)", [f"{r[v]['drag']['final_ms']:.0f}" for v in views])
     row("drag: pointer gap p50 (ms)", [f"{r[v]['drag']['pointer_gap_p50_ms']:.0f}" for v in views])
+    row("moves never repainted", [str(len(r[v]["missed"])) for v in views])
     row("websocket bytes per move", [f"{r[v]['ws_bytes_per_move']:.0f}" for v in views])
     row("first paint, median (s)", [f"{statistics.median(report['first_paint'][v]):.1f}" for v in views])
     row("first paint, all (s)", [" ".join(f"{x:.1f}" for x in report["first_paint"][v]) for v in views])
