@@ -410,6 +410,7 @@ def test_run_function_takes_the_running_nbgraders_configuration(tmp_path):
     config = Config()
     config.Confinement.course = str(tmp_path)
     config.Confinement.when_unavailable = "warn"
+    assert not Application.initialized(), "another test left a Jupyter application behind"
     app = Application.instance(config=config)
     try:
         confinement = Confinement.of_running_app()
