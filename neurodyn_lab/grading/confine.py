@@ -460,7 +460,7 @@ class ConfinedKernelManager(AsyncKernelManager):
         python = self._python()
         sandbox = self.confinement.sandbox(python, what=f"the notebook in {folder or 'this folder'}")
         if sandbox is not None:
-            self._private = tempfile.TemporaryDirectory(prefix="ndl-")
+            self._private = tempfile.TemporaryDirectory(prefix="ndl-sandbox-")
             sockets = os.path.join(self._private.name, "s")
             os.mkdir(sockets, 0o700)
             self.transport = "ipc"
