@@ -85,6 +85,7 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_panels.py
 	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_browser.py
+	$(PY) benchmarks/bench_canvas.py
 
 docs: $(VENV)/.installed-test
 	rm -rf docs/_build

@@ -206,6 +206,18 @@ def test_100_panels_dropped_without_close_are_freed(view, count):
     assert growth < 50e6
 
 
+def test_a_dropped_explorer_frees_its_tabs_and_panels():
+    from neurodyn_lab.panels import explore
+
+    explore(view="canvas").close()  # first-time costs
+    figures, widgets_open = figures_alive(), open_widgets()
+    tabs = explore(view="canvas")
+    tabs.selected_index = 1  # two panels built
+    assert open_widgets() - widgets_open > 60
+    del tabs
+    assert figures_alive() == figures and open_widgets() == widgets_open
+
+
 def test_close_frees_everything_at_once_even_while_the_panel_is_referenced():
     panel = StepPanel(view="canvas", duration=20 * ms)
     figure = panel.figure

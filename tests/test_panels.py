@@ -504,12 +504,12 @@ def test_frequency_response_panel_gain_falls_and_cutoff_is_marked():
 
 def test_explore_builds_tabs_on_demand():
     tabs = explore(view="image")
-    assert isinstance(tabs, widgets.Tab) and len(tabs.children) == 4
+    assert isinstance(tabs.widget, widgets.Tab) and len(tabs.children) == 4
     assert isinstance(tabs.panels["Step current"], StepPanel) and tabs.children[0] is tabs.panels["Step current"].widget
     assert tabs.panels["Sinusoid"] is None
     tabs.selected_index = 1
     assert isinstance(tabs.panels["Sinusoid"], SinusPanel) and tabs.panels["Sinusoid"].widget is tabs.children[1]
-    assert list(tabs.titles) == ["Step current", "Sinusoid", "f–I curve", "Frequency response"]
+    assert list(tabs.widget.titles) == ["Step current", "Sinusoid", "f–I curve", "Frequency response"]
 
 
 def test_ipympl_view_redraws_the_same_canvas():

@@ -1,8 +1,11 @@
 """explore(): the four panels as tabs of one widget."""
 
+import weakref
+
 import ipywidgets as widgets
 
-from ._base import close_widgets
+from . import _kernel
+from ._base import close_widgets, weakly
 from .fi_curve import FICurvePanel
 from .frequency_response import FrequencyResponsePanel
 from .sinus import SinusPanel
@@ -18,13 +21,18 @@ TABS = (
 )
 
 
-class Explorer(widgets.Tab):
+class Explorer:
     """The four panels as tabs; a tab's panel is built the first time the tab is opened.
+
+    Like a panel, an Explorer shows itself when it ends a cell, ``.widget`` is its
+    ``ipywidgets.Tab``, and it is freed when dropped (or closed, or when its cell runs again).
 
     Attributes
     ----------
     panels : dict
         Tab title -> panel, or None for a tab not opened yet.
+    widget : ipywidgets.Tab
+        The tabs.
     """
 
     def __init__(self, params=None, view=None, save_dir=None):
@@ -33,10 +41,31 @@ class Explorer(widgets.Tab):
         placeholders = [
             widgets.HTML(value=f"<p>Loading the {title.lower()} panel…</p>") for title, _ in TABS
         ]
-        super().__init__(children=placeholders, titles=[title for title, _ in TABS])
-        self.observe(self._on_select, "selected_index")
-        self.selected_index = 0
+        self.widget = widgets.Tab(children=placeholders, titles=[title for title, _ in TABS])
+        self.widget.observe(weakly(self._on_select), "selected_index")
+        self.widget.selected_index = 0
         self._build(0)
+        # The panels free themselves when the Explorer (their only holder) goes; this closes the tabs.
+        self._finalizer = weakref.finalize(self, close_widgets, self.widget)
+        _kernel.cell_panels().created(self)
+
+    @property
+    def children(self):
+        """The tabs' contents: each built panel's widget, or a placeholder."""
+        return self.widget.children
+
+    @property
+    def selected_index(self):
+        """The open tab (0-3); setting it builds that tab's panel."""
+        return self.widget.selected_index
+
+    @selected_index.setter
+    def selected_index(self, index):
+        self.widget.selected_index = index
+
+    def _repr_mimebundle_(self, **kwargs):
+        _kernel.cell_panels().shown(self)
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def _on_select(self, change):
         if change["new"] is not None:
@@ -48,9 +77,9 @@ class Explorer(widgets.Tab):
             return
         panel = cls(**{k: v for k, v in self._options.items() if v is not None})
         self.panels[title] = panel
-        children = list(self.children)
+        children = list(self.widget.children)
         placeholder, children[index] = children[index], panel.widget
-        self.children = children
+        self.widget.children = children
         close_widgets(placeholder)  # it would stay registered (and alive) until closed
 
     def close(self):
@@ -58,7 +87,7 @@ class Explorer(widgets.Tab):
         for panel in self.panels.values():
             if panel is not None:
                 panel.close()
-        close_widgets(self)
+        self._finalizer()
 
     def panel(self, index):
         """The panel of tab `index` (0-3), built now if needed."""
