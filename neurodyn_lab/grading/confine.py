@@ -33,8 +33,8 @@ Check a machine with ``python -m neurodyn_lab.grading.confine [COURSE]``.
 
 Uses public APIs only: nbgrader's ``Execute`` and jupyter_client's ``AsyncKernelManager``
 (``start_kernel``, ``format_kernel_cmd``, ``shutdown_kernel``, the ``transport``/``ip``/
-``connection_file`` traits); the one undocumented call, Brian2's ``get_cython_cache_dir``, has a
-fallback with one warning (`instructor_cython_cache`).
+``connection_file`` traits, the kernel spec's ``interrupt_mode``). The instructor's compiled models
+are where `neurodyn_lab.engine.shared_cache.own_cache_dir` says Brian2 keeps them.
 """
 
 import json
@@ -43,14 +43,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import warnings
 
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Enum, Integer, List, Unicode
 from traitlets.config import Application, LoggingConfigurable
 
-__all__ = ["Confinement", "Sandbox", "Unavailable", "instructor_cython_cache", "ConfinedKernelManager",
+from ..engine.shared_cache import own_cache_dir
+
+__all__ = ["Confinement", "Sandbox", "Unavailable", "ConfinedKernelManager",
            "ConfinedExecute", "SANDBOX_HOME", "SANDBOX_WORK"]
 
 #: Inside the sandbox: the private home (tmpfs) and the kernel's working directory (a copy of the
@@ -76,38 +77,6 @@ _ENV_DROPPED = ("JPY_PARENT_PID", "NEURODYN_LAB_HOME", "NEURODYN_LAB_QUESTIONS",
 class Unavailable(RuntimeError):
     """Students' code cannot be confined on this machine, and the configuration refuses to grade
     it unconfined."""
-
-
-def instructor_cython_cache():
-    """The folder of Brian2's compiled Cython models for this process's configuration (Brian2's
-    preference ``codegen.runtime.cython.cache_dir``, else Cython's cache folder), or None.
-
-    Examples
-    --------
-    >>> from brian2 import prefs
-    >>> prefs.codegen.runtime.cython.cache_dir = "/srv/models"
-    >>> instructor_cython_cache()
-    '/srv/models'
-    >>> prefs.codegen.runtime.cython.cache_dir = None
-    >>> instructor_cython_cache().endswith("brian_extensions")
-    True
-    """
-    # Brian2's own answer (brian2 2.9.0, checked 2026-12-03): a public name in an undocumented module.
-    try:
-        from brian2.codegen.runtime.cython_rt.extension_manager import get_cython_cache_dir
-
-        folder = get_cython_cache_dir()
-        if folder is not None and not isinstance(folder, str):
-            raise TypeError(f"it returned {type(folder).__name__}")
-    except Exception as exc:  # a release moved or changed it: Brian2's documented default
-        warnings.warn(f"neurodyn_lab could not ask Brian2 for its Cython cache folder ({exc}); the sandbox uses "
-                      "$CYTHON_CACHE_DIR or ~/.cython/brian_extensions (set Confinement.cython_cache otherwise).",
-                      RuntimeWarning, stacklevel=2)
-        from brian2 import prefs
-
-        folder = prefs.codegen.runtime.cython.cache_dir or os.path.join(
-            os.environ.get("CYTHON_CACHE_DIR") or os.path.join("~", ".cython"), "brian_extensions")
-    return os.path.abspath(os.path.expanduser(folder)) if folder else None
 
 
 # Run by the sandbox's Python before the real command (stdlib only, started with -I -S): the limits,
@@ -433,7 +402,7 @@ class Confinement(LoggingConfigurable):
             raise Unavailable(f"neurodyn_lab refuses to run {what}: its sandbox would show the whole file system "
                               f"(the kernel's Python {python} or Confinement.readable_paths names /).")
         hidden = [self.course] + list(self.hidden_paths)
-        cache = self.cython_cache or instructor_cython_cache()
+        cache = self.cython_cache or os.fspath(own_cache_dir())
         limits = {"RLIMIT_AS": self.memory_limit_mb * 2**20, "RLIMIT_FSIZE": self.disk_limit_mb * 2**20,
                   "RLIMIT_CPU": self.cpu_time_limit, "RLIMIT_CORE": 0}
         return Sandbox(shutil.which(self.bwrap), readable, hidden, cache=cache, limits=limits,
