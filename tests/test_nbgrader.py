@@ -1,90 +1,415 @@
-"""Class-scale grading through nbgrader, in a temporary course with a sqlite gradebook: generate the
-assignment from the solution notebook, submit honest and dishonest copies, autograde, export, and
-check the scores and the grading report.
+"""The whole course through the real nbgrader round, as an instructor runs it (docs/instructors.md):
+`build.make_course` (what ``python -m neurodyn_lab.grading.build --course`` does), ``nbgrader
+generate_assignment``, the students' submissions, ``nbgrader autograde``, ``nbgrader export``.
 
-The autograder grades in the instructor's process, for the student each submission was collected
-from (`neurodyn_lab.grading.autograde`): two students who submit the same literal numbers cannot
-both be right, and no answer cell that reaches into the grading code raises its score. Several
-minutes (one notebook execution per submission, one Python process per function answer).
+Every notebook of the course, every question of the bank (ids and questions come from the bank,
+never written here). The submissions are the notebooks as the students ran them: each is executed
+first in a kernel of its own as the student (``JUPYTERHUB_USER``), outputs and all, and that
+executed notebook is what nbgrader collects and autogrades. The students:
+
+- `CODE` answers with the solution notebooks' code (from the course's source notebooks);
+- `TYPED` types literal numbers (and writes the function), correct for their own neuron, and
+  explores: changes a parameter in every provided code cell (or adds a line to it) and runs it;
+- `COPIER` types `CODE`'s literal numbers: they lose every question whose answer depends on the
+  student (every question except those with one answer for everybody);
+- `ATTACKER` rebinds the grading functions, patches the bank, reads expected values out of
+  ``check.__globals__`` (in 04: out of the mystery neuron's simulation), and calls the package's
+  closed form inside a function answer; each attack sits in the answer cell of a question it aims
+  at, next to a wrong answer, and scores no more than that honest wrong answer would, flagged;
+- ``w1``, ``w2``, ...: single wrong answers. ``wK`` types correct literals except the K-th
+  question of each notebook (a notebook with fewer questions is not in wK's submission), and
+  adds a cell at the end that compares with the package's closed form once everything is checked
+  (`AFTERWARDS`: flagged, but it can change no answer, so it costs nothing). Every question's
+  single wrong answer runs through the real round, one full execution each: one
+  autograde of a notebook takes a few seconds (about 4 s of kernel and 1-2 s of nbgrader,
+  2026-12-03), cheap enough that nothing is graded in-process here.
+
+Expected values come from the book's closed forms (`book_values`, after
+/work/shared/reference/book-formulas.md), the mystery neurons' hidden parameters (read as a
+determined student reads them, by wrapping the simulation) and the count of a step's spikes from
+the inter-spike interval; never from the package's answers. Which closed form a question asks for
+is found by trying each of them against the bank for several students (exactly one must fit), so
+the bank's ids and order can change without this file.
+
+The autograder's verdicts must match the student-side ``check()`` verdicts on the same executed
+notebooks, question by question (except the attacks, which fool the student's kernel by design:
+the test shows they do). The table notebook x student x (expected, got) points, with nbgrader's
+own scores from the gradebook, and the round's duration are printed and written next to the
+course (``round.md``).
+
+Measured 2026-12-03 on the shared 2-core machine, 41 submitted notebooks: 300 s for the whole file
+with other test runs going on (load 3.5), 660 s under load 7; the students' runs take about 130 s
+of CPU (two at a time), ``nbgrader autograde`` 4-5 s per notebook (kernel in its sandbox,
+nbgrader, the function answers' processes), ``generate_assignment`` about 10 s.
 """
 
 import copy
 import csv
+import json
 import math
 import os
+import re
+import resource
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import pytest
-from brian2 import amp, mV, ms, nA, second
+from brian2 import Hz, Mohm, Quantity, amp, coulomb, get_dimensions, mV, ms, nA, ohm, second, volt
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
 pytest.importorskip("nbgrader", reason="class-scale grading needs the instructor extra (nbgrader)")
-from neurodyn_lab import analysis  # noqa: E402
-from neurodyn_lab.grading import QUESTIONS, build  # noqa: E402
-from neurodyn_lab.grading.autograde import REPORT_CSV, REPORT_DIR  # noqa: E402
-from neurodyn_lab.grading.students import neuron_of, variant_for  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
 
-NOTEBOOK = "01_step_current.ipynb"
-TOTAL = sum(q.points for q in QUESTIONS.values() if q.notebook == "01")
-FUNCTION_POINTS = QUESTIONS["01.rheobase_function"].points
+from neurodyn_lab import LIFParams, inputs  # noqa: E402
+from neurodyn_lab.grading import QUESTIONS, build, mystery  # noqa: E402
+from neurodyn_lab.grading.answers import Rejected  # noqa: E402
+from neurodyn_lab.grading.autograde import REPORT_CSV, REPORT_DIR, RULE_ANSWER  # noqa: E402
+from neurodyn_lab.grading.bank import CHARGE_01, GAIN_FREQUENCY_03, PULSE_01, RATE_CURRENT_02, STEP_01, T_REF_02  # noqa: E402
+from neurodyn_lab.grading.feedback import RECORD_MIME  # noqa: E402
+from neurodyn_lab.grading.framework import FunctionQuestion, MeasuredQuestion  # noqa: E402
+from neurodyn_lab.grading.students import variant_for  # noqa: E402
+
+ASSIGNMENT = "lif"
+#: Ids whose numbers differ enough: `COPIER` fails with `CODE`'s numbers on every question whose
+#: answer depends on the student (`test_the_students_numbers_tell_them_apart` checks it).
+CODE, TYPED, COPIER, ATTACKER = "s2026001", "s2026002", "s2026004", "s2026005"
+#: One student per position of a question in its notebook (the longest notebook sets how many).
+SINGLE_WRONG = [f"w{k + 1}" for k in range(max(len(QUESTIONS.of(n)) for n in {q.notebook for q in QUESTIONS.values()}))]
+STUDENTS = [CODE, TYPED, COPIER, ATTACKER] + SINGLE_WRONG
+HONEST = [CODE, TYPED, COPIER] + SINGLE_WRONG
+#: What the single-wrong students add at the end of each notebook, after every check.
+AFTERWARDS = "from neurodyn_lab import LIFParams, analysis\nprint('the package says', analysis.rheobase(LIFParams()))"
+#: The stub nbgrader puts where a solution was (build.CODE_STUB).
+STUB = build.CODE_STUB
 
 
-def literal_answers(student):
-    """Literal numbers, correct for `student`'s neuron (from the book's closed forms), and a correct
-    function: what a student who worked it all out would type."""
-    p = neuron_of(student)
-    rheobase = (p.v_threshold - p.v_rest) / p.R
-    first_spike = 10e-3 * second + p.tau * math.log(float(p.R * 3e-9 * amp / (p.R * 3e-9 * amp - (p.v_threshold - p.v_rest))))
-    v_after_tau = p.v_rest + p.R * 1e-9 * amp * (1 - math.exp(-1))
-    assert float(rheobase / amp) == pytest.approx(float(analysis.rheobase(p) / amp))
-    # A 0.1 ms pulse from rest: R (q/w) (1 - exp(-w/tau)) = v_threshold - v_rest.
-    w = 0.1e-3
-    min_charge = float((p.v_threshold - p.v_rest) / p.R / amp) * w / (1 - math.exp(-w / float(p.tau / second)))
-    return {
-        "q01_rheobase_answer": f"answer = {float(rheobase / nA)!r} * nA",
-        "q01_first_spike_time_answer": f"answer = {float(first_spike / ms)!r} * ms",
-        "q01_v_after_tau_answer": f"answer = {float(v_after_tau / mV)!r} * mV",
-        "q01_rheobase_function_answer": "def rheobase(params):\n    return (params.v_threshold - params.v_rest) / params.R",
-        "q01_min_charge_answer": f"answer = {min_charge / 1e-12:.6g} * nA * ms",
+# ------------------------------------------------------------------------------------------------
+# The book's answers
+# ------------------------------------------------------------------------------------------------
+def hidden_parameters(student):
+    """The mystery neuron's parameters, as a determined student finds them: by wrapping the
+    simulation it calls (the package has no function that returns them)."""
+    seen, original = [], mystery.simulate
+
+    def spy(current, duration, **kwargs):
+        seen.append(kwargs["params"])
+        return original(current, duration, **kwargs)
+
+    mystery.simulate = spy
+    try:
+        mystery.MysteryNeuron(student).simulate(inputs.zero(), 1 * ms)
+    finally:
+        mystery.simulate = original
+    return seen[0]
+
+
+def interval(current, p):
+    """The book's inter-spike interval after a reset: t_ref + tau ln((R I - (v_reset - v_rest)) /
+    (R I - (v_threshold - v_rest)))."""
+    return p.t_ref + p.tau * math.log(float((p.R * current - (p.v_reset - p.v_rest)) /
+                                            (p.R * current - (p.v_threshold - p.v_rest))))
+
+
+def classic_step_count(amplitude_nA):
+    """Spikes of the classic neuron (no refractory period, reset = rest) for ``LIF_Step``'s step
+    from 20 to 70 ms: one every T = tau ln(R I / (R I - v_threshold)), the first T after the
+    step starts, as long as the step lasts. Also how far 50 ms / T is from a whole number (a count
+    at the edge would depend on the time step)."""
+    p = LIFParams.classic()
+    periods = 50 * ms / interval(amplitude_nA * nA, p)
+    return math.floor(periods), min(periods % 1, 1 - periods % 1)
+
+
+def book_values(student):
+    """Every quantity a question of the course can ask, for `student`'s numbers, from the book's
+    closed forms (and the mystery neuron's hidden parameters): name -> value."""
+    v = variant_for(student)
+    p, classic = v.neuron, LIFParams.classic()
+    to_threshold = p.v_threshold - p.v_rest
+    w = PULSE_01["duration"]
+    step = STEP_01["amplitude"]
+    p3 = p.replace(t_ref=T_REF_02)
+    x = math.exp(float(p3.t_ref / p3.tau))  # the current whose interval is 2 t_ref: tau ln(...) = t_ref
+    values = {
+        "classic rheobase": (classic.v_threshold - classic.v_rest) / classic.R,
+        "classic step spikes": classic_step_count(v.classic_amplitude)[0],
+        "rheobase": to_threshold / p.R,
+        "first spike time": STEP_01["start"] + p.tau * math.log(float(p.R * step / (p.R * step - to_threshold))),
+        "v one tau after a step": p.v_rest + p.R * CHARGE_01["amplitude"] * (1 - math.exp(-1)),
+        "threshold charge of a pulse": to_threshold / p.R * w / (1 - math.exp(-float(w / p.tau))),
+        "maximal rate": 1 / p.t_ref,
+        "rate at the stated current": 1 / interval(RATE_CURRENT_02, p),
+        "half-maximal current of p3": (x * to_threshold - (p.v_reset - p.v_rest)) / (p.R * (x - 1)),
+        "filter": "low-pass",
+        "cut-off frequency": 1 / (2 * math.pi * p.tau),
+        "gain at the stated frequency": p.R / math.sqrt(1 + float(2 * math.pi * GAIN_FREQUENCY_03 * p.tau) ** 2),
+        "phase at your frequency (degrees)": -math.degrees(math.atan(float(2 * math.pi * v.phase_frequency * p.tau))),
+        "frequency of gain R/2": math.sqrt(3) / (2 * math.pi * p.tau),
     }
+    hidden = hidden_parameters(student)
+    values.update({f"mystery {name}": getattr(hidden, name) for name in LIFParams.field_names()})
+    return values
 
 
-HONEST_WRONG = {
-    "q01_rheobase_answer": "answer = 7.5 * nA",
-    "q01_first_spike_time_answer": "answer = 3 * ms",
-    "q01_v_after_tau_answer": "answer = -10 * mV",
-    "q01_rheobase_function_answer": "def rheobase(params):\n    return 2 * (params.v_threshold - params.v_rest) / params.R",
-    "q01_min_charge_answer": "answer = 1 * nA * ms",
+#: Function questions: the body a student writes from the book, by the function's name.
+FUNCTION_BODIES = {
+    "firing_rate": ("to_threshold = params.v_threshold - params.v_rest\n"
+                    "to_reset = params.v_reset - params.v_rest\n"
+                    "if params.R * I <= to_threshold:\n"
+                    "    return 0 * Hz\n"
+                    "interval = params.t_ref + params.tau * np.log((params.R * I - to_reset) / (params.R * I - to_threshold))\n"
+                    "return 1 / interval"),
+    "rheobase": "return (params.v_threshold - params.v_rest) / params.R",
 }
 
-#: Each attack of the issue, added to the honest wrong answers (grade id of the answer cell -> code).
-ATTACKS = {
-    "rebind": {"q01_rheobase_answer": "answer = 7.5 * nA\nimport neurodyn_lab.grading as g\n"
-                                      "g.assert_passed = g.assert_all_passed = lambda *a, **k: None"},
-    "patch_check": {"q01_rheobase_answer": "answer = 7.5 * nA\nimport neurodyn_lab.grading.feedback as f\n"
-                                           "f.grade = lambda *a, **k: None\ncheck = lambda *a, **k: print('✅')"},
-    "edit_bank": {"q01_rheobase_answer": (
-        "answer = 7.5 * nA\nimport dataclasses\nfrom neurodyn_lab.grading import QUESTIONS\n"
-        "from neurodyn_lab.grading.framework import Tolerance\n"
-        "QUESTIONS._questions['01.rheobase'] = dataclasses.replace(QUESTIONS['01.rheobase'], "
-        "tolerance=Tolerance(rel=1e9))")},
-    # Reads the expected value out of check's globals: right for the kernel's student, so only the
-    # flag keeps it from scoring.
-    "globals": {"q01_rheobase_answer": (
-        "g = check.__globals__\nanswer = g['active_bank']()['01.rheobase'].expected(g['current']().variant)")},
-    "closed_form": {"q01_rheobase_function_answer": (
-        "def rheobase(params):\n    import neurodyn_lab as nl\n    return nl.analysis.rheobase(params)")},
-}
+
+def _accepts(question, value, student):
+    try:
+        return question.grade(value, variant_for(student)).passed
+    except Rejected:
+        return False
+
+
+def roles(questions, students):
+    """Which book value each (non-function) question asks for: the one name of `book_values` that
+    the bank accepts for every student (question id -> name)."""
+    values = {s: book_values(s) for s in students}
+    found = {}
+    for q in questions:
+        if isinstance(q, FunctionQuestion):
+            assert q.name in FUNCTION_BODIES, f"{q.id} asks for a function {q.name}: add the book's body to this file"
+            continue
+        fitting = [name for name in values[students[0]] if all(_accepts(q, values[s][name], s) for s in students)]
+        assert len(fitting) == 1, f"{q.id}: expected exactly one book value to fit, found {fitting}"
+        found[q.id] = fitting[0]
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# Answer cells
+# ------------------------------------------------------------------------------------------------
+_SHOWN_IN = [(amp, nA, "nA"), (second, ms, "ms"), (volt, mV, "mV"), (coulomb, nA * ms, "nA * ms"), (Hz, Hz, "Hz"),
+             (ohm, Mohm, "Mohm")]
+IMPORTS = "from brian2 import Hz, Mohm, mV, ms, nA\nimport numpy as np\n"
+
+
+def literal(value):
+    """`value` as a student types it (six significant digits, the usual units)."""
+    if isinstance(value, Quantity):
+        unit, name = next((u, n) for d, u, n in _SHOWN_IN if get_dimensions(d) == get_dimensions(value))
+        return f"{float(value / unit):.6g} * {name}"
+    if isinstance(value, str):
+        return repr(value)
+    return repr(value) if isinstance(value, int) else f"{value:.6g}"
+
+
+def wrong(value):
+    """An honest wrong answer: far outside every tolerance, and not one of the common mistakes."""
+    if isinstance(value, str):
+        return "high-pass"
+    if isinstance(value, int):
+        return value + 5
+    if isinstance(value, float):  # degrees
+        return value - 30
+    if get_dimensions(value) == get_dimensions(volt):
+        return value + 15 * mV
+    return 1.5 * value
+
+
+def filled(release_source, code):
+    """The released answer cell with the student's `code` where nbgrader's stub is, indented as
+    the stub (a function's body)."""
+    line = next(line for line in release_source.splitlines() if line.strip() == STUB)
+    indent = line[: len(line) - len(line.lstrip())]
+    body = "\n".join(indent + part if part else part for part in code.splitlines())
+    return release_source.replace(line, body)
+
+
+def function_body(question, wrong_answer=False):
+    body = FUNCTION_BODIES[question.name]
+    if wrong_answer:  # twice the book's value wherever it fires
+        head, last = body.rsplit("\n", 1) if "\n" in body else ("", body)
+        body = (head + "\n" if head else "") + last.replace("return ", "return 2 * (", 1) + ")"
+    return body
+
+
+def typed_code(question, value, wrong_answer=False):
+    if isinstance(question, FunctionQuestion):
+        return function_body(question, wrong_answer)
+    return IMPORTS + f"answer = {literal(wrong(value) if wrong_answer else value)}"
+
+
+_PARAMETER = re.compile(r"^(\s*)(\w+) = (\d+\.?\d*) \* (\w+)(.*)$", re.M)
+
+
+def explored(source):
+    """A provided cell as a curious student leaves it: the first parameter set as ``name = number *
+    unit`` (not a duration) 10 % larger, or else a line of their own at the end."""
+    for match in _PARAMETER.finditer(source):
+        indent, name, number, unit, rest = match.groups()
+        if "duration" not in name:
+            changed = f"{indent}{name} = {float(number) * 1.1:g} * {unit}{rest}  # tried another value"
+            return source[:match.start()] + changed + source[match.end():]
+    return source + "\nprint('explored')"
+
+
+def provided_cells(nb):
+    """Grade ids or indices of the code cells the student may edit that are not answer cells."""
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and not c.metadata.get(
+        "nbgrader", {}).get("locked") and not c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def solution_code(source_cell):
+    """The solution notebook's answer cell without nbgrader's markers: what `CODE` writes."""
+    return "\n".join(line for line in source_cell.source.splitlines()
+                     if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+ATTACKS = ("read the expected value", "patch the bank", "rebind check", "closed form in the function")
+
+
+def attack_code(kind, question, value, role):
+    qid = question.id
+    if kind == "read the expected value" and isinstance(question, MeasuredQuestion):
+        parameter = role.split(" ", 1)[1]
+        return (f"import neurodyn_lab.grading.mystery as hidden\nseen, original = [], hidden.simulate\n"
+                "hidden.simulate = lambda current, duration, **kw: seen.append(kw['params']) or "
+                "original(current, duration, **kw)\n"
+                "m.simulate(inputs.zero(), 1 * ms)\nhidden.simulate = original\n"
+                f"answer = seen[0].{parameter}")
+    if kind == "read the expected value":
+        return ("session = check.__globals__['default_session']()\n"
+                f"answer = session.bank[{qid!r}].expected(session.current().variant)")
+    if kind == "patch the bank":
+        return (typed_code(question, value, wrong_answer=True) + "\nfrom neurodyn_lab.grading import QUESTIONS\n"
+                "from neurodyn_lab.grading.framework import Verdict\n"
+                f"object.__setattr__(QUESTIONS[{qid!r}], 'verdict', lambda *a: Verdict('correct', 'correct.'))")
+    if kind == "rebind check":
+        return (typed_code(question, value, wrong_answer=True) + "\nimport neurodyn_lab.grading as grading\n"
+                "grading.check = check = lambda question, *a, **k: print(f'✅ {question}: correct.')")
+    assert kind == "closed form in the function"
+    arguments = "I, params" if question.name == "firing_rate" else "params"
+    return f"from neurodyn_lab import analysis as closed\nreturn closed.{question.name}({arguments})"
+
+
+def attack_plan(questions):
+    """Which attack sits in which answer cell of one notebook: the function questions call the
+    closed form; the first other question reads the expected value, the second patches the bank,
+    the last rebinds check (a short notebook gets several in one cell); the rest are answered
+    correctly, and lose their points because a flagged cell runs before their checks."""
+    plain = [q for q in questions if not isinstance(q, FunctionQuestion)]
+    plan = {q.id: ["closed form in the function"] for q in questions if isinstance(q, FunctionQuestion)}
+    first, second, last = plain[0], plain[min(1, len(plain) - 1)], plain[-1]
+    for q, kind in ((first, "read the expected value"), (second, "patch the bank"), (last, "rebind check")):
+        plan.setdefault(q.id, []).append(kind)
+    return plan
+
+
+# ------------------------------------------------------------------------------------------------
+# The round
+# ------------------------------------------------------------------------------------------------
+def answer_id(qid):
+    return "q" + qid.replace(".", "_") + "_answer"
+
+
+@dataclass
+class Submission:
+    student: str
+    notebook: str  # file name
+    kind: str
+    answers: dict  # answer cell grade id -> source
+    expected: dict  # question id -> points
+    wrong: str = ""  # the question answered wrong (single wrong answers)
+    attacks: dict = field(default_factory=dict)  # question id -> attack kinds
+
+
+def plan_submissions(course):
+    """Every submission of the round (one per student and notebook)."""
+    names = sorted(path.name for path in (course / "source" / ASSIGNMENT).glob("[0-9][0-9]_*.ipynb"))
+    release = {n: nbformat.read(course / "release" / ASSIGNMENT / n, as_version=4) for n in names}
+    source = {n: nbformat.read(course / "source" / ASSIGNMENT / n, as_version=4) for n in names}
+    per_notebook = {n: QUESTIONS.of(n[:2]) for n in names}
+    role = roles([q for qs in per_notebook.values() for q in qs], [CODE, TYPED, COPIER])
+    values = {s: book_values(s) for s in STUDENTS}
+    plans = []
+    for name in names:
+        questions = per_notebook[name]
+        cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release[name].cells}
+        source_cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in source[name].cells}
+        full = {q.id: q.points for q in questions}
+        plans.append(Submission(CODE, name, "solution code", {answer_id(q.id): solution_code(source_cells[answer_id(
+            q.id)]) for q in questions}, dict(full)))
+        plans.append(Submission(TYPED, name, "typed literals", typed(questions, cells, values[TYPED], role), dict(full)))
+        # Another student's numbers: right only where every student has the same answer (by the book).
+        shared = {q.id for q in questions if isinstance(q, FunctionQuestion) or
+                  all(_same(values[s][role[q.id]], values[CODE][role[q.id]]) for s in STUDENTS)}
+        plans.append(Submission(COPIER, name, f"{CODE}'s numbers", typed(questions, cells, values[CODE], role),
+                                {q.id: q.points if q.id in shared else 0 for q in questions}))
+        plan = attack_plan(questions)
+        attacked = typed(questions, cells, values[ATTACKER], role)
+        for qid, kinds in plan.items():
+            q = QUESTIONS[qid]
+            code = "\n".join(attack_code(kind, q, values[ATTACKER].get(role.get(qid)), role.get(qid)) for kind in kinds)
+            attacked[answer_id(qid)] = filled(cells[answer_id(qid)].source, code)
+        plans.append(Submission(ATTACKER, name, "attacks", attacked, {q.id: 0 for q in questions}, attacks=plan))
+        for position, q in enumerate(questions):
+            student = SINGLE_WRONG[position]
+            plans.append(Submission(student, name, "single wrong", typed(questions, cells, values[student], role, q.id),
+                                    {p.id: 0 if p.id == q.id else p.points for p in questions}, wrong=q.id))
+    return plans, release
+
+
+def typed(questions, cells, values, role, wrong_one=None):
+    """Answer cells with literal `values` (and the book's functions), `wrong_one` answered wrong."""
+    return {answer_id(q.id): filled(cells[answer_id(q.id)].source, typed_code(
+        q, values.get(role.get(q.id)), wrong_answer=q.id == wrong_one)) for q in questions}
+
+
+def _same(a, b):
+    if isinstance(a, Quantity):
+        return abs(float(a / b) - 1) < 1e-9
+    return a == b
+
+
+#: Runs notebooks as their students would, in this environment's kernel: json job file -> executed.
+RUNNER = r'''
+import json, os, sys
+import nbformat
+from nbclient import NotebookClient
+for job in json.load(open(sys.argv[1])):
+    for name in ("NEURODYN_LAB_STRICT", "NBGRADER_EXECUTION", "NEURODYN_LAB_AUTOGRADE_STUDENT"):
+        os.environ.pop(name, None)
+    os.environ.update(job["env"])
+    nb = nbformat.read(job["path"], as_version=4)
+    NotebookClient(nb, timeout=600, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": os.path.dirname(job["path"])}}).execute()
+    nbformat.write(nb, job["path"])
+'''
+
+
+def run_as_students(jobs, tmp_path, workers=2):
+    """Execute the submissions in place, each in a fresh kernel as its student, `workers` at a time."""
+    shares = [jobs[k::workers] for k in range(workers)]
+    running = []
+    for k, share in enumerate(shares):
+        job_file = tmp_path / f"student-runs-{k}.json"
+        job_file.write_text(json.dumps(share))
+        running.append(subprocess.Popen([sys.executable, "-c", RUNNER, str(job_file)], env=_env(tmp_path),
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    for process in running:
+        out, _ = process.communicate(timeout=1800)
+        assert process.returncode == 0, out[-3000:]
 
 
 def _env(tmp_path):
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")  # nbgrader runs `alembic`
-    for name in ("NEURODYN_LAB_STRICT", "JUPYTERHUB_USER", "NEURODYN_LAB_AUTOGRADE_STUDENT"):
+    for name in ("NEURODYN_LAB_STRICT", "JUPYTERHUB_USER", "NEURODYN_LAB_AUTOGRADE_STUDENT", "NEURODYN_LAB_QUESTIONS"):
         env.pop(name, None)  # the autograder grades, not strict mode; the student comes from the folder
     env["NEURODYN_LAB_HOME"] = str(tmp_path / "home")
     return env
@@ -92,89 +417,265 @@ def _env(tmp_path):
 
 def _nbgrader(course, tmp_path, *args):
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=_env(tmp_path),
-                          capture_output=True, text=True, timeout=1800)
+                          capture_output=True, text=True, timeout=3000)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done
 
 
-def _submit(course, release, student, answers):
-    nb = copy.deepcopy(release)
+def student_verdicts(nb):
+    """question id -> status, as the student saw it in their own run (the checks' outputs)."""
+    found = {}
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    folder = course / "submitted" / student / "lif"
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / NOTEBOOK)
-    (folder / "timestamp.txt").write_text("2025-01-06 09:00:00.000000 UTC")
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            record = data.get(RECORD_MIME)
+            html = str(data.get("text/html", ""))
+            if record and "neurodyn-check-" in html:
+                found[record["question"]] = html.split("neurodyn-check-", 1)[1].split('"', 1)[0]
+        if cell.metadata.get("nbgrader", {}).get("grade"):  # a check the student rebound prints "✅ id: ..."
+            printed = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+            for line in printed.splitlines():
+                if line.startswith("✅ ") and ":" in line:
+                    found.setdefault(line[2:].split(":", 1)[0], "correct")
+    return found
+
+
+@dataclass
+class Round:
+    course: Path
+    plans: list
+    release: dict
+    submitted: dict  # (student, notebook) -> the executed notebook the student handed in
+    reports: dict  # (student, notebook) -> the report JSON
+    scores: dict  # (student, notebook) -> nbgrader's score in the gradebook
+    totals: dict  # student -> nbgrader export's score
+    csv_rows: list
+    seconds: float
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    start = time.monotonic()
     tmp_path = tmp_path_factory.mktemp("nbgrader")
-    course = build.make_course(tmp_path / "course", "lif", notebooks=[NOTEBOOK])
-    _nbgrader(course, tmp_path, "generate_assignment", "lif", "--force")
-    release = nbformat.read(course / "release" / "lif" / NOTEBOOK, as_version=4)
-    correct = literal_answers("s001")
-    _submit(course, release, "s001", correct)
-    _submit(course, release, "s002", correct)  # s001's numbers, copied
-    _submit(course, release, "honest", HONEST_WRONG)
-    for name, attack in ATTACKS.items():
-        _submit(course, release, f"attack_{name}", {**HONEST_WRONG, **attack})
-    _nbgrader(course, tmp_path, "autograde", "lif", "--force")
+    course = build.make_course(tmp_path / "course", ASSIGNMENT)
+    _nbgrader(course, tmp_path, "generate_assignment", ASSIGNMENT, "--force")
+    plans, release = plan_submissions(course)
+    jobs = []
+    for plan in plans:
+        nb = copy.deepcopy(release[plan.notebook])
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in plan.answers:
+                cell.source = plan.answers[grade_id]
+        if plan.student == TYPED:
+            for index in provided_cells(nb):
+                nb.cells[index].source = explored(nb.cells[index].source)
+        if plan.wrong:
+            nb.cells.append(nbformat.v4.new_code_cell(AFTERWARDS))
+        folder = course / "submitted" / plan.student / ASSIGNMENT
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / plan.notebook)
+        (folder / "timestamp.txt").write_text("2026-01-12 09:00:00.000000 UTC")
+        jobs.append({"path": str(folder / plan.notebook), "env": {
+            "JUPYTERHUB_USER": plan.student, "NEURODYN_LAB_HOME": str(tmp_path / "home" / plan.student)}})
+    ran, cpu = time.monotonic(), [_cpu()]
+    run_as_students(jobs, tmp_path)
+    cpu.append(_cpu())
+    submitted = {(p.student, p.notebook): nbformat.read(course / "submitted" / p.student / ASSIGNMENT / p.notebook,
+                                                        as_version=4) for p in plans}
+    graded_at = time.monotonic()
+    _nbgrader(course, tmp_path, "autograde", ASSIGNMENT, "--force")
+    autograded = time.monotonic()
+    cpu.append(_cpu())
     _nbgrader(course, tmp_path, "export", "--to", str(tmp_path / "grades.csv"))
     with open(tmp_path / "grades.csv", newline="") as handle:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+        totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    reports = {(p.student, p.notebook): json.loads((course / REPORT_DIR / ASSIGNMENT / p.student /
+                                                     p.notebook.replace(".ipynb", ".json")).read_text())
+               for p in plans}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        scores = {(p.student, p.notebook): gradebook.find_submission_notebook(
+            p.notebook.replace(".ipynb", ""), ASSIGNMENT, p.student).score for p in plans}
     with open(course / REPORT_DIR / REPORT_CSV, newline="") as handle:
-        report = list(csv.DictReader(handle))
-    return course, release, scores, report
+        csv_rows = list(csv.DictReader(handle))
+    seconds = time.monotonic() - start
+    result = Round(course, plans, release, submitted, reports, scores, totals, csv_rows, seconds)
+    table = round_table(result)
+    (tmp_path / "round.md").write_text(table + "\n", encoding="utf-8")
+    print(f"\n{table}\n\nround: {seconds:.0f} s (students' runs {graded_at - ran:.0f} s, {cpu[1] - cpu[0]:.0f} s of CPU; "
+          f"autograde {autograded - graded_at:.0f} s, {cpu[2] - cpu[1]:.0f} s of CPU; {len(plans)} submitted "
+          f"notebooks); table in {tmp_path / 'round.md'}")
+    return result
+
+
+def _cpu():
+    # CPU seconds of the finished child processes and theirs (kernels, nbgrader, function answers).
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def round_table(result):
+    lines = ["| notebook | student | submission | expected | got (nbgrader) | report |", "|---|---|---|---|---|---|"]
+    for plan in result.plans:
+        key = (plan.student, plan.notebook)
+        what = plan.kind + (f": {plan.wrong}" if plan.wrong else "")
+        report = sum(r["points"] for r in result.reports[key]["questions"])
+        lines.append(f"| {plan.notebook[:-6]} | {plan.student} | {what} | {sum(plan.expected.values()):g} | "
+                     f"{result.scores[key]:g} | {report:g} |")
+    return "\n".join(lines)
+
+
+def _rows(result, plan):
+    return {row["question"]: row for row in result.reports[(plan.student, plan.notebook)]["questions"]}
+
+
+# ------------------------------------------------------------------------------------------------
+# The tests
+# ------------------------------------------------------------------------------------------------
+def test_the_round_covers_the_whole_course(graded):
+    names = {p.notebook for p in graded.plans}
+    assert names == {path.name for path in build.SOURCE.glob("[0-9][0-9]_*.ipynb")}
+    assert {q.id for q in QUESTIONS.values()} == {qid for p in graded.plans for qid in p.expected}
+    assert {p.wrong for p in graded.plans if p.wrong} == {q.id for q in QUESTIONS.values()}
+    assert len({p.student for p in graded.plans}) >= 3
+
+
+def test_the_students_numbers_tell_them_apart():
+    # The premises of the expected points: another student's numbers are wrong for COPIER wherever
+    # the answers differ at all, and no student's step count sits at the edge of a spike.
+    role = roles(list(QUESTIONS.values()), [CODE, TYPED, COPIER])
+    mine, theirs = book_values(COPIER), book_values(CODE)
+    passing = [q.id for q in QUESTIONS.values() if q.id in role and not _same(mine[role[q.id]], theirs[role[q.id]])
+               and _accepts(q, theirs[role[q.id]], COPIER)]
+    assert not passing, f"{CODE}'s numbers pass {passing} for {COPIER}: choose other student ids"
+    for student in STUDENTS:
+        assert classic_step_count(variant_for(student).classic_amplitude)[1] > 0.05, student
 
 
 def test_the_release_is_the_student_notebook(graded):
-    course, release, scores, report = graded
-    student = nbformat.read(Path(__file__).resolve().parents[1] / "exercises" / NOTEBOOK, as_version=4)
-    assert [c.source for c in release.cells] == [c.source for c in student.cells]
+    for name, release in graded.release.items():
+        student = nbformat.read(build.OUT / name, as_version=4)
+        assert [c.source for c in release.cells] == [c.source for c in student.cells], name
 
 
-def test_each_submission_is_graded_for_the_student_it_was_collected_from(graded):
-    course, release, scores, report = graded
-    assert scores["s001"] == TOTAL, "; ".join(str(row) for row in report if "s001" in row.values())
-    # s002 copied s001's literal numbers: the function (right for any neuron) scores, the numbers only
-    # where s001's value happens to lie within the tolerance of s002's own (the book's closed forms).
-    copied = literal_answers("s001")
-    by_chance = sum(q.points for q in QUESTIONS.values() if q.notebook == "01" and q.id != "01.rheobase_function"
-                    and q.grade(eval(copied[f"q{q.id.replace('.', '_')}_answer"].split("=", 1)[1],  # noqa: S307
-                                     {"nA": nA, "ms": ms, "mV": mV}), variant_for("s002")).passed)
-    assert scores["s002"] == FUNCTION_POINTS + by_chance < TOTAL
-    assert scores["honest"] == 0
+def test_every_submission_gets_exactly_the_expected_points_per_question(graded):
+    problems = []
+    for plan in graded.plans:
+        rows = _rows(graded, plan)
+        got = {qid: rows[qid]["points"] for qid in plan.expected}
+        if got != plan.expected:
+            problems.append(f"{plan.student} {plan.notebook} ({plan.kind} {plan.wrong}): expected {plan.expected}, "
+                            f"got {got}; " + "; ".join(f"{q}: {rows[q]['message']} [{rows[q]['flags']}]"
+                                                       for q in got if got[q] != plan.expected[q]))
+    assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("attack", sorted(ATTACKS))
-def test_an_attack_scores_no_more_than_the_honest_wrong_answers_and_is_flagged(graded, attack):
-    course, release, scores, report = graded
-    student = f"attack_{attack}"
-    assert scores[student] <= scores["honest"]
-    rows = [r for r in report if r["student"] == student]
-    assert rows and any(r["flags"] for r in rows), rows
-    assert not any(r["flags"] for r in report if r["student"] in ("s001", "s002", "honest"))
+def test_nbgraders_scores_are_the_reports_points(graded):
+    # What the students get is nbgrader's score (from the check cells' outputs we rewrite).
+    for plan in graded.plans:
+        key = (plan.student, plan.notebook)
+        assert graded.scores[key] == sum(plan.expected.values()), (key, graded.scores[key], plan.expected)
+    for student in STUDENTS:
+        assert graded.totals[student] == sum(sum(p.expected.values()) for p in graded.plans if p.student == student)
+
+
+def test_honest_students_are_never_flagged(graded):
+    for plan in graded.plans:
+        if plan.student in HONEST:
+            report = graded.reports[(plan.student, plan.notebook)]
+            assert not any(row["flags"] or row["rule"] for row in report["questions"]), (plan.student, plan.notebook)
+            flagged = [note for note in report["notes"] if note.startswith("Flagged")]
+            counted = [cell for cell in report["flagged_cells"] if cell["counted"]]
+            if plan.wrong:  # the comparison added at the end: reported, and it costs nothing
+                last = len(graded.submitted[(plan.student, plan.notebook)].cells)
+                assert flagged and all(f"cell {last} (a cell the student added)" in n and "costs no points" in n
+                                       for n in flagged), flagged
+                assert counted and {c["cell"] for c in counted} == {last}
+            else:
+                assert not flagged and not counted, (plan.student, plan.notebook, flagged)
+
+
+def test_provided_cells_the_student_explored_in_cost_nothing(graded):
+    # TYPED changed every provided cell; what the course wrote in them (closed forms in the bonus
+    # sections, if any are editable) is still the course's.
+    for plan in graded.plans:
+        if plan.student != TYPED:
+            continue
+        release, submitted = graded.release[plan.notebook], graded.submitted[(TYPED, plan.notebook)]
+        edited = provided_cells(release)
+        assert edited and all(submitted.cells[i].source != release.cells[i].source for i in edited)
+        for cell in graded.reports[(TYPED, plan.notebook)]["flagged_cells"]:
+            assert cell["cell"] - 1 in edited and cell["origin"] == "edited" and not cell["counted"]
+            assert cell["why"] == "the statement is one the course provided", cell
+
+
+def test_student_side_checks_and_the_autograder_agree(graded):
+    disagreements, compared = [], 0
+    for plan in graded.plans:
+        if plan.student not in HONEST:
+            continue
+        mine = student_verdicts(graded.submitted[(plan.student, plan.notebook)])
+        rows = _rows(graded, plan)
+        for qid in plan.expected:
+            compared += 1
+            if mine.get(qid) != rows[qid]["status"]:
+                disagreements.append(f"{plan.student} {qid}: student saw {mine.get(qid)}, autograder "
+                                     f"{rows[qid]['status']} ({rows[qid]['message']})")
+    assert compared >= len(HONEST) and not disagreements, "\n".join(disagreements)
+
+
+def test_each_attack_fools_the_students_kernel_but_not_the_autograder(graded):
+    seen = set()
+    for plan in graded.plans:
+        if plan.student != ATTACKER:
+            continue
+        mine = student_verdicts(graded.submitted[(plan.student, plan.notebook)])
+        rows = _rows(graded, plan)
+        for qid, kinds in plan.attacks.items():
+            seen.update(kinds)
+            assert mine.get(qid) == "correct", f"the attack {kinds} on {qid} did not even fool the kernel"
+            assert rows[qid]["points"] == 0 and rows[qid]["rule"] == RULE_ANSWER and rows[qid]["flags"], rows[qid]
+        # No more than the honest wrong answers: those would have kept the unattacked questions'
+        # points; the flagged cells before them cost those too.
+        assert sum(r["points"] for r in rows.values()) == 0
+        assert any(note.startswith("Flagged") for note in graded.reports[(plan.student, plan.notebook)]["notes"])
+    assert seen == set(ATTACKS) - ({"closed form in the function"} if not any(
+        isinstance(q, FunctionQuestion) for q in QUESTIONS.values()) else set())
 
 
 def test_a_closed_form_function_scores_zero_with_a_sentence_saying_so(graded):
-    course, release, scores, report = graded
-    row = next(r for r in report if r["student"] == "attack_closed_form" and r["question"] == "01.rheobase_function")
-    assert row["points"] in ("0", "0.0") and "closed form" in row["message"]
+    for plan in graded.plans:
+        for qid, kinds in plan.attacks.items():
+            if "closed form in the function" in kinds:
+                assert "closed form" in _rows(graded, plan)[qid]["message"]
 
 
-def test_the_feedback_shows_the_hint_and_never_the_expected_value(graded):
-    course, release, scores, report = graded
-    graded_nb = nbformat.read(course / "autograded" / "s002" / "lif" / NOTEBOOK, as_version=4)
-    errors = [o for c in graded_nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert any("01.first_spike_time" in e.evalue and "Hint:" in e.evalue for e in errors)
-    p = neuron_of("s002")
-    expected = f"{float(analysis.rheobase(p) / amp) * 1e9:.3g}"
-    text = "\n".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("evalue", ""))
-                     for c in graded_nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Autograded for student s002" in text and expected not in text
-    report = (course / REPORT_DIR / REPORT_CSV).read_text()
-    assert report.count("\ns002,") == 0 or "s002" in report  # the report names every submission
-    assert {r["student"] for r in csv.DictReader(report.splitlines())} >= {"s001", "s002", "honest"}
+def test_the_feedback_shows_hints_and_never_an_expected_value(graded):
+    for plan in graded.plans:
+        if plan.student != COPIER:
+            continue
+        nb = nbformat.read(graded.course / "autograded" / COPIER / ASSIGNMENT / plan.notebook, as_version=4)
+        # What the autograder writes: the check cells' and the summary's outputs.
+        text = "\n".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("evalue", ""))
+                         for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+                         for o in c.outputs)
+        assert f"Autograded for student {COPIER}" in text
+        lost = [qid for qid, points in plan.expected.items() if not points]
+        assert all(any(qid in line and "Hint:" in line for line in text.splitlines()) for qid in lost)
+        # Neither COPIER's own answers nor the numbers they copied (CODE's answers).
+        role = roles(QUESTIONS.of(plan.notebook[:2]), [CODE, TYPED, COPIER])
+        for student in (COPIER, CODE):
+            values = book_values(student)
+            for qid in lost:
+                if not isinstance(values[role[qid]], (Quantity, float)):
+                    continue  # a count or a choice: nothing that the ids and points could not contain too
+                shown = literal(values[role[qid]]).replace(" * ", " ").replace("Mohm", "MΩ")
+                digits = re.sub(r"\D", "", shown.split()[0]).strip("0")
+                assert len(digits) < 3 or (shown not in text and f"{float(shown.split()[0]):.3g} " not in text), \
+                    (qid, shown)
+
+
+def test_the_course_report_names_every_submission(graded):
+    assert {(r["student"], r["notebook"]) for r in graded.csv_rows} == {
+        (p.student, p.notebook.replace(".ipynb", "")) for p in graded.plans}
+    assert {"flags", "rule", "message"} <= set(graded.csv_rows[0])

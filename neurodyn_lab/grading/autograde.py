@@ -11,11 +11,13 @@ nbgrader executes each submitted notebook; our preprocessors run around its ``Ex
 - `GradeAnswers` (after ``Execute``) grades every check cell here, not in the student's kernel:
   it computes the expected values for the collected student, compares them with the answers the
   checks recorded, runs function answers in a separate process with a time limit on inputs drawn
-  from the course's secret key, reads the editable cells for anything that touches the grading
-  code (`tamper`), and rewrites each check cell's output (a clean output for a passed question, an
-  error for a failed one) so nbgrader's own scoring gives the points. It writes a report per
-  submission (JSON) and for the course (``grading_report.csv``) in the course's report folder, and
-  puts the same notes into the feedback.
+  from the course's secret key, reads what the student wrote (answer cells, cells they added or
+  edited; never a cell the course shipped, compared with the course's source and release
+  notebooks) for anything that touches the grading code (`tamper`, rules in `grade_notebook`),
+  and rewrites each check cell's output (a clean output for a passed question, an error for a
+  failed one) so nbgrader's own scoring gives the points. It writes a report per submission
+  (JSON) and for the course (``grading_report.csv``) in the course's report folder, naming each
+  flagged cell and the rule that cost points, and puts the same notes into the feedback.
 
 Needs nbgrader (the ``instructor`` extra).
 """
@@ -26,7 +28,11 @@ import datetime
 import json
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
 
 from brian2 import Quantity, amp, get_dimensions, kelvin, kilogram, meter, mole, second
 from nbformat.v4 import new_output
@@ -39,10 +45,10 @@ from .feedback import RECORD_MIME, SYMBOLS
 from .framework import FunctionQuestion, Verdict, si
 from .sandbox import run_function
 from .students import AUTOGRADE_STUDENT, canonical_id, variant_for
-from .tamper import findings, without_magics
+from .tamper import Finding, findings, normalised, statements, without_magics
 
-__all__ = ["KeepAttempts", "AsStudent", "GradeAnswers", "grade_notebook", "answer_from_record", "configure",
-           "REPORT_CSV", "SECRET_FILE", "REPORT_DIR"]
+__all__ = ["KeepAttempts", "AsStudent", "GradeAnswers", "grade_notebook", "GradedNotebook", "Shipped",
+           "answer_from_record", "configure", "REPORT_CSV", "SECRET_FILE", "REPORT_DIR", "RULE_ANSWER", "RULE_EARLIER"]
 
 #: The course-wide report, in the report folder.
 REPORT_CSV = "grading_report.csv"
@@ -65,8 +71,6 @@ def _unit_of(dimensions):
         except (KeyError, ValueError):
             return None
     return unit
-#: Kinds of flags that cost no points outside an answer cell (they cannot reach the grading code).
-_HARMLESS_OUTSIDE_ANSWERS = {"unreadable"}
 
 
 def _nbgrader(cell):
@@ -212,6 +216,120 @@ def _verdict(question, record, answer_source, key, student, preamble, seconds):
         return Verdict(problem.status, problem.message)
 
 
+#: Kinds of flags that reach nothing: a cell that is not valid Python does not run.
+_INERT = {"unreadable"}
+
+#: Where an editable code cell came from, in the report's words.
+_ORIGINS = {"answer": "the answer cell of {question}", "provided": "a cell the course provided, unchanged",
+            "edited": "a provided cell the student edited", "added": "a cell the student added"}
+
+#: The two rules by which a flag costs points (the report's ``rule`` column).
+RULE_ANSWER = "flag in its answer cell"
+RULE_EARLIER = "flag in a student-written cell before its check"
+
+
+class Shipped:
+    """What the course shipped in a notebook: its code cells other than answer cells (by normalised
+    source, see `tamper.normalised`), every statement in them, and their cell ids.
+
+    Parameters
+    ----------
+    notebooks : list of NotebookNode
+        The course's versions of the notebook: its source (solution) notebook and/or its release.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> shipped = Shipped([new_notebook(cells=[new_code_cell("I_rh = analysis.rheobase(p)  # the bonus")])])
+    >>> shipped.origin(new_code_cell("I_rh = analysis.rheobase(p)"))
+    'provided'
+    >>> shipped.origin(new_code_cell("I_rh = 2 * analysis.rheobase(p)"))
+    'added'
+    """
+
+    def __init__(self, notebooks=()):
+        self.cells, self.statements, self.ids = set(), set(), set()
+        for nb in notebooks:
+            for cell in nb.cells:
+                if cell.cell_type != "code" or _nbgrader(cell).get("solution"):
+                    continue
+                self.cells.add(normalised(cell.source))
+                self.statements |= statements(cell.source)
+                if cell.get("id"):
+                    self.ids.add(cell["id"])
+
+    def origin(self, cell):
+        """``"provided"`` (the same code as a shipped cell), ``"edited"`` (a shipped cell's id, other
+        code) or ``"added"``, for an editable cell that is not an answer cell."""
+        if normalised(cell.source) in self.cells:
+            return "provided"
+        return "edited" if cell.get("id") in self.ids else "added"
+
+
+@dataclass(frozen=True)
+class _Flag:
+    cell: int  # index in the notebook
+    origin: str  # "answer", "edited", "added" or "provided"
+    question: object  # the question of an answer cell, else None
+    finding: Finding
+    counted: bool
+    why: str = ""  # why an uncounted flag costs nothing
+
+    @property
+    def where(self):
+        return (f"cell {self.cell + 1} ({_ORIGINS[self.origin].format(question=self.question)}), "
+                f"line {self.finding.line}")
+
+    @property
+    def text(self):
+        return f"{self.where}: {self.finding.text}"
+
+
+def _flags(nb, answer_cells, shipped):
+    """Every finding of the editable code cells, with whether it counts (see `grade_notebook`)."""
+    question_of = {index: qid for qid, index in answer_cells.items()}
+    flags = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or _nbgrader(cell).get("locked"):
+            continue  # nbgrader restored the locked cells from the source
+        found = findings(cell.source)
+        if not found:
+            continue
+        if index in question_of:
+            flags += [_Flag(index, "answer", question_of[index], f, True) for f in found]
+            continue
+        origin = shipped.origin(cell)
+        for f in found:
+            if origin == "provided":
+                why = "the course provided this cell and it was run unchanged"
+            elif f.kind in _INERT:
+                why = "the cell does not run"
+            elif f.statement in shipped.statements:
+                why = "the statement is one the course provided"
+            else:
+                why = ""
+            flags.append(_Flag(index, origin, None, f, not why, why))
+    return flags
+
+
+def _flagged_verdict(own, earlier):
+    """The verdict that replaces a question's own when a flag counts against it, and the rule."""
+    if own:
+        kinds = {f.finding.kind for f in own}
+        if "closed form" in kinds:
+            return Verdict("invalid", "your answer uses the package's closed form (neurodyn_lab.analysis) instead "
+                                      "of working it out, so it scores 0."), RULE_ANSWER
+        if kinds <= _INERT:
+            return Verdict("invalid", f"your answer cell is not valid Python (line {own[0].finding.line}), so its "
+                                      "answer could not be graded: it scores 0."), RULE_ANSWER
+        return Verdict("invalid", "your answer cell touches the grading code "
+                                  f"({'; '.join(f.finding.text for f in own)}), so it scores 0; your instructor will "
+                                  "look at it."), RULE_ANSWER
+    first = earlier[0]
+    return Verdict("invalid", f"{first.where} runs before this question's check and {first.finding.text}, which "
+                              "could change this answer, so it scores 0; your instructor will look at it."), RULE_EARLIER
+
+
 def _error_output(text):
     return new_output("error", ename="NotPassed", evalue=text, traceback=[text])
 
@@ -223,9 +341,32 @@ def _shown(text, html_text=None):
     return new_output("display_data", data=data)
 
 
-def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None):
+class GradedNotebook(NamedTuple):
+    """What `grade_notebook` returns: the report rows (one dict per question), the notes (the
+    feedback's lines), and the flagged cells (one dict per editable cell with findings, counted or
+    not, for the report)."""
+
+    rows: list
+    notes: list
+    cells: list
+
+
+def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None, shipped=None):
     """Grade `nb` (after nbgrader executed it) for `student`: rewrite the check cells' outputs and
-    return the report rows (one dict per question).
+    return the report (`GradedNotebook`).
+
+    Only what the student wrote is read for flags (`tamper`): answer cells, and cells the student
+    added or edited. A cell whose code is that of a cell the course shipped (`shipped`; comments
+    and layout aside) never costs a point, nor does a statement the course shipped inside an
+    edited cell (changing a parameter of a provided cell is not a flag). A counted flag costs
+
+    - its own question, in an answer cell (`RULE_ANSWER`);
+    - every question graded from the notebook's run whose check cell comes after it, as long as
+      that question would pass (`RULE_EARLIER`): the notebook runs top to bottom, so a cell can
+      change only the answers checked after it. Function questions are graded apart from the
+      notebook's run (their answer cell alone), so only their own cell counts for them.
+
+    A cell that is not valid Python costs only its own question (it does not run).
 
     Parameters
     ----------
@@ -243,28 +384,26 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
         Attempts per question id, from the student's own records (`KeepAttempts`).
     named : list of str, optional
         Student ids the submission's own records name.
+    shipped : Shipped, optional
+        What the course shipped in this notebook; without it every editable cell counts as the
+        student's.
     """
     student = canonical_id(student)
     ids = _question_ids(bank)
     preamble = _preamble(nb)
-    answer_cells, flags_by_cell = {}, {}
+    answer_cells = {}
     for index, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
-        if cell.cell_type != "code" or meta.get("locked"):
-            continue
         grade_id = meta.get("grade_id", "")
-        if grade_id.endswith("_answer") and grade_id[: -len("_answer")] in ids:
+        if cell.cell_type == "code" and not meta.get("locked") and grade_id.endswith("_answer") \
+                and grade_id[: -len("_answer")] in ids:
             answer_cells[ids[grade_id[: -len("_answer")]]] = index
-        found = findings(cell.source)
-        if found:
-            flags_by_cell[index] = found
-    answer_indices = set(answer_cells.values())
-    outside = [(i, f) for i, fs in flags_by_cell.items() if i not in answer_indices for f in fs
-               if f.kind not in _HARMLESS_OUTSIDE_ANSWERS]
+    flags = _flags(nb, answer_cells, shipped if shipped is not None else Shipped())
+    counted = [f for f in flags if f.counted]
     named = set(named or []) | {r.get("student") for cell in nb.cells for r in _records(cell)}
     others = sorted({n for n in named if isinstance(n, str) and n != student})
 
-    rows, summary_cell = [], None
+    rows, summary_cell, against = [], None, {}
     for index, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
         if cell.cell_type != "code" or not meta.get("grade"):
@@ -284,42 +423,39 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
         except Exception as error:  # our bug: the instructor must see it, the student gets 0 for now
             verdict = Verdict("error", f"the autograder could not grade this answer ({type(error).__name__}: "
                                        f"{error}); your instructor will look at it.")
-        notes = []
-        own = flags_by_cell.get(answer_index, [])
-        if any(f.kind == "closed form" for f in own):
-            verdict = Verdict("invalid", "your answer uses the package's closed form (neurodyn_lab.analysis) "
-                                         "instead of working it out, so it scores 0.")
-        elif own:
-            verdict = Verdict("invalid", "your answer cell touches the grading code "
-                                         f"({'; '.join(f.text for f in own)}), so it scores 0; your instructor "
-                                         "will look at it.")
-        elif outside and verdict.passed:
-            verdict = Verdict("invalid", "a cell of this notebook touches the grading code "
-                                         f"({outside[0][1].text}), so its questions score 0; your instructor will "
-                                         "look at it.")
-        if own or outside:
-            notes.append("flagged")
+        own = [f for f in counted if f.cell == answer_index]
+        earlier = [] if isinstance(question, FunctionQuestion) else [
+            f for f in counted if f.cell < index and f.cell != answer_index and f.finding.kind not in _INERT]
+        rule = ""
+        if own or (earlier and verdict.passed):
+            verdict, rule = _flagged_verdict(own, earlier)
+        for flag in own + earlier:
+            against.setdefault(flag, []).append(qid)
         points = float(meta.get("points", question.points))
         text = f"{SYMBOLS[verdict.status if verdict.status in SYMBOLS else 'error']} {qid}: {verdict.text}"
         cell.outputs = [_shown(text)] + ([] if verdict.passed else [_error_output(text)])
         rows.append({"question": qid, "status": verdict.status, "points": points if verdict.passed else 0.0,
                      "max_points": points, "attempts": (attempts or {}).get(qid, ""),
-                     "flags": "; ".join(f"cell {i + 1}: {f.text}" for i, f in
-                                        ([(answer_index, f) for f in own] + outside)),
-                     "message": verdict.text})
+                     "flags": "; ".join(f.text for f in own + earlier), "rule": rule, "message": verdict.text})
     lines = [f"Autograded for student {student}: {sum(r['points'] for r in rows):g} of "
              f"{sum(r['max_points'] for r in rows):g} points."]
     if others:
         lines.append(f"Note: this notebook's checks named student {', '.join(others)}; it was graded for {student}, "
                      "the student it was collected from.")
-    for index, found in sorted(flags_by_cell.items()):
-        for finding in found:
-            lines.append(f"Flagged: cell {index + 1} {finding.text} (line {finding.line}).")
+    for flag in counted:
+        questions = against.get(flag)
+        lines.append(f"Flagged: {flag.text}; " + (f"it counts against {', '.join(questions)}." if questions else
+                                                 "no question checked after it can be changed by it, so it costs "
+                                                 "no points."))
     if summary_cell is not None:
         table = "\n".join(f"{SYMBOLS.get(r['status'], '·')} {r['question']}: {r['points']:g}/{r['max_points']:g}"
                           for r in rows)
         summary_cell.outputs = [_shown("\n".join(lines) + "\n" + table)]
-    return rows, lines
+    cells = [{"cell": f.cell + 1, "origin": f.origin, "question": f.question, "line": f.finding.line,
+              "kind": f.finding.kind, "text": f.finding.text, "counted": f.counted,
+              "why": f.why or (f"counts against {', '.join(against[f])}" if f in against else "changes no question"),
+              } for f in flags]
+    return GradedNotebook(rows, lines, cells)
 
 
 def _secret(path):
@@ -379,23 +515,41 @@ class GradeAnswers(NbGraderPreprocessor):
                              "test cases are then the same every year")
             key = b"neurodyn_lab: no course secret"
         kept = nb.metadata.get("neurodyn_lab", {})
-        rows, lines = grade_notebook(nb, student, bank, key, self.function_time_limit,
-                                     attempts=kept.get("attempts"), named=kept.get("named"))
-        for line in lines[1:]:
+        graded = grade_notebook(nb, student, bank, key, self.function_time_limit, attempts=kept.get("attempts"),
+                                named=kept.get("named"), shipped=self._shipped(info))
+        for line in graded.notes[1:]:
             self.log.warning("neurodyn_lab %s/%s: %s", student, info.get("notebook"), line)
         if self.report_dir:
-            self._report(Path(self.report_dir), info, student, rows, lines)
+            self._report(Path(self.report_dir), info, student, graded)
         return nb, resources
 
-    def _report(self, folder, info, student, rows, lines):
+    def _shipped(self, info):
+        """The course's source and release versions of the notebook being graded (in the course
+        directory, out of the submission's reach)."""
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(config=self.config)
+        notebooks = []
+        for step in (coursedir.source_directory, coursedir.release_directory):
+            path = Path(coursedir.format_path(step, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+            if path.is_file():
+                notebooks.append(nbformat.read(path, as_version=4))
+        if not notebooks:
+            self.log.warning("neurodyn_lab: no source or release copy of %s/%s in the course directory; every "
+                             "editable cell of the submission counts as the student's", info["assignment"],
+                             info["notebook"])
+        return Shipped(notebooks)
+
+    def _report(self, folder, info, student, graded):
         target = folder / str(info.get("assignment")) / student / f"{info.get('notebook')}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({"student": student, "assignment": info.get("assignment"),
                                       "notebook": info.get("notebook"), "graded_at":
                                           datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                                      "questions": rows, "notes": lines}, indent=1), encoding="utf-8")
+                                      "questions": graded.rows, "notes": graded.notes, "flagged_cells": graded.cells},
+                                     indent=1), encoding="utf-8")
         fields = ["assignment", "student", "notebook", "question", "status", "points", "max_points", "attempts",
-                  "flags", "message"]
+                  "flags", "rule", "message"]
         with open(folder / REPORT_CSV, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
