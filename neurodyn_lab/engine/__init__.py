@@ -5,7 +5,7 @@ This is the only package of neurodyn_lab that builds Brian2 objects. Every netwo
 own Brian2 code in the same kernel is unaffected and any number of calls can follow each other.
 
 State: one object
-----------------
+-----------------
 An `Engine` owns everything that lasts between runs: its compiled models, its code target, its
 fast path (switch, the Brian2 internals it reads, the self-check results) and its one warning. The
 package keeps no other engine state. Notebooks share `default_engine()` (the module-level `run`,
