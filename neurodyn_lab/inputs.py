@@ -600,14 +600,6 @@ class ArrayCurrent(Tabulated):
     def first_samples(self, n):
         return self.samples
 
-    @classmethod
-    def idle(cls):
-        return ArrayCurrent(np.zeros(1) * nA, 0.1 * ms)
-
-    @classmethod
-    def example(cls):
-        return ArrayCurrent(np.linspace(1, 5, 40) * nA, 0.05 * ms)
-
     def __repr__(self):
         return (f"from_array(<{len(self.samples)} values from {self.samples.min() / 1e-9:g} to "
                 f"{self.samples.max() / 1e-9:g} nA>, dt={self.dt * 1e3:g}*ms{_window_repr(self.start, _FOREVER)})")
