@@ -9,7 +9,7 @@ check/summary/QUESTIONS, reaching into functions and frames (``__globals__``, ``
 ``f_locals``, ...), dynamic access (``getattr``, ``eval``, ``__import__``) and the closed forms of
 `neurodyn_lab.analysis`.
 
-Each finding names the statement it is in (`Finding.statement`, the statement's code without
+Each finding names the statement it is in (``Finding.statement``, the statement's code without
 comments or layout), so a statement the course shipped can be told from one the student wrote
 (`statements`); `normalised` does the same for a whole cell.
 
