@@ -179,3 +179,26 @@ def test_imports_are_read_relative_to_their_package(tmp_path, module, source, ex
     path = tmp_path / "m.py"
     path.write_text(source)
     assert [m for _, m, _ in imports_of(module, path)] == expected
+
+
+#: Modules that touch the environment for another reason than reading the package's configuration
+#: (which only `_config` reads).
+ENVIRONMENT_USERS = {
+    "neurodyn_lab._config": "reads the package's configuration, once",
+    "neurodyn_lab.engine.shared_cache": "CC, CXX and CYTHON_CACHE_DIR are inputs of Brian2's own cache key and folder",
+    "neurodyn_lab.grading.sandbox": "builds the environment of the process that runs a function answer",
+    "neurodyn_lab.grading.confine": "builds the environment of the sandboxed kernel",
+    "neurodyn_lab.grading.autograde": "names the collected student in the environment nbgrader's kernel inherits",
+}
+
+
+def test_only_config_reads_the_environment():
+    wrong = []
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            reads = (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb")
+                     and isinstance(node.value, ast.Name) and node.value.id == "os")
+            if reads and name not in ENVIRONMENT_USERS:
+                wrong.append(f"{name}:{node.lineno} reads os.{node.attr}: read neurodyn_lab._config.settings() instead")
+    assert not wrong, "\n".join(wrong)

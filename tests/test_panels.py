@@ -22,6 +22,7 @@ from brian2 import Hz, Mohm, mV, ms, nA
 from matplotlib.figure import Figure
 
 from neurodyn_lab import LIFParams, PRESETS, analysis
+from neurodyn_lab._config import Settings
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel, explore
 from neurodyn_lab.panels import _base, _ipympl, _kernel, _view
 from own_loop import run_in_own_loop
@@ -552,13 +553,11 @@ def test_view_mode_resolution(monkeypatch):
     monkeypatch.setattr(_view, "_notebook_uses_ipympl", lambda: False)
     monkeypatch.setattr(_view, "_ipympl_frontend_installed", lambda: True)  # the extension is there
     assert _view.resolve_view("auto") == expected
-    monkeypatch.setenv("NEURODYN_LAB_VIEW", "image")
-    assert _view.resolve_view("auto") == "image"
+    assert _view.resolve_view("auto", Settings.from_environ({"NEURODYN_LAB_VIEW": "image"})) == "image"
     with pytest.raises(ValueError, match="view must be one of"):
         _view.resolve_view("svg")
     _view.set_default_view("image")
     try:
-        monkeypatch.delenv("NEURODYN_LAB_VIEW")
         assert _view.resolve_view(None) == "image"
     finally:
         _view.set_default_view("auto")

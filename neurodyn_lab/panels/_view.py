@@ -43,7 +43,6 @@ same matplotlib figure as a PNG. `save_png` always draws the figure with matplot
 
 import importlib.util
 import io
-import os
 import warnings
 from pathlib import Path
 
@@ -53,6 +52,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from .._config import settings as process_settings
 from .._validation import describe
 from . import _canvas, _ipympl, _kernel
 
@@ -126,8 +126,9 @@ def _canvas_frontend_installed():
     return any(Path(base, "anywidget").is_dir() for base in jupyter_path("labextensions"))
 
 
-def resolve_view(mode=None):
-    """Return "canvas", "ipympl" or "image" for the requested `mode` (None: the default).
+def resolve_view(mode=None, settings=None):
+    """Return "canvas", "ipympl" or "image" for the requested `mode` (None: the default); "auto"
+    takes ``NEURODYN_LAB_VIEW`` of `settings` (default: this process's, read once) first.
 
     Examples
     --------
@@ -136,7 +137,7 @@ def resolve_view(mode=None):
     """
     mode = _check_mode(mode if mode is not None else _default_view)
     if mode == "auto":
-        mode = os.environ.get("NEURODYN_LAB_VIEW", "auto").strip().lower() or "auto"
+        mode = (settings if settings is not None else process_settings()).view
         if mode not in VIEW_MODES:
             mode = "auto"
     if mode == "canvas":
