@@ -56,6 +56,7 @@ from math import e, exp, log
 from pathlib import Path
 
 import pytest
+from own_loop import run_in_own_loop
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -408,7 +409,9 @@ def test_each_students_first_panel_uses_the_shared_cache(hub, shared_cache, hub_
     hub_, tokens = hub
     for name, token in tokens.items():
         started = time.perf_counter()
-        out = asyncio.run(asyncio.wait_for(_execute(f"{hub_.url}/user/{name}", token, PANEL_CELL), CELL_TIMEOUT))
+        # In a thread with its own loop: an earlier test on this worker may leave one running here.
+        out = run_in_own_loop(lambda name=name, token=token: asyncio.wait_for(
+            _execute(f"{hub_.url}/user/{name}", token, PANEL_CELL), CELL_TIMEOUT), CELL_TIMEOUT + 30)
         print(f"{name}: first panel {out['seconds']:.2f} s in the kernel, {time.perf_counter() - started:.1f} s "
               f"with the kernel's start; {out['linked']} models linked")
         assert out["executable"] == str(hub_venv / "bin" / "python")  # the interpreter warmup --shared ran

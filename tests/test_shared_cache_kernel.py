@@ -69,8 +69,10 @@ def _kernel(shared, home, **env):
         pytest.skip(reason)
     home.mkdir(exist_ok=True)
     variables = {"HOME": str(home), "PATH": os.environ["PATH"], "NEURODYN_LAB_SHARED_CACHE": str(shared),
+                 "TMPDIR": str(home),
                  "NEURODYN_LAB_HOME": str(home / ".neurodyn_lab"), **env}
-    command = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+    # /tmp stays visible: the checkout and its venv may live there (CI clones into /tmp).
+    command = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                "--bind", str(home), str(home), "--ro-bind", str(shared), str(shared), "--clearenv"]
     for name, value in variables.items():
         command += ["--setenv", name, value]
