@@ -12,6 +12,7 @@ import gc
 import io
 import json
 import time
+import weakref
 
 import matplotlib
 
@@ -35,13 +36,15 @@ def _in_tmp_dir(tmp_path, monkeypatch):
 
 
 def figures_alive():
+    """The Figures alive now, as a weak set: compare with ``<=`` (garbage of earlier tests may go)."""
     gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
+    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, Figure))
 
 
 def open_widgets():
+    """The widgets with an open comm now, as a weak set (compare as `figures_alive`)."""
     gc.collect()
-    return sum(isinstance(o, widgets.Widget) and o.comm is not None for o in gc.get_objects())
+    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, widgets.Widget) and o.comm is not None)
 
 
 class Wire:
@@ -201,8 +204,8 @@ def test_100_panels_dropped_without_close_are_freed(view, count):
         del panel
     growth = resident() - start
     print(f"\n{count} {view} StepPanels dropped: +{growth / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s")
-    assert figures_alive() == figures
-    assert open_widgets() == widgets_open  # every widget closed by the finalizer
+    assert figures_alive() <= figures
+    assert open_widgets() <= widgets_open  # every widget closed by the finalizer
     assert growth < 50e6
 
 
@@ -213,9 +216,9 @@ def test_a_dropped_explorer_frees_its_tabs_and_panels():
     figures, widgets_open = figures_alive(), open_widgets()
     tabs = explore(view="canvas")
     tabs.selected_index = 1  # two panels built
-    assert open_widgets() - widgets_open > 60
+    assert len(open_widgets() - widgets_open) > 60
     del tabs
-    assert figures_alive() == figures and open_widgets() == widgets_open
+    assert figures_alive() <= figures and open_widgets() <= widgets_open
 
 
 def test_close_frees_everything_at_once_even_while_the_panel_is_referenced():
@@ -225,7 +228,7 @@ def test_close_frees_everything_at_once_even_while_the_panel_is_referenced():
     panel.close()
     assert panel.closed and panel.result is None and figure.axes == []
     assert panel.widget.comm is None and panel.view.widget.comm is None
-    assert before - open_widgets() > 30  # sliders, their layouts and styles, buttons, the canvas ...
+    assert len(before - open_widgets()) > 30  # sliders, their layouts and styles, buttons, the canvas ...
     panel.close()  # twice: harmless
 
 

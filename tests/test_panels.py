@@ -10,6 +10,7 @@ import asyncio
 import csv
 import gc
 import tracemalloc
+import weakref
 
 import matplotlib
 
@@ -43,8 +44,11 @@ def step_panel(**kwargs):
 
 
 def figures_alive():
+    """The matplotlib Figures alive now, as a weak set (it keeps none alive). A test compares with
+    ``<=``: no Figure alive that was not before. Garbage of earlier tests (in whatever order they ran)
+    may be collected meanwhile, so the count may fall."""
     gc.collect()
-    return sum(isinstance(o, Figure) for o in gc.get_objects())
+    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, Figure))
 
 
 @pytest.fixture
@@ -365,7 +369,7 @@ def test_many_synchronous_changes_keep_one_figure_and_bounded_memory():
         panel.controls["amplitude"].value = float(value)
     gc.collect()
     growth = process.memory_info().rss - start_memory
-    assert figures_alive() == figures
+    assert figures_alive() <= figures  # none made (earlier garbage may go)
     assert growth < 30e6
     assert float(np.max(panel.result.I / nA)) == pytest.approx(1.0)
 
@@ -621,26 +625,30 @@ def test_panel_sizes_are_bounded_like_their_sliders(make, message):
 
 
 def test_closing_a_panel_frees_its_widgets_and_figure():
-    def alive():
+    def alive():  # open widgets and figures, as weak sets (see figures_alive)
         gc.collect()
-        return (sum(isinstance(o, widgets.Widget) and o.comm is not None for o in gc.get_objects()),
+        return (weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, widgets.Widget) and o.comm is not None),
                 figures_alive())
+
+    def nothing_new(before):
+        now = alive()
+        return now[0] <= before[0] and now[1] <= before[1]
 
     step_panel(duration=20 * ms).close()  # warm caches
     before = alive()
     panel = step_panel(duration=20 * ms)
-    made = alive()[0] - before[0]
+    made = len(alive()[0] - before[0])
     assert made > 30  # sliders, their layouts and styles, buttons, boxes ...
     panel.close()
     assert panel.widget.comm is None and all(w.comm is None for w in panel.controls.values())
     assert panel.figure.axes == []  # the figure's contents are released even if `panel` is kept
     del panel
-    assert alive() == before
+    assert nothing_new(before)
     tabs = explore(view="image")
     tabs.selected_index = 1
     tabs.close()
     del tabs
-    assert alive() == before
+    assert nothing_new(before)
 
 
 @pytest.mark.slow
@@ -675,7 +683,7 @@ def test_making_and_closing_100_panels_returns_memory():
     print(f"100 panels made and closed: {time.perf_counter() - t0:.1f} s, peak +{(peak - start) / 1e6:.1f} MB, "
           f"after +{growth / 1e6:.1f} MB")
     assert growth < 50e6
-    assert figures_alive() == figures
+    assert figures_alive() <= figures  # none made (earlier garbage may go)
 
 
 def test_a_closed_panel_says_so_when_saved():
