@@ -46,7 +46,6 @@ nbgrader, the function answers' processes), ``generate_assignment`` about 10 s.
 import copy
 import csv
 import json
-import math
 import os
 import re
 import resource
@@ -65,14 +64,22 @@ pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 pytest.importorskip("nbgrader", reason="class-scale grading needs the instructor extra (nbgrader)")
 from nbgrader.api import Gradebook  # noqa: E402
 
-from neurodyn_lab import LIFParams, inputs  # noqa: E402
-from neurodyn_lab.grading import QUESTIONS, build, mystery  # noqa: E402
+from neurodyn_lab.grading import QUESTIONS, build  # noqa: E402
 from neurodyn_lab.grading.answers import Rejected  # noqa: E402
 from neurodyn_lab.grading.autograde import REPORT_CSV, REPORT_DIR, RULE_ANSWER  # noqa: E402
-from neurodyn_lab.grading.bank import CHARGE_01, GAIN_FREQUENCY_03, PULSE_01, RATE_CURRENT_02, STEP_01, T_REF_02  # noqa: E402
 from neurodyn_lab.grading.feedback import RECORD_MIME  # noqa: E402
 from neurodyn_lab.grading.framework import FunctionQuestion, MeasuredQuestion  # noqa: E402
 from neurodyn_lab.grading.students import variant_for  # noqa: E402
+
+import book_nb00  # noqa: E402
+import book_nb01  # noqa: E402
+import book_nb02  # noqa: E402
+import book_nb03  # noqa: E402
+import book_nb04  # noqa: E402
+from book_common import classic_step_count, hidden_parameters, interval  # noqa: E402,F401
+
+#: The book's answers, one module per notebook.
+BOOK = (book_nb00, book_nb01, book_nb02, book_nb03, book_nb04)
 
 ASSIGNMENT = "lif"
 #: Ids whose numbers differ enough: `COPIER` fails with `CODE`'s numbers on every question whose
@@ -91,81 +98,22 @@ STUB = build.CODE_STUB
 # ------------------------------------------------------------------------------------------------
 # The book's answers
 # ------------------------------------------------------------------------------------------------
-def hidden_parameters(student):
-    """The mystery neuron's parameters, as a determined student finds them: by wrapping the
-    simulation it calls (the package has no function that returns them)."""
-    seen, original = [], mystery.simulate
-
-    def spy(current, duration, **kwargs):
-        seen.append(kwargs["params"])
-        return original(current, duration, **kwargs)
-
-    mystery.simulate = spy
-    try:
-        mystery.MysteryNeuron(student).simulate(inputs.zero(), 1 * ms)
-    finally:
-        mystery.simulate = original
-    return seen[0]
-
-
-def interval(current, p):
-    """The book's inter-spike interval after a reset: t_ref + tau ln((R I - (v_reset - v_rest)) /
-    (R I - (v_threshold - v_rest)))."""
-    return p.t_ref + p.tau * math.log(float((p.R * current - (p.v_reset - p.v_rest)) /
-                                            (p.R * current - (p.v_threshold - p.v_rest))))
-
-
-def classic_step_count(amplitude_nA):
-    """Spikes of the classic neuron (no refractory period, reset = rest) for ``LIF_Step``'s step
-    from 20 to 70 ms: one every T = tau ln(R I / (R I - v_threshold)), the first T after the
-    step starts, as long as the step lasts. Also how far 50 ms / T is from a whole number (a count
-    at the edge would depend on the time step)."""
-    p = LIFParams.classic()
-    periods = 50 * ms / interval(amplitude_nA * nA, p)
-    return math.floor(periods), min(periods % 1, 1 - periods % 1)
-
-
 def book_values(student):
     """Every quantity a question of the course can ask, for `student`'s numbers, from the book's
-    closed forms (and the mystery neuron's hidden parameters): name -> value."""
+    closed forms (and the mystery neuron's hidden parameters): name -> value. Each notebook's
+    values are in its own module (tests/book_nbNN.py, `values(student, variant)`)."""
     v = variant_for(student)
-    p, classic = v.neuron, LIFParams.classic()
-    to_threshold = p.v_threshold - p.v_rest
-    w = PULSE_01["duration"]
-    step = STEP_01["amplitude"]
-    p3 = p.replace(t_ref=T_REF_02)
-    x = math.exp(float(p3.t_ref / p3.tau))  # the current whose interval is 2 t_ref: tau ln(...) = t_ref
-    values = {
-        "classic rheobase": (classic.v_threshold - classic.v_rest) / classic.R,
-        "classic step spikes": classic_step_count(v.classic_amplitude)[0],
-        "rheobase": to_threshold / p.R,
-        "first spike time": STEP_01["start"] + p.tau * math.log(float(p.R * step / (p.R * step - to_threshold))),
-        "v one tau after a step": p.v_rest + p.R * CHARGE_01["amplitude"] * (1 - math.exp(-1)),
-        "threshold charge of a pulse": to_threshold / p.R * w / (1 - math.exp(-float(w / p.tau))),
-        "maximal rate": 1 / p.t_ref,
-        "rate at the stated current": 1 / interval(RATE_CURRENT_02, p),
-        "half-maximal current of p3": (x * to_threshold - (p.v_reset - p.v_rest)) / (p.R * (x - 1)),
-        "filter": "low-pass",
-        "cut-off frequency": 1 / (2 * math.pi * p.tau),
-        "gain at the stated frequency": p.R / math.sqrt(1 + float(2 * math.pi * GAIN_FREQUENCY_03 * p.tau) ** 2),
-        "phase at your frequency (degrees)": -math.degrees(math.atan(float(2 * math.pi * v.phase_frequency * p.tau))),
-        "frequency of gain R/2": math.sqrt(3) / (2 * math.pi * p.tau),
-    }
-    hidden = hidden_parameters(student)
-    values.update({f"mystery {name}": getattr(hidden, name) for name in LIFParams.field_names()})
+    values = {}
+    for module in BOOK:
+        values.update(module.values(student, v))
     return values
 
 
 #: Function questions: the body a student writes from the book, by the function's name.
-FUNCTION_BODIES = {
-    "firing_rate": ("to_threshold = params.v_threshold - params.v_rest\n"
-                    "to_reset = params.v_reset - params.v_rest\n"
-                    "if params.R * I <= to_threshold:\n"
-                    "    return 0 * Hz\n"
-                    "interval = params.t_ref + params.tau * np.log((params.R * I - to_reset) / (params.R * I - to_threshold))\n"
-                    "return 1 / interval"),
-    "rheobase": "return (params.v_threshold - params.v_rest) / params.R",
-}
+FUNCTION_BODIES = {name: body for module in BOOK for name, body in module.FUNCTION_BODIES.items()}
+#: The attack "closed form in the function": a function answer's body that returns the package's own
+#: answer (``closed`` is neurodyn_lab.analysis), by the function's name.
+CLOSED_FORM_CALLS = {name: call for module in BOOK for name, call in module.CLOSED_FORM_CALLS.items()}
 
 
 def _accepts(question, value, student):
@@ -293,8 +241,7 @@ def attack_code(kind, question, value, role):
         return (typed_code(question, value, wrong_answer=True) + "\nimport neurodyn_lab.grading as grading\n"
                 "grading.check = check = lambda question, *a, **k: print(f'✅ {question}: correct.')")
     assert kind == "closed form in the function"
-    arguments = "I, params" if question.name == "firing_rate" else "params"
-    return f"from neurodyn_lab import analysis as closed\nreturn closed.{question.name}({arguments})"
+    return "from neurodyn_lab import analysis as closed\n" + CLOSED_FORM_CALLS[question.name]
 
 
 def attack_plan(questions):
