@@ -39,6 +39,9 @@ from neurodyn_lab.grading import build  # noqa: E402
 from neurodyn_lab.grading.autograde import REPORT_DIR, SECRET_FILE  # noqa: E402
 from neurodyn_lab.grading.confine import Confinement, Unavailable  # noqa: E402
 from neurodyn_lab.grading.sandbox import run_function  # noqa: E402
+from neurodyn_lab.grading.codec import decode, encode  # noqa: E402
+from neurodyn_lab.parameters import LIFParams  # noqa: E402
+from brian2 import amp  # noqa: E402
 
 _PROBLEM = Confinement().problem()
 needs_bwrap = pytest.mark.skipif(_PROBLEM is not None, reason=f"cannot confine here: {_PROBLEM}")
@@ -49,9 +52,7 @@ ASSIGNMENT = "lif"
 SOURCE = Path(__file__).resolve().parents[1] / "exercises" / "source"
 MARK = "neurodyn-attack-7f3a"
 #: A neuron for function answers, as `autograde` passes it (SI values).
-PARAMS = {"kind": "params", "fields": {"v_rest": (-0.07, "volt"), "v_reset": (-0.065, "volt"),
-                                       "v_threshold": (-0.05, "volt"), "R": (1e7, "ohm"), "tau": (0.008, "second"),
-                                       "t_ref": (0.002, "second")}}
+PARAMS = encode(LIFParams())  # the default neuron, as the autograder sends it
 
 
 def _env(tmp_path):
@@ -372,12 +373,12 @@ def test_a_function_answer_runs_in_the_same_sandbox(tmp_path, listener):
     return done * amp"""
     connections = listener.connections
     out = run_function(source, "rheobase", [[PARAMS]], confinement=Confinement(course=str(course)))
-    assert out["results"] == [{"value": 0.0, "dim": "A"}], out
+    assert [decode(r["value"]) for r in out["results"]] == [0 * amp], out
     assert not written.exists() and listener.connections == connections
     # The control: unconfined, the same function succeeds in every attack.
     unconfined = Confinement(bwrap="/nonexistent/bwrap", when_unavailable="warn")
     out = run_function(source, "rheobase", [[PARAMS]], confinement=unconfined)
-    assert out["results"] == [{"value": 4.0, "dim": "A"}], out
+    assert [decode(r["value"]) for r in out["results"]] == [4 * amp], out
     assert written.exists() and listener.connections == connections + 1
 
 
@@ -385,8 +386,8 @@ def test_a_function_answer_runs_in_the_same_sandbox(tmp_path, listener):
 def test_an_honest_function_answer_passes_in_the_sandbox():
     out = run_function("def rheobase(params):\n    return (params.v_threshold - params.v_rest) / params.R",
                        "rheobase", [[PARAMS]], confinement=Confinement())
-    assert out == {"results": [{"value": pytest.approx(2e-9), "dim": "A"}], "closed_form_calls": [],
-                   "problem": None}
+    assert out["closed_form_calls"] == [] and out["problem"] is None, out
+    assert [float(decode(r["value"]) / amp) for r in out["results"]] == [pytest.approx(2e-9)]
 
 
 def test_without_bwrap_the_default_refuses_in_one_sentence():
@@ -401,7 +402,7 @@ def test_without_bwrap_warn_runs_unconfined_with_one_warning(caplog):
     confinement = Confinement(bwrap="/nonexistent/bwrap", when_unavailable="warn")
     with caplog.at_level("WARNING"):
         out = run_function("def f(params):\n    return 0", "f", [[PARAMS]], confinement=confinement)
-    assert out["results"] == [{"number": 0.0}]
+    assert [decode(r["value"]) for r in out["results"]] == [0]
     warned = [r.getMessage() for r in caplog.records if "UNCONFINED" in r.getMessage()]
     assert len(warned) == 1 and "/nonexistent/bwrap is not installed" in warned[0], warned
 

@@ -26,7 +26,6 @@ import ast
 import csv
 import datetime
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +33,15 @@ from typing import NamedTuple
 
 import nbformat
 
-from brian2 import Quantity, amp, get_dimensions, kelvin, kilogram, meter, mole, second
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Unicode
 
 from .answers import Rejected
+from .codec import decode, encode
 from .bank import COURSE_FILE, load_bank
 from .feedback import RECORD_MIME, SYMBOLS
-from .framework import FunctionQuestion, Verdict, si
+from .framework import FunctionQuestion, Verdict
 from .sandbox import run_function
 from .students import AUTOGRADE_STUDENT, canonical_id, variant_for
 from .tamper import Finding, findings, normalised, statements, without_magics
@@ -56,23 +55,6 @@ REPORT_CSV = "grading_report.csv"
 SECRET_FILE = "neurodyn_lab_secret.key"
 REPORT_DIR = "neurodyn_lab_reports"
 
-_BASE_UNITS = {"m": meter, "kg": kilogram, "s": second, "A": amp, "K": kelvin, "mol": mole}
-
-
-def _unit_of(dimensions):
-    """The SI unit that Brian2's dimension text names ("s A", "m^2 kg s^-3 A^-1"), or None."""
-    if not isinstance(dimensions, str) or not dimensions.strip():
-        return None
-    unit = Quantity(1.0)
-    for token in dimensions.split():
-        name, _, power = token.partition("^")
-        try:
-            unit = unit * _BASE_UNITS[name] ** int(power or 1)
-        except (KeyError, ValueError):
-            return None
-    return unit
-
-
 def _nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
@@ -84,43 +66,10 @@ def _records(cell):
             yield data[RECORD_MIME]
 
 
-class _Described:
-    """An answer the record could only describe (a list, an object, ...)."""
-
-    def __init__(self, description):
-        self.description = description
-
-    def __repr__(self):
-        return self.description
-
-
-def _function_stand_in(name):
-    def function(*args, **kwargs):
-        raise RuntimeError("recorded function")
-
-    function.__name__ = name or "function"
-    return function
-
-
 def answer_from_record(record):
-    """The answer a check recorded, rebuilt for the question's readers (a Quantity, number, text,
-    ``...``, or a stand-in that the readers reject with the usual sentence)."""
-    kind = record.get("kind") if isinstance(record, dict) else None
-    if kind == "unanswered":
-        return ...
-    if kind == "text":
-        return str(record.get("value", ""))
-    if kind == "number":
-        return float(record.get("value", math.nan))
-    if kind == "quantity":
-        value = float(record.get("value", math.nan))
-        unit = _unit_of(record.get("dimensions"))
-        if record.get("dimensions") in ("", "1"):
-            return value
-        return value * unit if unit is not None else _Described(f"a quantity in {record.get('dimensions')}")
-    if kind == "function":
-        return _function_stand_in(record.get("name"))
-    return _Described(str(record.get("description", "an answer that could not be recorded")))
+    """The answer a check recorded (`codec.decode`), rebuilt for the question's readers (a Quantity,
+    number, text, ``...``, or a stand-in that the readers reject with the usual sentence)."""
+    return decode(record)
 
 
 def _question_ids(bank):
@@ -149,16 +98,7 @@ def _preamble(nb):
 
 
 def _case_args(case):
-    args = []
-    for arg in case.args:
-        if isinstance(arg, Quantity) and get_dimensions(arg) == get_dimensions(amp):
-            args.append({"kind": "quantity", "value": si(arg), "unit": "amp"})
-        else:  # LIFParams
-            units = {"v_rest": "volt", "v_reset": "volt", "v_threshold": "volt", "R": "ohm", "tau": "second",
-                     "t_ref": "second"}
-            args.append({"kind": "params", "fields": {name: (si(getattr(arg, name)), unit)
-                                                      for name, unit in units.items()}})
-    return args
+    return [encode(arg) for arg in case.args]
 
 
 def _function_verdict(question, source, key, student, preamble, seconds):
@@ -174,19 +114,15 @@ def _function_verdict(question, source, key, student, preamble, seconds):
     if out.get("problem"):
         return Verdict("invalid", f"{out['problem']}.")
     values = []
-    dimension = str(get_dimensions(question.unit))
     for case, result in zip(cases, out.get("results", [])):
         call = f"{question.name}({case.arguments})"
         if "error" in result:
             return Verdict("invalid", f"your function raised {result['error']} when called as {call}.")
-        if result.get("none"):
-            return Verdict("unanswered", f"not answered yet: {call} returned None.")
-        if "number" in result and result["number"] == 0.0:
-            values.append(0.0)
-        elif "value" in result and result.get("dim") == dimension:
-            values.append(float(result["value"]))
-        else:
-            return Verdict("invalid", f"{call} did not return {question.returns}.")
+        # The same reading as in the student's kernel (FunctionQuestion.call): one implementation.
+        try:
+            values.append(question.read_result(decode(result.get("value")), call))
+        except Rejected as rejected:
+            return Verdict(rejected.status, rejected.message)
     if len(values) != len(cases):
         return Verdict("invalid", "your function did not return a value for every test case.")
     verdict = question.compare(values, cases, lambda failures: next(

@@ -71,9 +71,8 @@ _CHILD = r'''
 import json, sys, warnings
 job = json.load(open(sys.argv[1]))
 import numpy as np
-from brian2 import Quantity, amp, get_dimensions, ohm, second, volt
 import neurodyn_lab.analysis as analysis
-from neurodyn_lab.parameters import LIFParams
+from neurodyn_lab.grading.codec import decode, encode
 from neurodyn_lab.grading.sandbox import TimeLimit, time_limit
 
 calls = []
@@ -84,12 +83,6 @@ def stand_in(name, original):
     return closed_form
 for name in job["closed_forms"]:
     setattr(analysis, name, stand_in(name, getattr(analysis, name)))
-
-UNITS = {"volt": volt, "ohm": ohm, "second": second, "amp": amp}
-def build(arg):
-    if arg["kind"] == "params":
-        return LIFParams(**{k: v * UNITS[u] for k, (v, u) in arg["fields"].items()})
-    return arg["value"] * UNITS[arg["unit"]]
 
 out = {"results": [], "closed_form_calls": calls, "problem": None}
 namespace = {"__name__": "__student__"}
@@ -111,21 +104,13 @@ if out["problem"] is None:
                 try:
                     with warnings.catch_warnings(), np.errstate(all="ignore"):
                         warnings.simplefilter("ignore")
-                        value = function(*[build(a) for a in case])
+                        value = function(*[decode(a) for a in case])
                 except TimeLimit:
                     raise
                 except Exception as error:
                     out["results"].append({"error": f"{type(error).__name__} ({str(error)[:150]})"})
                     continue
-                if value is None:
-                    out["results"].append({"none": True})
-                elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-                    out["results"].append({"number": float(value)})
-                elif isinstance(value, Quantity) and np.size(value) == 1:
-                    out["results"].append({"value": float(np.asarray(value).ravel()[0]),
-                                           "dim": str(get_dimensions(value))})
-                else:
-                    out["results"].append({"other": type(value).__name__})
+                out["results"].append({"value": encode(value)})
     except TimeLimit:
         out["problem"] = "timeout"
 json.dump(out, open(sys.argv[2], "w"))
@@ -147,8 +132,8 @@ def run_function(source, name, cases, preamble="", seconds=10.0, confinement=Non
     name : str
         The function it defines, e.g. ``"rheobase"``.
     cases : list of list of dict
-        Each case's arguments: ``{"kind": "params", "fields": {name: (SI value, unit name)}}`` or
-        ``{"kind": "quantity", "value": SI value, "unit": "amp"}``.
+        Each case's arguments, written down by `codec.encode` (any Quantity, array, number, text,
+        LIFParams, or tuple/list/dict of these).
     preamble : str
         Imports the answer may rely on (from the notebook's locked cells).
     seconds : float
@@ -161,8 +146,8 @@ def run_function(source, name, cases, preamble="", seconds=10.0, confinement=Non
     Returns
     -------
     dict
-        ``results`` (one dict per case: ``value``/``dim``, ``number``, ``none``, ``error`` or
-        ``other``), ``closed_form_calls`` (names of `CLOSED_FORMS` the function called) and
+        ``results`` (one dict per case: ``{"value": codec.encode(returned value)}`` or ``{"error":
+        sentence}``), ``closed_form_calls`` (names of `CLOSED_FORMS` the function called) and
         ``problem`` (None, ``"timeout"`` or a sentence).
     """
     with tempfile.TemporaryDirectory(prefix="neurodyn-grade-") as folder:
