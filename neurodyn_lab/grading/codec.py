@@ -91,8 +91,9 @@ def _floats(values):
     return float(values)  # "nan", "inf", "-inf" come back as floats too
 
 
-def encode(value, _depth=0):
-    """A JSON-ready dict for `value` (see the module's docstring); never raises."""
+def encode(value, max_items=MAX_ITEMS, _depth=0):
+    """A JSON-ready dict for `value` (see the module's docstring); never raises. An array of more than
+    `max_items` numbers is only described."""
     if value is Ellipsis:
         return {"kind": "unanswered"}
     if value is None:
@@ -104,7 +105,7 @@ def encode(value, _depth=0):
     if isinstance(value, LIFParams):
         return {"kind": "params", "fields": {name: float(getattr(value, name)) for name in LIFParams.field_names()}}
     if isinstance(value, Quantity):
-        if value.size > MAX_ITEMS:
+        if value.size > max_items:
             return {"kind": "other", "description": f"an array of {value.size} values"}
         dimensions = get_dimensions(value)
         numbers_ = _numbers(np.asarray(value))
@@ -116,13 +117,13 @@ def encode(value, _depth=0):
             return {"kind": "int", "value": int(value)}
         return {"kind": "number", "value": _numbers(value)}
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        if value.size > MAX_ITEMS:
+        if value.size > max_items:
             return {"kind": "other", "description": f"an array of {value.size} values"}
         return {"kind": "array", "value": _numbers(value)}
     if isinstance(value, (tuple, list)) and _depth < _DEPTH and len(value) <= 10_000:
-        return {"kind": type(value).__name__, "items": [encode(v, _depth + 1) for v in value]}
+        return {"kind": type(value).__name__, "items": [encode(v, max_items, _depth + 1) for v in value]}
     if isinstance(value, dict) and _depth < _DEPTH and len(value) <= 1000 and all(isinstance(k, str) for k in value):
-        return {"kind": "dict", "items": {k: encode(v, _depth + 1) for k, v in value.items()}}
+        return {"kind": "dict", "items": {k: encode(v, max_items, _depth + 1) for k, v in value.items()}}
     if callable(value) and not isinstance(value, type):
         return {"kind": "function", "name": str(getattr(value, "__name__", ""))[:100]}
     from .answers import describe_answer
