@@ -13,17 +13,70 @@ from brian2 import Mohm, Quantity, mV, ms, ohm, second, volt
 
 from ._validation import as_nonnegative, as_positive, as_quantity, describe, format_value
 
-__all__ = ["LIFParams", "PRESETS"]
+__all__ = ["LIFParams", "PRESETS", "Field", "FIELDS"]
 
-_FIELDS = {
-    # name: (unit, example, check)
-    "v_rest": (volt, "a voltage such as -70*mV", as_quantity),
-    "v_reset": (volt, "a voltage such as -65*mV", as_quantity),
-    "v_threshold": (volt, "a voltage such as -50*mV", as_quantity),
-    "R": (ohm, "a resistance such as 10*Mohm", as_positive),
-    "tau": (second, "a time such as 8*ms", as_positive),
-    "t_ref": (second, "a time such as 2*ms", as_nonnegative),
-}
+
+@dataclass(frozen=True)
+class Field:
+    """One LIF parameter as every part of the package sees it: the engine (its SI unit), the panels
+    (display unit and slider range), the grader and the mystery neuron (its name, unit and meaning).
+
+    Attributes
+    ----------
+    name : str
+        The field of `LIFParams`, e.g. ``"tau"``.
+    meaning : str
+        In words, e.g. ``"membrane time constant"``.
+    unit : Unit
+        Its SI unit (volt, ohm, second); `si_name` is the unit's name in Brian2 equations.
+    display : Unit
+        The unit it is shown and typed in (mV, Mohm, ms); `display_name` as shown, `code_name` as typed.
+    default : float
+        The neurodynex3 default, in `display` units.
+    slider : tuple of float
+        (minimum, maximum, step) of a panel's control, in `display` units; holds both presets.
+    example : str
+        For error messages, e.g. ``"a time such as 8*ms"``.
+
+    Examples
+    --------
+    >>> [f.name for f in FIELDS]
+    ['v_rest', 'v_reset', 'v_threshold', 'R', 'tau', 't_ref']
+    >>> FIELDS[3].display_name, FIELDS[3].code_name, FIELDS[3].si_name
+    ('MΩ', 'Mohm', 'ohm')
+    """
+
+    name: str
+    meaning: str
+    unit: object
+    si_name: str
+    display: object
+    display_name: str
+    code_name: str
+    default: float
+    slider: tuple
+    example: str
+    check: object = field(repr=False, compare=False)
+
+
+#: The six LIF parameters, in order. Slider ranges hold both presets (neurodynex3: -70/-65/-50 mV,
+#: 10 MOhm, 8 ms, 2 ms; classic: 0/0/1 mV, 1 MOhm, 1 ms, 0 ms) with steps fine enough for the classic
+#: 1 mV threshold.
+FIELDS = (
+    Field("v_rest", "resting potential", volt, "volt", mV, "mV", "mV", -70.0, (-100.0, 30.0, 0.1),
+          "a voltage such as -70*mV", as_quantity),
+    Field("v_reset", "reset potential", volt, "volt", mV, "mV", "mV", -65.0, (-100.0, 30.0, 0.1),
+          "a voltage such as -65*mV", as_quantity),
+    Field("v_threshold", "firing threshold", volt, "volt", mV, "mV", "mV", -50.0, (-100.0, 30.0, 0.1),
+          "a voltage such as -50*mV", as_quantity),
+    Field("R", "membrane resistance", ohm, "ohm", Mohm, "MΩ", "Mohm", 10.0, (0.1, 100.0, 0.1),
+          "a resistance such as 10*Mohm", as_positive),
+    Field("tau", "membrane time constant", second, "second", ms, "ms", "ms", 8.0, (0.1, 100.0, 0.1),
+          "a time such as 8*ms", as_positive),
+    Field("t_ref", "absolute refractory period", second, "second", ms, "ms", "ms", 2.0, (0.0, 20.0, 0.1),
+          "a time such as 2*ms", as_nonnegative),
+)
+_FIELDS = {f.name: f for f in FIELDS}
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,16 +110,17 @@ class LIFParams:
     20. * msecond
     """
 
-    v_rest: Quantity = field(default_factory=lambda: -70 * mV)
-    v_reset: Quantity = field(default_factory=lambda: -65 * mV)
-    v_threshold: Quantity = field(default_factory=lambda: -50 * mV)
-    R: Quantity = field(default_factory=lambda: 10 * Mohm)
-    tau: Quantity = field(default_factory=lambda: 8 * ms)
-    t_ref: Quantity = field(default_factory=lambda: 2 * ms)
+    v_rest: Quantity = field(default_factory=lambda: _FIELDS["v_rest"].default * mV)
+    v_reset: Quantity = field(default_factory=lambda: _FIELDS["v_reset"].default * mV)
+    v_threshold: Quantity = field(default_factory=lambda: _FIELDS["v_threshold"].default * mV)
+    R: Quantity = field(default_factory=lambda: _FIELDS["R"].default * Mohm)
+    tau: Quantity = field(default_factory=lambda: _FIELDS["tau"].default * ms)
+    t_ref: Quantity = field(default_factory=lambda: _FIELDS["t_ref"].default * ms)
 
     def __post_init__(self):
-        for name, (unit, example, check) in _FIELDS.items():
-            value = check(name, getattr(self, name), unit, example)
+        for f in FIELDS:
+            name = f.name
+            value = f.check(name, getattr(self, name), f.unit, f.example)
             # Store a 0-d copy so a caller's array cannot change a frozen value behind our back.
             object.__setattr__(self, name, Quantity(np.asarray(value, dtype=float).copy(), dim=value.dim))
         if not self.v_reset < self.v_threshold:
@@ -136,11 +190,8 @@ class LIFParams:
         return hash(self._key())
 
     def __repr__(self):
-        return (
-            f"LIFParams(v_rest={self.v_rest / mV:g}*mV, v_reset={self.v_reset / mV:g}*mV, "
-            f"v_threshold={self.v_threshold / mV:g}*mV, R={self.R / Mohm:g}*Mohm, "
-            f"tau={self.tau / ms:g}*ms, t_ref={self.t_ref / ms:g}*ms)"
-        )
+        return "LIFParams(" + ", ".join(f"{f.name}={float(getattr(self, f.name) / f.display):g}*{f.code_name}"
+                                        for f in FIELDS) + ")"
 
 
 #: Named parameter sets used in the course (read-only: no code can change what a name means).

@@ -21,6 +21,7 @@ from brian2 import ms
 from brian2.devices.device import RuntimeDevice
 
 from .._validation import as_int, describe
+from ..parameters import LIFParams
 from . import shared_cache as shared_cache_module
 from ._fastpath import Brian2Internals, FastPath, code_objects
 from ._model import Model, Structure
@@ -92,8 +93,7 @@ class _Plan:
 def _plan(layout, params, n_steps, dt):
     structure = layout.structure
     n = structure.n_neurons
-    parameters = {name: float(getattr(params, name)) for name in ("v_rest", "v_reset", "v_threshold", "R", "tau",
-                                                                   "t_ref")}
+    parameters = {name: float(getattr(params, name)) for name in LIFParams.field_names()}
     parameters["v_margin"] = threshold_margin(params)
     values = {}
     for k, (key, count) in enumerate(structure.kinds):
@@ -453,7 +453,7 @@ class Engine:
         with self._lock:
             group = self._cached(structure).group
             return {name: float(group.variables[name].get_value()[0])
-                    for name in ("v_rest", "v_reset", "v_threshold", "R", "tau", "t_ref")}
+                    for name in LIFParams.field_names()}
 
 
 def _default_target() -> str:

@@ -24,11 +24,14 @@ import numpy as np
 import brian2 as b2
 from brian2 import amp, second
 
+from ..parameters import FIELDS
+
 __all__ = ["Structure", "Model", "PARAMETERS"]
 
 #: The shared parameters of every model (name -> Brian2 unit).
-PARAMETERS = {"v_rest": "volt", "v_reset": "volt", "v_threshold": "volt", "R": "ohm", "tau": "second",
-              "t_ref": "second", "v_margin": "volt"}
+#: The model's shared parameters and their units in Brian2's equations: the six of `parameters.FIELDS`
+#: and the threshold margin.
+PARAMETERS = {**{f.name: f.si_name for f in FIELDS}, "v_margin": "volt"}
 TABLE = "ndl_table"  # the function name of the tabulated input in the equations
 
 # One code object does the whole step (each code object loads its variables at every call, a

@@ -32,7 +32,7 @@ from brian2 import Hz, Mohm, Quantity, mV, ms
 
 from .._config import settings as process_settings
 from .._validation import describe
-from ..parameters import LIFParams
+from ..parameters import FIELDS, LIFParams
 
 __all__ = ["Student", "Variant", "identify", "canonical_id", "variant_for", "neuron_of",
            "classic_amplitude_of", "phase_frequency_of", "AUTOGRADE_STUDENT"]
@@ -183,9 +183,7 @@ class Student:
                "hub": f"student {self.id} (your JupyterHub login)",
                "default": "no student id: the default neuron"}[self.source]
         p = self.neuron
-        neuron = (f"v_rest = {_value(p.v_rest, mV, 'mV')}, v_reset = {_value(p.v_reset, mV, 'mV')}, "
-                  f"v_threshold = {_value(p.v_threshold, mV, 'mV')}, R = {_value(p.R, Mohm, 'MΩ')}, "
-                  f"tau = {_value(p.tau, ms, 'ms')}, t_ref = {_value(p.t_ref, ms, 'ms')}")
+        neuron = ", ".join(f"{f.name} = {_value(getattr(p, f.name), f.display, f.display_name)}" for f in FIELDS)
         lines = [f"Your numbers: {who}.", f"Your neuron (me.neuron): {neuron}.",
                  f"Your step in notebook 00: LIF_Step(I_amp={self.classic_amplitude:g}) ({self.classic_amplitude:g} nA).",
                  f"Your frequency in notebook 03 (the phase question): me.phase_frequency = "

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from brian2 import Mohm, Quantity, mV, ms
+from brian2 import Quantity
 from traitlets import CFloat, CInt, observe, validate
 
 from .._validation import as_dimensionless, as_nonnegative, as_positive, as_quantity, describe, format_number
-from ..parameters import PRESETS, LIFParams
+from ..parameters import FIELDS, PRESETS, LIFParams
 
 __all__ = ["ControlSpec", "make_slider", "make_int_slider", "set_value", "quantity_of", "PARAMETER_SPECS",
            "ParameterBlock"]
@@ -246,17 +246,10 @@ def check_bounds(spec, number, example):
                          f"({example}), got {spec.format(number)}.")
 
 
-#: The six LIF parameters. Ranges hold both presets (neurodynex3: -70/-65/-50 mV, 10 MOhm, 8 ms, 2 ms;
-#: classic: 0/0/1 mV, 1 MOhm, 1 ms, 0 ms) with steps fine enough for the classic 1 mV threshold.
-PARAMETER_SPECS = (
-    ControlSpec("v_rest", "v_rest", mV, "mV", -100.0, 30.0, 0.1, -70.0, ".1f", example="a voltage such as -70*mV"),
-    ControlSpec("v_reset", "v_reset", mV, "mV", -100.0, 30.0, 0.1, -65.0, ".1f", example="a voltage such as -65*mV"),
-    ControlSpec("v_threshold", "v_threshold", mV, "mV", -100.0, 30.0, 0.1, -50.0, ".1f",
-                example="a voltage such as -50*mV"),
-    ControlSpec("R", "R", Mohm, "MΩ", 0.1, 100.0, 0.1, 10.0, ".1f", example="a resistance such as 10*Mohm"),
-    ControlSpec("tau", "tau", ms, "ms", 0.1, 100.0, 0.1, 8.0, ".1f", example="a time such as 8*ms"),
-    ControlSpec("t_ref", "t_ref", ms, "ms", 0.0, 20.0, 0.1, 2.0, ".1f", example="a time such as 2*ms"),
-)
+#: The six LIF parameters' controls, from the one schema (`parameters.FIELDS`: unit, slider range,
+#: default, example).
+PARAMETER_SPECS = tuple(ControlSpec(f.name, f.name, f.display, f.display_name, *f.slider, f.default, ".1f",
+                                    example=f.example) for f in FIELDS)
 
 CUSTOM = "custom"
 
