@@ -48,6 +48,7 @@ from ..parameters import LIFParams, PRESETS, as_params
 from ..plotting import stable_limits
 from . import _kernel
 from ._controls import CUSTOM, ParameterBlock, float_of, make_int_slider, make_slider, plain_of, quantity_of, set_value
+from ._prediction import LABEL, POINT_STYLE, STYLE, parse
 from ._view import FigureView
 
 __all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets", "trace_label",
@@ -244,11 +245,34 @@ def trace_label(result):
     return text + "."
 
 
+def _widen(ax, which, values):
+    """Widen `ax`'s x or y limits so that `values` are inside (a log axis: the positive ones)."""
+    get, set_ = (ax.get_xlim, ax.set_xlim) if which == "x" else (ax.get_ylim, ax.set_ylim)
+    log = (ax.get_xscale() if which == "x" else ax.get_yscale()) == "log"
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & ((values > 0) if log else True)]
+    if not values.size:
+        return
+    low, high = get()
+    if values.min() >= low and values.max() <= high:
+        return
+    if log:
+        set_(min(low, values.min() / 1.3), max(high, values.max() * 1.3))
+    else:
+        pad = 0.06 * (max(high, values.max()) - min(low, values.min()))
+        set_(low if values.min() >= low else values.min() - pad, high if values.max() <= high else values.max() + pad)
+
+
 class Panel:
     """Base class of the control panels; see the module docstring for the update model.
 
     Subclasses set `SPECS` (the stimulus controls), `title`, `intro`, `file_stem`, `figsize`
-    and implement `_compute`, `_build_figure`, `_draw` and `_readouts`.
+    and implement `_compute`, `_build_figure`, `_draw` and `_readouts`; the predictions they take
+    are `PREDICTIONS` (`_prediction.Kind`), drawn on the axes `_prediction_axes` names.
+
+    A prediction (``prediction=``, or `set_prediction`) is drawn beside the simulation in its own
+    style (black dash-dot lines, diamonds) labelled "your prediction", in every view; the axes
+    widen to show it. The panel never judges it: that is the grading's part.
 
     A panel shows itself when it ends a cell (or with ``display(panel)``); to place it in a
     layout of your own use ``panel.widget``.
@@ -266,15 +290,18 @@ class Panel:
     """
 
     SPECS = ()
+    #: The kinds of prediction the panel takes (`_prediction.Kind`); none by default.
+    PREDICTIONS = ()
     title = "Panel"
     intro = ""
     file_stem = "panel"
     figsize = (7.2, 4.6)
     continuous_update = True
 
-    def __init__(self, params=None, *, view=None, save_dir=None, **initial):
+    def __init__(self, params=None, *, view=None, save_dir=None, prediction=None, **initial):
         params = as_params(params)
         save_dir = _checked_save_dir(save_dir)
+        parsed = parse(prediction, self.PREDICTIONS)  # a bad prediction: one sentence before any widget
         overrides = {name: initial.pop(name) for name in list(initial) if name in LIFParams.field_names()}
         if overrides:
             params = params.replace(**overrides)
@@ -298,6 +325,8 @@ class Panel:
         self.summary = ""
         self.readouts = {}
         self.save_dir = save_dir
+        self._prediction = parsed
+        self._prediction_artists = []
 
         # Controls: the stimulus sliders, then the parameter block and its preset selector.
         stimulus = {spec.name: self._make_control(spec) for spec in self.SPECS}
@@ -317,7 +346,8 @@ class Panel:
         # The view: one figure for the panel's whole life.
         self._view = FigureView(self.figsize, mode=view)
         # The artists that change with the data are redrawn by blitting; see FigureView.
-        self._view.set_animated(self._build_figure(self._view.figure))
+        self._data_artists = list(self._build_figure(self._view.figure))
+        self._make_prediction_artists()
         self._message = widgets.HTML(value="", layout=widgets.Layout(min_height="1.5em"))
         self._status = widgets.HTML(value="")
         self._readout = widgets.HTML(value="", layout=widgets.Layout(width="400px", margin="0 0 0 12px"))
@@ -467,10 +497,15 @@ class Panel:
         try:
             self._result = result
             self._named = preset_name(result.params)
-            if self._draw(result):  # something static changed (a legend): the next redraw is a full one
+            legend_changed = self._draw(result)
+            legend_changed = self._place_prediction() or legend_changed
+            if legend_changed:  # something static changed (a legend): the next redraw is a full one
                 self._view.invalidate()
             summary, rows = self._readouts(result)
-            self._view.redraw(self._plot_label(result, summary))
+            label = self._plot_label(result, summary)
+            if self._prediction is not None:
+                label += f" Your prediction: {self._prediction.text()}."
+            self._view.redraw(label)
         except Exception as exc:
             self._show_error(exc)
             return
@@ -515,7 +550,118 @@ class Panel:
                     "<tr><th></th><th scope='col'>simulated</th></tr>")
             note = ("<p><small>The book's closed forms are shown for the named presets (neurodynex3, classic) only; "
                     "for this neuron, work them out yourself.</small></p>")
-        self._readout.value = f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>{note}"
+        self._readout.value = (f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>"
+                               f"{self._prediction_note()}{note}")
+
+    # --------------------------------------------------------------------------- predictions
+
+    @property
+    def prediction(self):
+        """The prediction shown beside the simulation, as it was given (a Quantity or a list of
+        points), or None."""
+        return None if self._prediction is None else self._prediction.given
+
+    def set_prediction(self, prediction):
+        """Show `prediction` (a value or a list of (x, y) points, as for ``prediction=``; None
+        removes it) beside the simulation; one clear sentence for a kind this panel does not take.
+
+        Examples
+        --------
+        >>> from brian2 import Hz, nA, ms
+        >>> from neurodyn_lab.panels import FICurvePanel
+        >>> panel = FICurvePanel(count=5, duration=100 * ms, view="image")
+        >>> panel.set_prediction([(4 * nA, 40 * Hz), (8 * nA, 90 * Hz)])
+        >>> panel.prediction_shown
+        '(4 nA, 40 Hz), (8 nA, 90 Hz)'
+        >>> panel.close()
+        """
+        self._check_open()
+        parsed = parse(prediction, self.PREDICTIONS)
+        for artist in self._prediction_artists:
+            artist.remove()
+        self._prediction_artists = []
+        self._relegend(None)
+        self._prediction = parsed
+        self._make_prediction_artists()
+        self._view.invalidate()
+        self._dirty = True
+        self.flush()
+
+    @property
+    def prediction_shown(self):
+        """The prediction as the panel writes it (``"120 Hz"``), or None."""
+        return None if self._prediction is None else self._prediction.text()
+
+    def _prediction_axes(self, kind):
+        """The axes a prediction of `kind` is drawn on (none: it is only written in the readout)."""
+        return []
+
+    def _legend_axes(self):
+        """The axes that carry the figure's legend."""
+        return self._view.figure.axes[0]
+
+    def _prediction_shift(self, kind):
+        """Where a prediction's x is counted from, in the axes' unit (0; a step's onset for a time)."""
+        return 0.0
+
+    def _make_prediction_artists(self):
+        artists = []
+        p = self._prediction
+        if p is not None:
+            for ax in self._prediction_axes(p.kind):
+                if p.kind.where == "hline":
+                    artists.append(ax.axhline(np.nan, **STYLE, label=LABEL))
+                elif p.kind.where == "vline":
+                    artists.append(ax.axvline(np.nan, **STYLE, label=LABEL))
+                elif p.kind.where == "points":
+                    artists.extend(ax.plot(p.x, p.y, **POINT_STYLE, label=LABEL))
+        self._prediction_artists = artists
+        self._view.set_animated(self._data_artists + artists)
+
+    def _place_prediction(self):
+        """Put the prediction where it belongs after the data were drawn; return True if the legend changed."""
+        p = self._prediction
+        if p is None or not self._prediction_artists:
+            return False
+        for artist in self._prediction_artists:
+            ax = artist.axes
+            if p.kind.where == "hline":
+                artist.set_ydata([p.y[0], p.y[0]])
+                _widen(ax, "y", p.y)
+            elif p.kind.where == "vline":
+                x = p.y[0] + self._prediction_shift(p.kind)
+                artist.set_xdata([x, x])
+                _widen(ax, "x", [x])
+            else:
+                artist.set_data(p.x, p.y)
+                _widen(ax, "x", p.x)
+                _widen(ax, "y", p.y)
+        return self._relegend(self._prediction_artists[0])
+
+    def _relegend(self, prediction):
+        """Give the legend `prediction` as its last entry (None: no prediction entry); True if it changed."""
+        ax = self._legend_axes()
+        legend = ax.get_legend()
+        texts = [text.get_text() for text in legend.get_texts()] if legend is not None else []
+        if (LABEL in texts) == (prediction is not None):
+            return False
+        lines = {line.get_label(): line for axes in reversed(self._view.figure.axes)
+                 for line in reversed(axes.get_lines())}
+        handles = [lines[text] for text in texts if text in lines and text != LABEL]
+        handles += [prediction] if prediction is not None else []
+        # The drawers' legend style (one row above the axes), with the prediction as its last entry.
+        ax.legend(handles=handles, ncols=max(len(handles), 1), loc="lower left", bbox_to_anchor=(0, 1.0),
+                  frameon=False, fontsize="small", borderaxespad=0.2, columnspacing=1.2, handlelength=1.8)
+        return True
+
+    def _prediction_note(self):
+        p = self._prediction
+        if p is None:
+            return ""
+        where = " (black dash-dot line)" if p.kind.where in ("hline", "vline") else \
+            " (black diamonds)" if p.kind.where == "points" else ""
+        return (f"<p class='neurodyn-lab-prediction'><b>Your prediction</b>{where}: "
+                f"{html.escape(p.text())}</p>")
 
     # --------------------------------------------------------------------------- public API
 

@@ -9,6 +9,7 @@ from ..plotting import FICurveAxes
 from ..results import FICurve
 from ._base import Panel, format_quantity, preset_name
 from ._controls import ControlSpec
+from ._prediction import Kind
 
 __all__ = ["FICurvePanel", "FICurve"]
 
@@ -27,6 +28,10 @@ class FICurvePanel(Panel):
         Number of currents (one neuron each, all in one run), default 81; 2 to 201.
     duration : Quantity (second)
         Simulated time per current, default 500 ms; 50 ms to 2000 ms.
+    prediction : Quantity or list of (current, rate) points, optional
+        Drawn beside the simulation, labelled "your prediction": a rate (e.g. the largest rate, a
+        horizontal line), a current (e.g. the first current that fires, a vertical line) or
+        predicted rates for currents, ``[(2*nA, 20*Hz), (4*nA, 60*Hz)]`` (diamonds).
     view, save_dir :
         As for `StepPanel`.
 
@@ -36,6 +41,10 @@ class FICurvePanel(Panel):
     >>> panel = FICurvePanel(current_max=10 * nA, count=11, duration=200 * ms, view="image")
     >>> [round(float(r / Hz)) for r in panel.result.rates[:3]]  # 0, 1 and 2 nA: at or below the rheobase
     [0, 0, 0]
+    >>> panel.close()
+    >>> panel = FICurvePanel(count=5, duration=100 * ms, view="image", prediction=[(4 * nA, 30 * Hz), (8 * nA, 80 * Hz)])
+    >>> panel.prediction_shown
+    '(4 nA, 30 Hz), (8 nA, 80 Hz)'
     >>> panel.close()
     """
 
@@ -48,6 +57,12 @@ class FICurvePanel(Panel):
                     example="a whole number such as 81", bounded=True),
         ControlSpec("duration", "simulated time", ms, "ms", 50.0, 2000.0, 10.0, 500.0, ".0f",
                     example="a time such as 500*ms", bounded=True),
+    )
+    PREDICTIONS = (
+        Kind("rate", "a firing rate such as 100*Hz", Hz, "Hz", where="hline"),
+        Kind("current", "a current such as 1.5*nA", nA, "nA", where="vline"),
+        Kind("points", "a list of (current, rate) points such as [(2*nA, 20*Hz), (4*nA, 60*Hz)]", Hz, "Hz",
+             x_unit=nA, x_name="nA", where="points"),
     )
     title = "f–I curve"
     intro = ("Each dot is one simulated neuron held at a constant current; for the named presets the line "
@@ -66,6 +81,9 @@ class FICurvePanel(Panel):
     def _build_figure(self, figure):
         self._curve = FICurveAxes(figure)
         return self._curve.animated
+
+    def _prediction_axes(self, kind):
+        return [self._curve.ax]
 
     def _compute(self):
         params = self.params()

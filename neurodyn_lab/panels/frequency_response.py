@@ -8,6 +8,7 @@ from ..plotting import BodeAxes
 from ..results import FrequencyResponse
 from ._base import Panel, format_quantity, preset_name
 from ._controls import ControlSpec
+from ._prediction import Kind
 
 __all__ = ["FrequencyResponsePanel", "FrequencyResponse"]
 
@@ -30,13 +31,20 @@ class FrequencyResponsePanel(Panel):
         Amplitude of the sinusoidal current, default 0.5 nA.
     count : int
         Number of frequencies, log-spaced from 1 Hz to 1 kHz, default 13; 3 to 40.
+    prediction : Quantity or list of points, optional
+        Drawn beside the simulation, labelled "your prediction": a gain (a resistance such as
+        5*Mohm, or mV/nA), a frequency (e.g. the cut-off, a vertical line), a phase in degrees (a
+        plain number such as -45), or points: gains ``[(10*Hz, 9*Mohm), (100*Hz, 2*Mohm)]`` or
+        phases ``[(10*Hz, -30), (100*Hz, -80)]`` for frequencies (diamonds).
     view, save_dir :
         As for `StepPanel`.
 
     Examples
     --------
-    >>> from brian2 import ms
-    >>> panel = FrequencyResponsePanel(tau=20 * ms, count=4, view="image")
+    >>> from brian2 import ms, Hz, Mohm
+    >>> panel = FrequencyResponsePanel(tau=20 * ms, count=4, view="image", prediction=[(10 * Hz, 8 * Mohm)])
+    >>> panel.prediction_shown
+    '(10 Hz, 8 MΩ)'
     >>> panel.closed_forms_shown  # tau = 20 ms is no named preset
     False
     >>> panel.result.predicted_gain is None
@@ -49,6 +57,15 @@ class FrequencyResponsePanel(Panel):
                     example="a current such as 0.5*nA", sign="positive"),
         ControlSpec("count", "number of frequencies", None, "1 Hz–1 kHz", 3, 40, 1, 13, "d",
                     example="a whole number such as 13", bounded=True),
+    )
+    PREDICTIONS = (
+        Kind("gain", "a gain such as 5*Mohm (or mV/nA)", Mohm, "MΩ", where="hline"),
+        Kind("frequency", "a frequency such as 50*Hz", Hz, "Hz", where="vline"),
+        Kind("phase", "a phase in degrees (a plain number such as -45)", None, "°", where="hline"),
+        Kind("gain points", "a list of (frequency, gain) points such as [(10*Hz, 9*Mohm), (100*Hz, 2*Mohm)]",
+             Mohm, "MΩ", x_unit=Hz, x_name="Hz", where="points"),
+        Kind("phase points", "a list of (frequency, phase in degrees) points such as [(10*Hz, -30), (100*Hz, -80)]",
+             None, "°", x_unit=Hz, x_name="Hz", where="points"),
     )
     title = "Frequency response"
     intro = ("Gain and phase of the membrane voltage for sinusoidal currents from 1 Hz to 1 kHz. "
@@ -66,6 +83,11 @@ class FrequencyResponsePanel(Panel):
     def _build_figure(self, figure):
         self._bode = BodeAxes(figure, (F_LOW, F_HIGH))
         return self._bode.animated
+
+    def _prediction_axes(self, kind):
+        if kind.name == "frequency":
+            return [self._bode.ax_gain, self._bode.ax_phase]
+        return [self._bode.ax_phase if kind.name.startswith("phase") else self._bode.ax_gain]
 
     def _compute(self):
         params = self.params()

@@ -8,6 +8,7 @@ from ..plotting import TraceAxes
 from ..simulation import simulate
 from ._base import Panel, format_quantity, trace_label
 from ._controls import ControlSpec
+from ._prediction import Kind
 
 __all__ = ["SinusPanel"]
 
@@ -32,6 +33,10 @@ class SinusPanel(Panel):
         Phase of the current at t = 0 in degrees (a plain number), default 0.
     duration : Quantity (second)
         Simulated time, default 200 ms; 20 ms to 2000 ms (the slider's range).
+    prediction : Quantity, optional
+        Drawn beside the simulation, labelled "your prediction": a voltage (e.g. the peak of v: a
+        line on v(t)), a current (a line on I(t)), or a gain (a resistance such as 5*Mohm) or
+        rate (written in the readout).
     view, save_dir :
         As for `StepPanel`.
 
@@ -54,6 +59,12 @@ class SinusPanel(Panel):
         ControlSpec("duration", "simulated time", ms, "ms", 20.0, 2000.0, 1.0, 200.0, ".0f",
                     example="a time such as 200*ms", bounded=True),
     )
+    PREDICTIONS = (
+        Kind("voltage", "a voltage such as -60*mV", mV, "mV", where="hline"),
+        Kind("current", "a current such as 1.5*nA", nA, "nA", where="hline"),
+        Kind("gain", "a gain such as 5*Mohm (or mV/nA)", Mohm, "MΩ", where="text"),
+        Kind("rate", "a firing rate such as 40*Hz", Hz, "Hz", where="text"),
+    )
     title = "Sinusoidal current"
     intro = ("Change the frequency and watch the voltage's swing and its delay behind the current. "
              "Raise the amplitude or offset and the neuron fires.")
@@ -62,6 +73,9 @@ class SinusPanel(Panel):
     def _build_figure(self, figure):
         self._traces = TraceAxes(figure)
         return self._traces.animated
+
+    def _prediction_axes(self, kind):
+        return {"current": [self._traces.ax_i], "voltage": [self._traces.ax_v]}.get(kind.name, [])
 
     def _compute(self):
         params = self.params()

@@ -2,13 +2,14 @@
 book's predictions side by side."""
 
 import numpy as np
-from brian2 import Hz, ms, nA
+from brian2 import Hz, mV, ms, nA
 
 from .. import analysis, inputs
 from ..plotting import TraceAxes
 from ..simulation import simulate
 from ._base import Panel, format_quantity, trace_label
 from ._controls import ControlSpec
+from ._prediction import Kind
 
 __all__ = ["StepPanel"]
 
@@ -26,6 +27,10 @@ class StepPanel(Panel):
         When the step switches on and off, default 10 ms and 60 ms.
     duration : Quantity (second)
         Simulated time, default 100 ms; 10 ms to 1000 ms (the slider's range).
+    prediction : Quantity, optional
+        Drawn beside the simulation, labelled "your prediction": a time after the step's onset
+        (e.g. of the first spike: a vertical line), a current (e.g. the rheobase: a line on I(t)),
+        a voltage (a line on v(t)), or a rate (written in the readout).
     view : str, optional
         "auto" (default), "ipympl" or "image"; see `neurodyn_lab.panels.set_default_view`.
     save_dir : path, optional
@@ -56,6 +61,12 @@ class StepPanel(Panel):
         ControlSpec("duration", "simulated time", ms, "ms", 10.0, 1000.0, 1.0, 100.0, ".0f",
                     example="a time such as 100*ms", bounded=True),
     )
+    PREDICTIONS = (
+        Kind("time", "a time after the step's onset such as 12*ms", ms, "ms", where="vline"),
+        Kind("current", "a current such as 1.5*nA", nA, "nA", where="hline"),
+        Kind("voltage", "a voltage such as -55*mV", mV, "mV", where="hline"),
+        Kind("rate", "a firing rate such as 40*Hz", Hz, "Hz", where="text"),
+    )
     title = "Step current"
     intro = ("Drag the amplitude up until spikes appear. Change tau and the time to the first spike "
              "changes. For the named presets the table compares the simulation with the book's formulas.")
@@ -64,6 +75,13 @@ class StepPanel(Panel):
     def _build_figure(self, figure):
         self._traces = TraceAxes(figure, current_line_label="rheobase (book)")
         return self._traces.animated
+
+    def _prediction_axes(self, kind):
+        return {"time": [self._traces.ax_v, self._traces.ax_i], "current": [self._traces.ax_i],
+                "voltage": [self._traces.ax_v]}.get(kind.name, [])
+
+    def _prediction_shift(self, kind):
+        return float(self.value("start") / ms)  # a time is counted from the step's onset
 
     def _compute(self):
         params = self.params()

@@ -58,6 +58,13 @@ function marker(ctx, kind, x, y, r) {
     ctx.closePath();
   } else if (kind === "s") {
     ctx.rect(x - r, y - r, 2 * r, 2 * r);
+  } else if (kind === "D") {
+    // matplotlib's diamond: a square turned by 45 degrees (a student's prediction).
+    ctx.moveTo(x, y - r);
+    ctx.lineTo(x + r, y);
+    ctx.lineTo(x, y + r);
+    ctx.lineTo(x - r, y);
+    ctx.closePath();
   } else {
     ctx.arc(x, y, r, 0, 2 * Math.PI);
   }

@@ -1,0 +1,292 @@
+"""Predict, then see (issue 19, item 5): a panel draws the student's prediction beside the simulation.
+
+A prediction is drawn where the student put it, in its own style (black dash-dot line, black
+diamonds) labelled "your prediction", in the image view (the PNG's pixels), in the canvas view
+(the frame the browser paints, and the ES module's own painting, run in Node with a recording
+2-D context) and in the readout; bad input is one sentence before any widget exists.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from brian2 import Hz, Mohm, mV, ms, nA, second
+from matplotlib.colors import to_hex
+
+from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
+from neurodyn_lab.panels import _canvas
+from neurodyn_lab.parameters import LIFParams
+
+STUDENT = LIFParams(tau=12 * ms)  # no named preset: no closed forms on screen
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEURODYN_LAB_VIEW", raising=False)
+
+
+def prediction_lines(panel):
+    """The figure's lines labelled "your prediction", as (axes index, line)."""
+    return [(i, line) for i, ax in enumerate(panel.figure.axes) for line in ax.get_lines()
+            if line.get_label() == "your prediction"]
+
+
+def legend_texts(panel):
+    return [t.get_text() for t in panel.figure.axes[0].get_legend().get_texts()]
+
+
+def fi(**kwargs):
+    return FICurvePanel(STUDENT, count=6, duration=100 * ms, view="image", **kwargs)
+
+
+# ------------------------------------------------------------------ drawn where the student put it
+
+
+def test_fi_points_are_drawn_as_black_diamonds_with_a_legend_entry_and_a_readout_line():
+    given = [(2 * nA, 10 * Hz), (5 * nA, 80 * Hz), (7 * nA, 150 * Hz)]
+    panel = fi(prediction=given)
+    [(index, line)] = prediction_lines(panel)
+    assert index == 0
+    np.testing.assert_allclose(line.get_xdata(), [2, 5, 7])
+    np.testing.assert_allclose(line.get_ydata(), [10, 80, 150])
+    assert (line.get_marker(), to_hex(line.get_color())) == ("D", "#000000")
+    assert legend_texts(panel)[-1] == "your prediction" and "simulated" in legend_texts(panel)
+    assert "(2 nA, 10 Hz), (5 nA, 80 Hz), (7 nA, 150 Hz)" in panel._readout.value
+    assert panel.prediction is given  # what the student gave, as given
+    panel.close()
+
+
+@pytest.mark.parametrize("prediction, axes, attribute, value", [
+    (120 * Hz, 0, "y", 120.0),
+    (3.5 * nA, 0, "x", 3.5),
+])
+def test_fi_single_values_are_lines(prediction, axes, attribute, value):
+    panel = fi(prediction=prediction)
+    [(index, line)] = prediction_lines(panel)
+    data = line.get_ydata() if attribute == "y" else line.get_xdata()
+    assert index == axes and list(data) == [value, value] and line.get_linestyle() == "-."
+    panel.close()
+
+
+def test_a_prediction_outside_the_simulated_range_widens_the_axes():
+    panel = fi(prediction=[(12 * nA, 900 * Hz)])  # currents up to 8 nA, rates far below 900 Hz
+    ax = panel.figure.axes[0]
+    assert ax.get_xlim()[1] > 12 and ax.get_ylim()[1] > 900
+    assert ax.get_xlim()[0] == 0 and ax.get_ylim()[0] == 0  # the simulated range is still shown
+    panel.controls["count"].value = 7  # every update keeps it in view
+    assert ax.get_xlim()[1] > 12 and ax.get_ylim()[1] > 900
+    panel.close()
+
+
+def test_bode_gains_phases_and_a_cutoff_go_to_their_axes():
+    gains = FrequencyResponsePanel(STUDENT, count=3, view="image", prediction=[(10 * Hz, 8 * Mohm), (100 * Hz, 2 * Mohm)])
+    [(index, line)] = prediction_lines(gains)
+    assert index == 0
+    np.testing.assert_allclose(line.get_xdata(), [10, 100])
+    np.testing.assert_allclose(line.get_ydata(), [8, 2])
+    gains.set_prediction([(10 * Hz, -30), (100 * Hz, -80)])  # phases in degrees: the lower axes
+    [(index, line)] = prediction_lines(gains)
+    assert index == 1
+    np.testing.assert_allclose(line.get_ydata(), [-30, -80])
+    gains.set_prediction(40 * Hz)  # a cut-off: on both axes
+    lines = prediction_lines(gains)
+    assert [i for i, _ in lines] == [0, 1] and all(list(line.get_xdata()) == [40, 40] for _, line in lines)
+    gains.set_prediction(8 * mV / nA)  # a gain in mV/nA is a resistance
+    [(index, line)] = prediction_lines(gains)
+    assert index == 0
+    assert list(line.get_ydata()) == pytest.approx([8, 8])
+    assert gains.prediction_shown == "8 MΩ"
+    gains.set_prediction(None)
+    assert prediction_lines(gains) == [] and "your prediction" not in legend_texts(gains)
+    assert "Your prediction" not in gains._readout.value
+    gains.close()
+
+
+def test_a_step_time_counts_from_the_onset_and_follows_it():
+    panel = StepPanel(STUDENT, view="image", prediction=8 * ms)
+    lines = prediction_lines(panel)
+    assert [i for i, _ in lines] == [0, 1]
+    assert all(list(line.get_xdata()) == [18, 18] for _, line in lines)  # onset 10 ms + 8 ms
+    panel.controls["start"].value = 30
+    assert all(list(line.get_xdata()) == [38, 38] for _, line in lines)
+    panel.close()
+
+
+def test_the_blitted_image_shows_the_moved_prediction_exactly_as_a_full_draw():
+    import io
+
+    from PIL import Image
+
+    panel = StepPanel(STUDENT, view="image", prediction=-60 * mV)
+    panel.controls["amplitude"].value = 1.0  # limits unchanged: a blit over the cached background
+    panel.set_prediction(-58 * mV)
+    panel.controls["amplitude"].value = 1.1
+    blitted = np.asarray(Image.open(io.BytesIO(bytes(panel.view.widget.value))).convert("RGB"))
+    full = np.asarray(Image.open(io.BytesIO(panel.view.render_png())).convert("RGB"))
+    np.testing.assert_array_equal(blitted, full)
+    # The line is in the pixels: black pixels along the row of -58 mV in the voltage axes.
+    ax = panel.figure.axes[0]
+    _, y = ax.transData.transform((0, -58))
+    row = full.shape[0] - int(round(y))
+    band = full[row - 1:row + 2, int(full.shape[1] * 0.2):int(full.shape[1] * 0.9)]
+    assert (band.sum(axis=2) < 120).mean() > 0.3  # dash-dot: black over much of the row
+    panel.close()
+
+
+def test_a_rate_on_the_step_panel_is_written_not_drawn_and_the_text_alternative_says_it():
+    panel = StepPanel(STUDENT, view="image", prediction=45 * Hz)
+    assert prediction_lines(panel) == []
+    assert "Your prediction</b>: 45 Hz" in panel._readout.value
+    canvas = SinusPanel(STUDENT, view="canvas", prediction=4 * Mohm)
+    assert canvas.view.widget.frame["label"].endswith("Your prediction: 4 MΩ.")
+    canvas.close()
+    panel.close()
+
+
+def test_the_panel_judges_nothing_and_shows_no_closed_form_for_the_students_neuron():
+    panel = fi(prediction=150 * Hz)
+    assert all(closed == "" for _, closed in panel.readouts.values())
+    [note] = re.findall(r"<p class='neurodyn-lab-prediction'>(.*?)</p>", panel._readout.value)
+    assert note == "<b>Your prediction</b> (black dash-dot line): 150 Hz"  # drawn and written, never judged
+    panel.close()
+
+
+# ------------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("bad, got", [
+    (3 * mV, "got 3 mV (a voltage)."),
+    (..., "got ... (replace the ... by your prediction first)."),
+    ("100 Hz", "got the text '100 Hz'."),
+    (100, "got 100 (a bare number, without a unit)."),
+    ([(1 * nA, 2 * mV)], "got the points (1 nA, 2 mV)."),
+    ([(1 * nA, 20 * Hz), (2 * nA,)], "got a list of 2 items."),
+    ([], "got an empty list."),
+    (float("nan") * Hz, "got nan Hz."),
+    ([(i * nA, i * Hz) for i in range(300)], "got 300."),
+])
+def test_bad_predictions_are_one_sentence_before_any_widget(bad, got):
+    with pytest.raises((TypeError, ValueError)) as info:
+        FICurvePanel(view="image", count=3, prediction=bad)
+    message = str(info.value)
+    assert message.startswith("prediction must ") and message.endswith(got), message
+    assert "\n" not in message and len(re.findall(r"\. [A-Z]", message)) == 0
+    if isinstance(info.value, TypeError):  # the kinds the panel takes, with unit examples
+        assert "100*Hz" in message and "1.5*nA" in message and "[(2*nA, 20*Hz)" in message
+
+
+def test_set_prediction_refuses_in_one_sentence_and_keeps_the_previous_one():
+    panel = fi(prediction=100 * Hz)
+    with pytest.raises(TypeError, match=r"^prediction must be a firing rate such as 100\*Hz, .* got 2 mV"):
+        panel.set_prediction(2 * mV)
+    assert panel.prediction_shown == "100 Hz" and len(prediction_lines(panel)) == 1
+    panel.close()
+    with pytest.raises(ValueError, match="is closed"):
+        panel.set_prediction(100 * Hz)
+
+
+def test_a_pair_of_arrays_and_one_pair_are_points_too():
+    panel = fi(prediction=(np.array([2, 4, 6]) * nA, np.array([0, 50, 100]) * Hz))
+    [(index, line)] = prediction_lines(panel)
+    assert index == 0
+    np.testing.assert_allclose(line.get_ydata(), [0, 50, 100])
+    panel.set_prediction((4 * nA, 1 * second ** -1 * 60))
+    [(index, line)] = prediction_lines(panel)
+    assert index == 0
+    assert list(line.get_xdata()) == [4] and list(line.get_ydata()) == pytest.approx([60])
+    panel.close()
+
+
+# --------------------------------------------------------------------------------- canvas view
+
+
+def canvas_series(panel):
+    frame = panel.view.widget.frame
+    return frame, [(i, s) for i, ax in enumerate(frame["axes"]) for s in ax["series"] if s["color"] == "#000000"]
+
+
+def test_the_canvas_frame_carries_the_prediction_and_its_legend_entry():
+    panel = FICurvePanel(STUDENT, count=6, duration=100 * ms, view="canvas",
+                         prediction=[(2 * nA, 10 * Hz), (5 * nA, 80 * Hz)])
+    frame, series = canvas_series(panel)
+    [(index, points)] = series
+    assert index == 0
+    assert (points["marker"], points["ls"], points["x"], points["y"]) == ("D", ":", [2.0, 5.0], [10.0, 80.0])
+    assert frame["axes"][0]["legend"][-1]["label"] == "your prediction"
+    assert frame["axes"][0]["legend"][-1]["marker"] == "D"
+    panel.set_prediction(150 * Hz)
+    frame, series = canvas_series(panel)
+    [(index, line)] = series
+    assert index == 0
+    assert (line["coords"], line["ls"], line["y"]) == ("yaxis", "-.", [150.0, 150.0])
+    assert frame["axes"][0]["ylim"][1] > 150
+    panel.close()
+
+
+PAINT_TEST = r"""
+import { readFileSync } from "node:fs";
+const [source, framePath] = process.argv.slice(2);
+const { frame, arrays } = JSON.parse(readFileSync(framePath, "utf8"));
+const calls = [];
+const ctx = new Proxy({}, {
+  get(target, name) {
+    if (name in target) return target[name];
+    if (name === "measureText") return (t) => ({ width: 6 * t.length });
+    return (...args) => calls.push([name, target.fillStyle, ...args]);
+  },
+  set(target, name, value) { target[name] = value; return true; },
+});
+globalThis.window = { devicePixelRatio: 1 };
+const canvas = { width: 0, height: 0, style: {}, getContext: () => ctx };
+const views = {};
+for (const [k, b64] of Object.entries(arrays)) {
+  const bytes = Buffer.from(b64, "base64");
+  views[k] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+const module = await import("data:text/javascript;base64," +
+  Buffer.from(readFileSync(source, "utf8") + "\nexport { paint };").toString("base64"));
+module.paint(canvas, frame, views);
+console.log(JSON.stringify(calls));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the canvas view's ES module")
+def test_the_canvas_module_paints_black_diamonds_where_the_points_are(tmp_path):
+    """The shipped ES module's own `paint`, run in Node on the frame the kernel sends."""
+    import base64
+
+    panel = FICurvePanel(STUDENT, count=6, duration=100 * ms, view="canvas",
+                         prediction=[(2 * nA, 10 * Hz), (5 * nA, 80 * Hz)])
+    frame, arrays = _canvas.figure_frame(panel.figure)
+    (tmp_path / "frame.json").write_text(json.dumps(
+        {"frame": frame, "arrays": {k: base64.b64encode(v).decode() for k, v in arrays.items()}}))
+    (tmp_path / "paint.mjs").write_text(PAINT_TEST)
+    out = subprocess.run(["node", str(tmp_path / "paint.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "frame.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    calls = json.loads(out.stdout)
+    # A diamond: moveTo the top corner, lineTo right, bottom, left, filled in black.
+    ax = frame["axes"][0]
+    width, height = frame["width"], frame["height"]
+    left, right = ax["box"][0] * width, ax["box"][2] * width
+    top, bottom = (1 - ax["box"][3]) * height, (1 - ax["box"][1]) * height
+
+    def pixel(x, y):
+        return (left + (x - ax["xlim"][0]) / (ax["xlim"][1] - ax["xlim"][0]) * (right - left),
+                bottom - (y - ax["ylim"][0]) / (ax["ylim"][1] - ax["ylim"][0]) * (bottom - top))
+
+    tops = [(c[2], c[3]) for i, c in enumerate(calls) if c[0] == "moveTo" and c[1] == "#000000"
+            and i + 4 < len(calls) and [d[0] for d in calls[i + 1:i + 5]] == ["lineTo"] * 3 + ["closePath"]]
+    radius = frame["dpi"] / 72 * 6 / 2
+    for x, y in [(2, 10), (5, 80)]:
+        px, py = pixel(x, y)
+        assert any(abs(tx - px) < 0.01 and abs(ty - (py - radius)) < 0.01 for tx, ty in tops), (px, py, tops)
+    panel.close()
