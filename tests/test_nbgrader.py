@@ -68,7 +68,7 @@ from neurodyn_lab.grading import QUESTIONS, build  # noqa: E402
 from neurodyn_lab.grading.answers import Rejected  # noqa: E402
 from neurodyn_lab.grading.autograde import REPORT_CSV, REPORT_DIR, RULE_ANSWER  # noqa: E402
 from neurodyn_lab.grading.feedback import RECORD_MIME  # noqa: E402
-from neurodyn_lab.grading.framework import FunctionQuestion, MeasuredQuestion  # noqa: E402
+from neurodyn_lab.grading.framework import ChoiceQuestion, FunctionQuestion, MeasuredQuestion  # noqa: E402
 from neurodyn_lab.grading.students import variant_for  # noqa: E402
 
 import book_nb00  # noqa: E402
@@ -192,6 +192,9 @@ def function_body(question, wrong_answer=False):
 def typed_code(question, value, wrong_answer=False):
     if isinstance(question, FunctionQuestion):
         return function_body(question, wrong_answer)
+    if wrong_answer and isinstance(question, ChoiceQuestion):  # another of its choices, not a word it rejects
+        value = next(c for c in question.choices if c != value)
+        return IMPORTS + f"answer = {literal(value)}"
     return IMPORTS + f"answer = {literal(wrong(value) if wrong_answer else value)}"
 
 
