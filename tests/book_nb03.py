@@ -4,9 +4,26 @@ import math
 
 from neurodyn_lab.grading.bank import GAIN_FREQUENCY_03
 
-FUNCTION_BODIES = {}
+#: measure(t, v, I, frequency) as a student writes it from the theory: a least-squares fit of the
+#: steady state (the second half) by cos, sin and a constant, for the voltage and for the current; the
+#: complex amplitudes' ratio is the gain and its angle the phase.
+FUNCTION_BODIES = {
+    "measure": ("keep = t >= t[-1] / 2\n"
+                "w_t = 2 * np.pi * float(frequency / Hz) * np.asarray(t[keep] / ms) / 1000\n"
+                "columns = np.stack([np.cos(w_t), np.sin(w_t), np.ones(len(w_t))], axis=1)\n"
+                "c_v = np.linalg.lstsq(columns, np.asarray(v[keep] / mV), rcond=None)[0]\n"
+                "c_i = np.linalg.lstsq(columns, np.asarray(I[keep] / nA), rcond=None)[0]\n"
+                "ratio = complex(c_v[0], -c_v[1]) / complex(c_i[0], -c_i[1])\n"
+                "gain = abs(ratio) * Mohm\n"
+                "phase = float(np.degrees(np.angle(ratio)))\n"
+                "return gain, phase"),
+}
 
-CLOSED_FORM_CALLS = {}
+#: The package's closed forms called from the function answer: measure() is not given the neuron, so
+#: the attack takes the notebook's `p` where there is one (the student's kernel) and the default else.
+CLOSED_FORM_CALLS = {
+    "measure": "p = globals().get('p')\nreturn closed.gain(frequency, p), closed.phase(frequency, p)",
+}
 
 
 def values(student, v):
@@ -18,4 +35,10 @@ def values(student, v):
         "gain at the stated frequency": p.R / math.sqrt(1 + float(2 * math.pi * GAIN_FREQUENCY_03 * p.tau) ** 2),
         "phase at your frequency (degrees)": -math.degrees(math.atan(float(2 * math.pi * v.phase_frequency * p.tau))),
         "frequency of gain R/2": math.sqrt(3) / (2 * math.pi * p.tau),
+        # p2 = p.replace(R=2 * p.R, tau=p.tau / 2): only tau sets the cut-off.
+        "cut-off frequency of p2": 1 / (2 * math.pi * (p.tau / 2)),
+        # Far above f_c the gain is R / (2 pi f tau): ten times the frequency, a tenth of the gain.
+        "gain factor per decade far above f_c": 10,
+        # -atan(2 pi f tau) -> -90 degrees as f grows without bound.
+        "phase far above f_c (degrees)": -90.0,
     }
