@@ -80,6 +80,9 @@ SHINGLE = 8  # words in a run of prose
 SUBJECTS = {
     "00.classic_rheobase": (r"rheobase|threshold", r"classic|LIF_Step|LIF_Sinus"),
     "03.filter_type": (r"filter|membrane",),
+    "01.near_rheobase": (r"first spike|spike time", r"rheobase"),
+    "01.halved_width": (r"jump|pulse", r"width|wide|half|narrow"),
+    "01.superposition_breaks": (r"superposition|prediction|linear",),
 }
 
 _BEGIN = re.compile(r"^\s*(<!--\s*)?### BEGIN (SOLUTION|HIDDEN TESTS)\s*(-->)?\s*$")

@@ -188,7 +188,6 @@ ENVIRONMENT_USERS = {
     "neurodyn_lab.engine.shared_cache": "CC, CXX and CYTHON_CACHE_DIR are inputs of Brian2's own cache key and folder",
     "neurodyn_lab.grading.sandbox": "builds the environment of the process that runs a function answer",
     "neurodyn_lab.grading.confine": "builds the environment of the sandboxed kernel",
-    "neurodyn_lab.grading.autograde": "names the collected student in the environment nbgrader's kernel inherits",
 }
 
 

@@ -57,7 +57,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from brian2 import Hz, Mohm, Quantity, amp, coulomb, get_dimensions, mV, ms, nA, ohm, second, volt
+from brian2 import Hz, Mohm, Quantity, amp, coulomb, farad, get_dimensions, mV, ms, nA, nfarad, ohm, second, volt
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
@@ -145,7 +145,7 @@ def roles(questions, students):
 # Answer cells
 # ------------------------------------------------------------------------------------------------
 _SHOWN_IN = [(amp, nA, "nA"), (second, ms, "ms"), (volt, mV, "mV"), (coulomb, nA * ms, "nA * ms"), (Hz, Hz, "Hz"),
-             (ohm, Mohm, "Mohm")]
+             (ohm, Mohm, "Mohm"), (farad, nfarad, "nfarad")]
 IMPORTS = "from brian2 import Hz, Mohm, mV, ms, nA\nimport numpy as np\n"
 
 

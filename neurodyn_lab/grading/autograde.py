@@ -26,7 +26,6 @@ import ast
 import csv
 import datetime
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -43,7 +42,7 @@ from .bank import COURSE_FILE, load_bank
 from .feedback import RECORD_MIME, SYMBOLS
 from .framework import FunctionQuestion, Verdict
 from .sandbox import run_function
-from .students import AUTOGRADE_STUDENT, canonical_id, variant_for
+from .students import canonical_id, variant_for
 from .tamper import Finding, findings, normalised, statements, without_magics
 
 __all__ = ["KeepAttempts", "AsStudent", "GradeAnswers", "grade_notebook", "GradedNotebook", "Shipped",
@@ -422,10 +421,11 @@ class KeepAttempts(NbGraderPreprocessor):
 
 
 class AsStudent(NbGraderPreprocessor):
-    """Before nbgrader's Execute: the notebook's kernel uses the collected student's numbers."""
+    """Before nbgrader's Execute: the notebook's kernel uses the collected student's numbers (named in
+    the resources; `confine.ConfinedExecute` gives them to that kernel's environment alone)."""
 
     def preprocess(self, nb, resources):
-        os.environ[AUTOGRADE_STUDENT] = canonical_id(resources["nbgrader"]["student"])
+        resources.setdefault("neurodyn_lab", {})["student"] = canonical_id(resources["nbgrader"]["student"])
         return nb, resources
 
 
@@ -441,7 +441,6 @@ class GradeAnswers(NbGraderPreprocessor):
     function_time_limit = Float(10.0, help="Seconds a function answer may run on the test cases.").tag(config=True)
 
     def preprocess(self, nb, resources):
-        os.environ.pop(AUTOGRADE_STUDENT, None)
         info = resources["nbgrader"]
         student = canonical_id(info["student"])
         bank = load_bank(self.questions_file or None)

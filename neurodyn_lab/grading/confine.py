@@ -50,6 +50,7 @@ from traitlets import Enum, Integer, List, Unicode
 from traitlets.config import Application, LoggingConfigurable
 
 from ..engine.shared_cache import own_cache_dir
+from .students import AUTOGRADE_STUDENT
 
 __all__ = ["Confinement", "Sandbox", "Unavailable", "ConfinedKernelManager",
            "ConfinedExecute", "SANDBOX_HOME", "SANDBOX_WORK"]
@@ -492,6 +493,14 @@ class ConfinedExecute(Execute):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", ConfinedKernelManager)
         super().__init__(*args, **kwargs)
+
+    async def async_start_new_kernel(self, **kwargs):
+        # The kernel grades for the student the submission was collected from (`autograde.AsStudent`
+        # put them in the resources): given to this kernel's environment only, never to os.environ.
+        student = (self.resources.get("neurodyn_lab") or {}).get("student")
+        if student:
+            kwargs["env"] = {**(kwargs.get("env") or os.environ), AUTOGRADE_STUDENT: student}
+        await super().async_start_new_kernel(**kwargs)
 
 
 # --------------------------------------------------------------------------------------------
