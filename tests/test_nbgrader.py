@@ -16,11 +16,12 @@ executed notebook is what nbgrader collects and autogrades. The students:
   ``check.__globals__`` (in 04: out of the mystery neuron's simulation), and calls the package's
   closed form inside a function answer; each attack sits in the answer cell of a question it aims
   at, next to a wrong answer, and scores no more than that honest wrong answer would, flagged;
-- ``w1``, ``w2``, ...: single wrong answers. ``wK`` types correct literals except the K-th
-  question of each notebook (a notebook with fewer questions is not in wK's submission), and
+- ``w1`` ... ``w4``: wrong answers. ``wK`` types correct literals except the questions at positions K,
+  K + 4, K + 8, ... of each notebook, which it answers wrong (a notebook with fewer questions is not in
+  wK's submission), and
   adds a cell at the end that compares with the package's closed form once everything is checked
   (`AFTERWARDS`: flagged, but it can change no answer, so it costs nothing). Every question's
-  single wrong answer runs through the real round, one full execution each: one
+  wrong answer runs through the real round: one
   autograde of a notebook takes a few seconds (about 4 s of kernel and 1-2 s of nbgrader,
   2026-12-03), cheap enough that nothing is graded in-process here.
 
@@ -86,7 +87,12 @@ ASSIGNMENT = "lif"
 #: answer depends on the student (`test_the_students_numbers_tell_them_apart` checks it).
 CODE, TYPED, COPIER, ATTACKER = "s2026001", "s2026002", "s2026004", "s2026005"
 #: One student per position of a question in its notebook (the longest notebook sets how many).
-SINGLE_WRONG = [f"w{k + 1}" for k in range(max(len(QUESTIONS.of(n)) for n in {q.notebook for q in QUESTIONS.values()}))]
+#: Students with a few wrong answers each: ``wK`` answers the questions at positions K, K + n, K + 2n, ...
+#: of each notebook wrong (n of them; every question is some wK's wrong one). Each question's points are
+#: checked on their own, so several wrong answers in one submission test as much as one each, in fewer
+#: executions of the notebook (the round grows with the notebooks, not with their questions).
+WRONG_STUDENTS = 4
+SINGLE_WRONG = [f"w{k + 1}" for k in range(WRONG_STUDENTS)]
 STUDENTS = [CODE, TYPED, COPIER, ATTACKER] + SINGLE_WRONG
 HONEST = [CODE, TYPED, COPIER] + SINGLE_WRONG
 #: What the single-wrong students add at the end of each notebook, after every check.
@@ -277,7 +283,7 @@ class Submission:
     kind: str
     answers: dict  # answer cell grade id -> source
     expected: dict  # question id -> points
-    wrong: str = ""  # the question answered wrong (single wrong answers)
+    wrong: tuple = ()  # the questions answered wrong (the wK students)
     attacks: dict = field(default_factory=dict)  # question id -> attack kinds
 
 
@@ -311,17 +317,19 @@ def plan_submissions(course):
             code = "\n".join(attack_code(kind, q, values[ATTACKER].get(role.get(qid)), role.get(qid)) for kind in kinds)
             attacked[answer_id(qid)] = filled(cells[answer_id(qid)].source, code)
         plans.append(Submission(ATTACKER, name, "attacks", attacked, {q.id: 0 for q in questions}, attacks=plan))
-        for position, q in enumerate(questions):
-            student = SINGLE_WRONG[position]
-            plans.append(Submission(student, name, "single wrong", typed(questions, cells, values[student], role, q.id),
-                                    {p.id: 0 if p.id == q.id else p.points for p in questions}, wrong=q.id))
+        for k, student in enumerate(SINGLE_WRONG[:len(questions)]):
+            wrong_ids = tuple(q.id for q in questions[k::len(SINGLE_WRONG)])
+            plans.append(Submission(student, name, "wrong answers", typed(questions, cells, values[student], role,
+                                                                          wrong_ids),
+                                    {p.id: 0 if p.id in wrong_ids else p.points for p in questions}, wrong=wrong_ids))
     return plans, release
 
 
-def typed(questions, cells, values, role, wrong_one=None):
-    """Answer cells with literal `values` (and the book's functions), `wrong_one` answered wrong."""
+def typed(questions, cells, values, role, wrong_ids=()):
+    """Answer cells with literal `values` (and the book's functions), the questions `wrong_ids` answered
+    wrong."""
     return {answer_id(q.id): filled(cells[answer_id(q.id)].source, typed_code(
-        q, values.get(role.get(q.id)), wrong_answer=q.id == wrong_one)) for q in questions}
+        q, values.get(role.get(q.id)), wrong_answer=q.id in wrong_ids)) for q in questions}
 
 
 def _same(a, b):
@@ -472,7 +480,7 @@ def round_table(result):
     lines = ["| notebook | student | submission | expected | got (nbgrader) | report |", "|---|---|---|---|---|---|"]
     for plan in result.plans:
         key = (plan.student, plan.notebook)
-        what = plan.kind + (f": {plan.wrong}" if plan.wrong else "")
+        what = plan.kind + (f": {', '.join(plan.wrong)}" if plan.wrong else "")
         report = sum(r["points"] for r in result.reports[key]["questions"])
         lines.append(f"| {plan.notebook[:-6]} | {plan.student} | {what} | {sum(plan.expected.values()):g} | "
                      f"{result.scores[key]:g} | {report:g} |")
@@ -492,7 +500,7 @@ def test_the_round_covers_the_whole_course(graded):
     names = {p.notebook for p in graded.plans}
     assert names == {path.name for path in build.SOURCE.glob("[0-9][0-9]_*.ipynb")}
     assert {q.id for q in QUESTIONS.values()} == {qid for p in graded.plans for qid in p.expected}
-    assert {p.wrong for p in graded.plans if p.wrong} == {q.id for q in QUESTIONS.values()}
+    assert {qid for p in graded.plans for qid in p.wrong} == {q.id for q in QUESTIONS.values()}
     assert len({p.student for p in graded.plans}) >= 3
 
 
