@@ -77,10 +77,11 @@ import book_nb01  # noqa: E402
 import book_nb02  # noqa: E402
 import book_nb03  # noqa: E402
 import book_nb04  # noqa: E402
+import book_nb05  # noqa: E402
 from book_common import classic_step_count, hidden_parameters, interval  # noqa: E402,F401
 
 #: The book's answers, one module per notebook.
-BOOK = (book_nb00, book_nb01, book_nb02, book_nb03, book_nb04)
+BOOK = (book_nb00, book_nb01, book_nb02, book_nb03, book_nb04, book_nb05)
 
 ASSIGNMENT = "lif"
 #: Ids whose numbers differ enough: `COPIER` fails with `CODE`'s numbers on every question whose
@@ -167,6 +168,8 @@ def literal(value):
 
 def wrong(value):
     """An honest wrong answer: far outside every tolerance, and not one of the common mistakes."""
+    if isinstance(value, tuple):  # a measurement (value, uncertainty): the value wrong, honestly uncertain
+        return (wrong(value[0]),) + value[1:]
     if isinstance(value, str):
         return "high-pass"
     if isinstance(value, int):
@@ -201,6 +204,8 @@ def typed_code(question, value, wrong_answer=False):
     if wrong_answer and isinstance(question, ChoiceQuestion):  # another of its choices, not a word it rejects
         value = next(c for c in question.choices if c != value)
         return IMPORTS + f"answer = {literal(value)}"
+    if isinstance(value, tuple):  # a measurement: (value, uncertainty)
+        return IMPORTS + f"answer = ({', '.join(literal(x) for x in (wrong(value) if wrong_answer else value))})"
     return IMPORTS + f"answer = {literal(wrong(value) if wrong_answer else value)}"
 
 
@@ -235,13 +240,15 @@ ATTACKS = ("read the expected value", "patch the bank", "rebind check", "closed 
 
 def attack_code(kind, question, value, role):
     qid = question.id
-    if kind == "read the expected value" and isinstance(question, MeasuredQuestion):
+    mystery = isinstance(question, MeasuredQuestion) or (role or "").startswith("mystery ")
+    if kind == "read the expected value" and mystery:
         parameter = role.split(" ", 1)[1]
+        read = f"(seen[0].{parameter}, {literal(value[1])})" if isinstance(value, tuple) else f"seen[0].{parameter}"
         return (f"import neurodyn_lab.grading.mystery as hidden\nseen, original = [], hidden.simulate\n"
                 "hidden.simulate = lambda current, duration, **kw: seen.append(kw['params']) or "
                 "original(current, duration, **kw)\n"
                 "m.simulate(inputs.zero(), 1 * ms)\nhidden.simulate = original\n"
-                f"answer = seen[0].{parameter}")
+                f"answer = {read}")
     if kind == "read the expected value":
         return ("session = check.__globals__['default_session']()\n"
                 f"answer = session.bank[{qid!r}].expected(session.current().variant)")
