@@ -17,6 +17,10 @@ variable                                  meaning
 ``NEURODYN_LAB_STRICT``                   ``1``: a check that does not pass raises (tests)
 ``NEURODYN_LAB_HOME``                     where attempt counts are kept (``~/.neurodyn_lab``)
 ``NEURODYN_LAB_AUTOGRADE_STUDENT``        the student an autograded submission belongs to
+``NEURODYN_LAB_SOLUTIONS``                a folder of the course's source notebooks: turns
+                                          ``solution()`` on (default: off)
+``NEURODYN_LAB_SOLUTION_ATTEMPTS``        checks of a question before ``solution()`` shows
+                                          its worked solution (default 3)
 ``JUPYTERHUB_USER``                       the hub login (a student id when none is set)
 ``NBGRADER_EXECUTION``                    set by nbgrader while it executes a notebook
 ========================================  ===================================================
@@ -43,7 +47,7 @@ __all__ = ["Settings", "settings", "VARIABLES"]
 #: Every environment variable the package reads.
 VARIABLES = ("NEURODYN_LAB_TARGET", "NEURODYN_LAB_SHARED_CACHE", "NEURODYN_LAB_VIEW", "NEURODYN_LAB_QUESTIONS",
              "NEURODYN_LAB_STRICT", "NEURODYN_LAB_HOME", "NEURODYN_LAB_AUTOGRADE_STUDENT", "JUPYTERHUB_USER",
-             "NBGRADER_EXECUTION")
+             "NBGRADER_EXECUTION", "NEURODYN_LAB_SOLUTIONS", "NEURODYN_LAB_SOLUTION_ATTEMPTS")
 
 _TRUE = ("1", "true", "yes", "on")
 
@@ -61,6 +65,11 @@ class Settings:
     autograde_student: str = ""
     hub_user: str = ""
     nbgrader_execution: str = ""
+    #: The folder of source notebooks `grading.solution` shows from; "" (the default): off.
+    solutions: str = ""
+    #: Checks of a question before its worked solution is shown; 0 when the variable is no whole
+    #: number >= 1 (`grading.solution` then says so in one sentence).
+    solution_attempts: int = 3
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -81,6 +90,8 @@ class Settings:
             autograde_student=text("NEURODYN_LAB_AUTOGRADE_STUDENT"),
             hub_user=text("JUPYTERHUB_USER"),
             nbgrader_execution=text("NBGRADER_EXECUTION"),
+            solutions=text("NEURODYN_LAB_SOLUTIONS"),
+            solution_attempts=_whole(text("NEURODYN_LAB_SOLUTION_ATTEMPTS"), 3),
         )
 
     @property
@@ -92,6 +103,13 @@ class Settings:
     def autograding(self) -> bool:
         """Whether nbgrader is autograding this notebook."""
         return self.nbgrader_execution == "autograde"
+
+
+def _whole(text, default):
+    """`text` as a whole number >= 1, `default` when empty, 0 when it is something else."""
+    if not text:
+        return default
+    return int(text) if text.isdigit() and int(text) >= 1 else 0
 
 
 @functools.cache

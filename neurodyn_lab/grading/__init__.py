@@ -26,6 +26,7 @@ from .feedback import (CheckFailed, CheckResult, Summary, check, current, grade,
                        student, summary)
 from .mystery import MysteryNeuron, MysteryResult
 from .session import GradingSession, default_session
+from .solutions import give_up, solution
 from .students import Student
 
 #: How long notebook 02's noisy runs last (its ``noise_duration``): they share one compiled model,
@@ -34,7 +35,7 @@ NOISE_DURATION_02 = 1.6 * second
 
 __all__ = ["check", "summary", "grade", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
            "student", "current", "Student", "GradingSession", "default_session", "mystery_neuron", "MysteryNeuron",
-           "MysteryResult", "QUESTIONS", "questions_of", "warm_up_jobs"]
+           "MysteryResult", "QUESTIONS", "questions_of", "warm_up_jobs", "solution", "give_up"]
 
 
 def warm_up_jobs():

@@ -57,6 +57,13 @@ c.Execute.timeout = 300
 # collected from; it writes neurodyn_lab_reports/grading_report.csv (see docs/instructors.md).
 from neurodyn_lab.grading.autograde import configure  # noqa: E402
 configure(c, {root!r})
+# `nbgrader generate_feedback` adds each question's worked solution and the student's own expected value
+# below its check, once the gradebook's due date (extensions included) has passed. Before it, or without
+# a due date, the feedback has none; "now" once you know the deadline has passed, "never" to leave them out.
+from neurodyn_lab.grading.solutions import configure_feedback  # noqa: E402
+configure_feedback(c)
+c.WorkedSolutions.release = "after_deadline"
+c.WorkedSolutions.questions_file = {questions!r}
 '''
 
 #: A course file of question changes, written (commented out) into a new course directory.
@@ -267,7 +274,8 @@ def make_course(course, assignment="lif", notebooks=None, source=SOURCE, course_
     target.mkdir(parents=True, exist_ok=True)
     config = course / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG.format(root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
-                                             stub=CODE_STUB, course_id=id_line, exchange=exchange_line),
+                                             stub=CODE_STUB, course_id=id_line, exchange=exchange_line,
+                                             questions=str(course / COURSE_FILE)),
                       encoding="utf-8")
     secret = course / SECRET_FILE
     if not secret.exists():  # the function questions' hidden test cases are drawn from it; keep it private
