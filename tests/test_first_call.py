@@ -281,6 +281,7 @@ FIRST_CALLS = {
     "neurodyn_lab.grading.check": "from neurodyn_lab.grading import check\ncheck('01.rheobase', 2 * nA)",
     "neurodyn_lab.grading.grade": "from neurodyn_lab.grading import grade\ngrade('01.rheobase', 2 * nA)",
     "neurodyn_lab.grading.summary": "from neurodyn_lab.grading import summary\nsummary('01')",
+    "neurodyn_lab.grading.reveal": "from neurodyn_lab.grading import reveal\nreveal('00.predict_step_spikes')",
     "neurodyn_lab.grading.solution": "from neurodyn_lab.grading import solution\nsolution('01.rheobase')",
     "neurodyn_lab.grading.give_up": "from neurodyn_lab.grading import give_up\ngive_up('01.rheobase')",
     "neurodyn_lab.grading.strict_mode": "from neurodyn_lab.grading import strict_mode\nstrict_mode()",

@@ -69,7 +69,8 @@ from neurodyn_lab.grading import QUESTIONS, build  # noqa: E402
 from neurodyn_lab.grading.answers import Rejected  # noqa: E402
 from neurodyn_lab.grading.autograde import REPORT_CSV, REPORT_DIR, RULE_ANSWER  # noqa: E402
 from neurodyn_lab.grading.feedback import RECORD_MIME  # noqa: E402
-from neurodyn_lab.grading.framework import ChoiceQuestion, FunctionQuestion, MeasuredQuestion  # noqa: E402
+from neurodyn_lab.grading.framework import ChoiceQuestion, FigureQuestion, FunctionQuestion, MeasuredQuestion, \
+    PredictionQuestion  # noqa: E402
 from neurodyn_lab.grading.students import variant_for  # noqa: E402
 
 import book_nb00  # noqa: E402
@@ -116,6 +117,7 @@ def book_values(student):
     values = {}
     for module in BOOK:
         values.update(module.values(student, v))
+    values.update({f"prediction {qid}": f(student, v) for qid, f in PREDICTIONS.items()})
     return values
 
 
@@ -124,6 +126,13 @@ FUNCTION_BODIES = {name: body for module in BOOK for name, body in module.FUNCTI
 #: The attack "closed form in the function": a function answer's body that returns the package's own
 #: answer (``closed`` is neurodyn_lab.analysis), by the function's name.
 CLOSED_FORM_CALLS = {name: call for module in BOOK for name, call in module.CLOSED_FORM_CALLS.items()}
+
+
+#: Figure questions: the code a student writes from the book, leaving the Figure in ``fig``, by id.
+FIGURE_CODE = {qid: code for module in BOOK for qid, code in getattr(module, "FIGURE_CODE", {}).items()}
+#: Predictions of several points: the book's points a student predicts, by id (``f(student, variant)``);
+#: a prediction of one value predicts the book's value of the question it is about.
+PREDICTIONS = {qid: f for module in BOOK for qid, f in getattr(module, "PREDICTIONS", {}).items()}
 
 
 def _accepts(question, value, student):
@@ -142,9 +151,20 @@ def roles(questions, students):
         if isinstance(q, FunctionQuestion):
             assert q.name in FUNCTION_BODIES, f"{q.id} asks for a function {q.name}: add the book's body to this file"
             continue
-        fitting = [name for name in values[students[0]] if all(_accepts(q, values[s][name], s) for s in students)]
+        if isinstance(q, FigureQuestion):
+            assert q.id in FIGURE_CODE, f"{q.id} asks for a figure: add the book's code to FIGURE_CODE of its book module"
+            continue
+        if isinstance(q, PredictionQuestion):  # any plausible prediction counts: below, once its question's role is known
+            continue
+        fitting = [name for name in values[students[0]] if not name.startswith("prediction ") and
+                   all(_accepts(q, values[s][name], s) for s in students)]
         assert len(fitting) == 1, f"{q.id}: expected exactly one book value to fit, found {fitting}"
         found[q.id] = fitting[0]
+    for q in questions:  # a prediction: the book's points, or the book's value of what it predicts
+        if isinstance(q, PredictionQuestion):
+            found[q.id] = f"prediction {q.id}" if q.id in PREDICTIONS else found.get(q.about)
+            assert found[q.id] is not None, f"{q.id} predicts {q.about}: add its points to PREDICTIONS of its book module"
+            assert all(_accepts(q, values[s][found[q.id]], s) for s in students), f"{q.id}: the book's prediction"
     return found
 
 
@@ -163,6 +183,8 @@ def literal(value):
         return f"{float(value / unit):.6g} * {name}"
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, list):  # predicted points: [(x, y), ...]
+        return "[" + ", ".join(f"({literal(x)}, {literal(y)})" for x, y in value) + "]"
     return repr(value) if isinstance(value, int) else f"{value:.6g}"
 
 
@@ -201,6 +223,11 @@ def function_body(question, wrong_answer=False):
 def typed_code(question, value, wrong_answer=False):
     if isinstance(question, FunctionQuestion):
         return function_body(question, wrong_answer)
+    if isinstance(question, FigureQuestion):  # the book's plot; wrong: no x label (the first thing checked)
+        unlabelled = "\nfor axes in fig.axes:\n    axes.set_xlabel('')" if wrong_answer else ""
+        return IMPORTS + FIGURE_CODE[question.id].strip("\n") + unlabelled + "\nanswer = fig"
+    if isinstance(question, PredictionQuestion):  # wrong: no prediction committed
+        return IMPORTS + ("answer = ..." if wrong_answer else f"answer = {literal(value)}")
     if wrong_answer and isinstance(question, ChoiceQuestion):  # another of its choices, not a word it rejects
         value = next(c for c in question.choices if c != value)
         return IMPORTS + f"answer = {literal(value)}"
@@ -270,7 +297,9 @@ def attack_plan(questions):
     correctly, and lose their points because a flagged cell runs before their checks."""
     plain = [q for q in questions if not isinstance(q, FunctionQuestion)]
     plan = {q.id: ["closed form in the function"] for q in questions if isinstance(q, FunctionQuestion)}
-    first, second, last = plain[0], plain[min(1, len(plain) - 1)], plain[-1]
+    second, last = plain[min(1, len(plain) - 1)], plain[-1]
+    # A prediction or a figure has no expected value to read: the first question that has one.
+    first = next((q for q in plain if not isinstance(q, (PredictionQuestion, FigureQuestion))), plain[0])
     for q, kind in ((first, "read the expected value"), (second, "patch the bank"), (last, "rebind check")):
         plan.setdefault(q.id, []).append(kind)
     return plan
@@ -313,7 +342,7 @@ def plan_submissions(course):
             q.id)]) for q in questions}, dict(full)))
         plans.append(Submission(TYPED, name, "typed literals", typed(questions, cells, values[TYPED], role), dict(full)))
         # Another student's numbers: right only where every student has the same answer (by the book).
-        shared = {q.id for q in questions if isinstance(q, FunctionQuestion) or
+        shared = {q.id for q in questions if isinstance(q, (FunctionQuestion, FigureQuestion, PredictionQuestion)) or
                   all(_same(values[s][role[q.id]], values[CODE][role[q.id]]) for s in STUDENTS)}
         plans.append(Submission(COPIER, name, f"{CODE}'s numbers", typed(questions, cells, values[CODE], role),
                                 {q.id: q.points if q.id in shared else 0 for q in questions}))
@@ -516,8 +545,8 @@ def test_the_students_numbers_tell_them_apart():
     # the answers differ at all, and no student's step count sits at the edge of a spike.
     role = roles(list(QUESTIONS.values()), [CODE, TYPED, COPIER])
     mine, theirs = book_values(COPIER), book_values(CODE)
-    passing = [q.id for q in QUESTIONS.values() if q.id in role and not _same(mine[role[q.id]], theirs[role[q.id]])
-               and _accepts(q, theirs[role[q.id]], COPIER)]
+    passing = [q.id for q in QUESTIONS.values() if q.id in role and not isinstance(q, PredictionQuestion)
+               and not _same(mine[role[q.id]], theirs[role[q.id]]) and _accepts(q, theirs[role[q.id]], COPIER)]
     assert not passing, f"{CODE}'s numbers pass {passing} for {COPIER}: choose other student ids"
     for student in STUDENTS:
         assert classic_step_count(variant_for(student).classic_amplitude)[1] > 0.05, student

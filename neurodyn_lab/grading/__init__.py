@@ -22,8 +22,8 @@ The student notebooks in ``exercises/`` are generated from ``exercises/source/``
 from brian2 import second
 
 from .bank import QUESTIONS, questions_of
-from .feedback import (CheckFailed, CheckResult, Summary, check, current, grade, mystery_neuron, reset, strict_mode,
-                       student, summary)
+from .feedback import (CheckFailed, CheckResult, Summary, check, current, grade, mystery_neuron, reset, reveal,
+                       strict_mode, student, summary)
 from .mystery import MysteryNeuron, MysteryResult
 from .session import GradingSession, default_session
 from .solutions import give_up, solution
@@ -33,7 +33,7 @@ from .students import Student
 #: which `warm_up_jobs` compiles (tests/test_exercises.py checks that the two agree).
 NOISE_DURATION_02 = 1.6 * second
 
-__all__ = ["check", "summary", "grade", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
+__all__ = ["check", "summary", "grade", "reveal", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
            "student", "current", "Student", "GradingSession", "default_session", "mystery_neuron", "MysteryNeuron",
            "MysteryResult", "QUESTIONS", "questions_of", "warm_up_jobs", "solution", "give_up"]
 

@@ -40,7 +40,8 @@ from .answers import Rejected
 from .codec import decode, encode
 from .bank import COURSE_FILE, load_bank
 from .feedback import RECORD_MIME, SYMBOLS
-from .framework import FunctionQuestion, Verdict
+from .figures import FigureRecord
+from .framework import FunctionQuestion, PredictionQuestion, Verdict, assess
 from .sandbox import run_function
 from .students import canonical_id, variant_for
 from .tamper import Finding, findings, normalised, statements, without_magics
@@ -67,7 +68,13 @@ def _records(cell):
 
 def answer_from_record(record):
     """The answer a check recorded (`codec.decode`), rebuilt for the question's readers (a Quantity,
-    number, text, ``...``, or a stand-in that the readers reject with the usual sentence)."""
+    number, text, ``...``, or a stand-in that the readers reject with the usual sentence); a figure's
+    record (`figures.describe`) as the `figures.FigureRecord` a `FigureQuestion` judges."""
+    if isinstance(record, dict) and record.get("kind") == "figure":
+        try:
+            return FigureRecord.from_record(record)
+        except ValueError:
+            return decode({"kind": "other", "description": "a figure record that could not be read"})
     return decode(record)
 
 
@@ -136,7 +143,7 @@ def _safe(applies, failures, cases):
         return False
 
 
-def _verdict(question, record, answer_source, key, student, preamble, seconds):
+def _verdict(question, record, answer_source, key, student, preamble, seconds, wrong_before=0, predictions=()):
     if isinstance(question, FunctionQuestion):
         if answer_source is None:
             return Verdict("invalid", "no answer cell was found for this question.")
@@ -145,8 +152,9 @@ def _verdict(question, record, answer_source, key, student, preamble, seconds):
         return Verdict("invalid", "no answer was recorded: the check cell did not run to its end (an error "
                                   "before it, or check was changed).")
     options = {name: answer_from_record(value) for name, value in (record.get("options") or {}).items()}
-    try:
-        return question.grade(answer_from_record(record.get("answer")), variant_for(student), options)
+    try:  # `assess`: the verdict and the teaching sentences the student's kernel showed
+        return assess(question, answer_from_record(record.get("answer")), variant_for(student), options,
+                      wrong_before=wrong_before, predictions=predictions)
     except Rejected as problem:
         return Verdict(problem.status, problem.message)
 
@@ -286,7 +294,8 @@ class GradedNotebook(NamedTuple):
     cells: list
 
 
-def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None, shipped=None):
+def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None, shipped=None,
+                   wrong_before=None):
     """Grade `nb` (after nbgrader executed it) for `student`: rewrite the check cells' outputs and
     return the report (`GradedNotebook`).
 
@@ -322,6 +331,9 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
     shipped : Shipped, optional
         What the course shipped in this notebook; without it every editable cell counts as the
         student's.
+    wrong_before : dict, optional
+        Wrong answers per question id before the last one, from the student's own records
+        (`KeepAttempts`): the feedback then shows the direction hint the student saw.
     """
     student = canonical_id(student)
     ids = _question_ids(bank)
@@ -338,7 +350,7 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
     named = set(named or []) | {r.get("student") for cell in nb.cells for r in _records(cell)}
     others = sorted({n for n in named if isinstance(n, str) and n != student})
 
-    rows, summary_cell, against = [], None, {}
+    rows, summary_cell, against, predicted = [], None, {}, {}
     for index, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
         if cell.cell_type != "code" or not meta.get("grade"):
@@ -353,8 +365,10 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
         record = records[-1] if records else None
         answer_index = answer_cells.get(qid)
         answer_source = nb.cells[answer_index].source if answer_index is not None else None
+        about = [(bank[pid], value) for pid, value in predicted.items() if bank[pid].about == qid]
         try:
-            verdict = _verdict(question, record, answer_source, key, student, preamble, seconds)
+            verdict = _verdict(question, record, answer_source, key, student, preamble, seconds,
+                               _count((wrong_before or {}).get(qid)), about)
         except Exception as error:  # our bug: the instructor must see it, the student gets 0 for now
             verdict = Verdict("error", f"the autograder could not grade this answer ({type(error).__name__}: "
                                        f"{error}); your instructor will look at it.")
@@ -364,6 +378,8 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
         rule = ""
         if own or (earlier and verdict.passed):
             verdict, rule = _flagged_verdict(own, earlier)
+        if isinstance(question, PredictionQuestion) and verdict.passed:
+            predicted[qid] = answer_from_record(record.get("answer"))
         for flag in own + earlier:
             against.setdefault(flag, []).append(qid)
         points = float(meta.get("points", question.points))
@@ -393,6 +409,13 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
     return GradedNotebook(rows, lines, cells)
 
 
+def _count(value):
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def _secret(path):
     try:
         return Path(path).read_bytes().strip()
@@ -401,11 +424,12 @@ def _secret(path):
 
 
 class KeepAttempts(NbGraderPreprocessor):
-    """Before nbgrader clears the submitted outputs: keep the attempt count of each question and the
-    student ids the student's own check records name, in the notebook's metadata."""
+    """Before nbgrader clears the submitted outputs: keep the attempt count of each question, the
+    student ids the student's own check records name, and the wrong answers before the last one (for
+    the same direction hint as the student saw), in the notebook's metadata."""
 
     def preprocess(self, nb, resources):
-        attempts, named = {}, set()
+        attempts, named, wrong_before = {}, set(), {}
         for cell in nb.cells:
             for record in _records(cell):
                 qid = record.get("question")
@@ -414,9 +438,11 @@ class KeepAttempts(NbGraderPreprocessor):
                         attempts[qid] = max(int(record.get("attempts") or 0), int(attempts.get(qid, 0)))
                     except (TypeError, ValueError):
                         pass
+                    wrong_before[qid] = _count(record.get("misses_before"))  # the last check's
                 if isinstance(record.get("student"), str):
                     named.add(record["student"])
         nb.metadata["neurodyn_lab"] = {"attempts": attempts, "named": sorted(named)}
+        nb.metadata["neurodyn_lab_misses"] = wrong_before  # wrong answers before the last, per question
         return nb, resources
 
 
@@ -451,7 +477,8 @@ class GradeAnswers(NbGraderPreprocessor):
             key = b"neurodyn_lab: no course secret"
         kept = nb.metadata.get("neurodyn_lab", {})
         graded = grade_notebook(nb, student, bank, key, self.function_time_limit, attempts=kept.get("attempts"),
-                                named=kept.get("named"), shipped=self._shipped(info))
+                                named=kept.get("named"), shipped=self._shipped(info),
+                                wrong_before=nb.metadata.get("neurodyn_lab_misses"))
         for line in graded.notes[1:]:
             self.log.warning("neurodyn_lab %s/%s: %s", student, info.get("notebook"), line)
         if self.report_dir:

@@ -25,11 +25,11 @@ Examples
 """
 
 from .mystery import MysteryNeuron
-from .session import default_session
+from .session import Withheld, default_session
 from .shown import NOT_GRADED, RECORD_MIME, SYMBOLS, CheckFailed, CheckResult, Summary, record_of
 from .students import Student
 
-__all__ = ["check", "grade", "summary", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
+__all__ = ["check", "grade", "summary", "reveal", "CheckResult", "Summary", "CheckFailed", "strict_mode", "reset",
            "student", "current", "mystery_neuron", "record_of", "RECORD_MIME", "SYMBOLS", "NOT_GRADED"]
 
 def strict_mode():
@@ -139,13 +139,55 @@ def check(question_id, answer=..., **options):
     False
     """
     session = default_session()
-    result = session.keep(session.grade(question_id, answer, **options))
+    result = session.check(question_id, answer, **options)
     result.show()
     if session.settings.autograding:
         raise CheckFailed(NOT_GRADED)
     if session.settings.strict and not result.passed and result.status != "recorded":
         raise CheckFailed(result.message)
     return result
+
+
+def reveal(question_id, make=None):
+    """Show what a simulation or panel gives only once your prediction is committed (predict, then
+    see).
+
+    Parameters
+    ----------
+    question_id : str
+        The prediction question, e.g. ``"00.predict_step_spikes"``.
+    make : callable, optional
+        ``make(prediction)`` -> what to show (a panel, a figure, a record), called with your
+        committed prediction (a panel draws it beside the simulation); None returns the prediction.
+
+    Returns
+    -------
+    object
+        What `make` returned (Jupyter shows it), or your prediction; before the prediction is
+        committed, one sentence saying to commit it first (`session.Withheld`), and nothing is
+        simulated.
+
+    Raises
+    ------
+    CheckFailed
+        Only in strict mode (``NEURODYN_LAB_STRICT=1``), when nothing was committed.
+    TypeError
+        If `make` is not callable.
+
+    Examples
+    --------
+    >>> reveal("00.predict_step_spikes", lambda guess: f"you said {guess}")
+    ⏳ 00.predict_step_spikes: commit your prediction first (write it in the prediction cell above and run that cell and its check); this cell shows the answer only after that.
+    >>> _ = check("00.predict_step_spikes", 4)
+    ✅ 00.predict_step_spikes: prediction committed: it earns its point whatever its value. Now run the next cells to see how it compares.
+    >>> reveal("00.predict_step_spikes", lambda guess: f"you said {guess}")
+    'you said 4'
+    """
+    session = default_session()
+    shown = session.reveal(question_id, make)
+    if isinstance(shown, Withheld) and session.settings.strict and not session.settings.executed_by_nbgrader:
+        raise CheckFailed(shown.message)
+    return shown
 
 
 def summary(notebook=None):

@@ -22,6 +22,7 @@ Examples
 """
 
 import difflib
+import hashlib
 import json
 import tempfile  # noqa: F401  (the examples use it)
 from pathlib import Path
@@ -29,10 +30,11 @@ from pathlib import Path
 from .._config import Settings, settings
 from .answers import Rejected
 from .bank import Bank, load_bank
+from .framework import PredictionQuestion, assess
 from .shown import CheckResult, Summary, record_of
 from .students import Student, identify, variant_for
 
-__all__ = ["GradingSession", "Attempts", "default_session", "set_default_session"]
+__all__ = ["GradingSession", "Attempts", "Withheld", "default_session", "set_default_session"]
 
 
 class Attempts:
@@ -67,6 +69,24 @@ class Attempts:
         """How many different answers this student has checked for the question."""
         return int(self._entry(student, question_id).get("n", 0))
 
+    def wrong_before(self, student, question_id, answer):
+        """How many of this student's answers to the question were wrong, not counting `answer` (a
+        record) when it is the answer checked last."""
+        entry = self._entry(student, question_id)
+        wrong = int(entry.get("wrong", 0))
+        if entry.get("last") == _answer_key(answer) and entry.get("last_wrong"):
+            wrong -= 1
+        return max(wrong, 0)
+
+    def judged(self, student, question_id, answer, wrong):
+        """Note whether `answer` (a record, counted with `count`) was wrong, once per answer."""
+        entry = self._entry(student, question_id)
+        if entry.get("last") != _answer_key(answer) or "last_wrong" in entry:
+            return
+        entry = dict(entry, wrong=int(entry.get("wrong", 0)) + bool(wrong), last_wrong=bool(wrong))
+        self._load().setdefault(student or "default", {})[question_id] = entry
+        self._save()
+
     def is_new(self, student, question_id, answer):
         """Whether `answer` (a record) differs from the answer this student checked last."""
         return self._entry(student, question_id).get("last") != _answer_key(answer)
@@ -77,7 +97,7 @@ class Attempts:
         entry = self._entry(student, question_id)
         key = _answer_key(answer)
         if entry.get("last") != key:
-            entry = {"n": int(entry.get("n", 0)) + 1, "last": key}
+            entry = {"n": int(entry.get("n", 0)) + 1, "last": key, "wrong": int(entry.get("wrong", 0))}
             self._load().setdefault(student or "default", {})[question_id] = entry
             self._save()
         return entry["n"]
@@ -97,7 +117,9 @@ class Attempts:
 
 
 def _answer_key(answer_record):
-    return json.dumps(answer_record, sort_keys=True)
+    text = json.dumps(answer_record, sort_keys=True)
+    # A figure's record holds its points: keep a digest, not the figure, in attempts.json.
+    return text if len(text) <= 1000 else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 class GradingSession:
@@ -124,6 +146,8 @@ class GradingSession:
         self.bank = bank if bank is not None else load_bank(self.settings.questions or None)
         #: The latest result per question id, in the order first checked.
         self.results: dict[str, CheckResult] = {}
+        #: The predictions committed in this kernel (`check` of a `PredictionQuestion`), by id.
+        self.predictions: dict[str, object] = {}
         self.attempts = Attempts(self.settings.home, persist=not self.settings.executed_by_nbgrader)
         self._student: Student | None = None
 
@@ -149,23 +173,70 @@ class GradingSession:
         if question is None:
             return self._unknown(question_id)
         me = self.current()
-        answered = {"answer": record_of(answer), "options": {k: record_of(v) for k, v in sorted(options.items())}}
+        answered = {"answer": _record(question, answer),
+                    "options": {k: record_of(v) for k, v in sorted(options.items())}}
         capped = (question.max_attempts is not None and self.attempts.is_new(me.id, question_id, answered)
                   and self.attempts.used(me.id, question_id) >= question.max_attempts)
+        wrong_before = self.attempts.wrong_before(me.id, question_id, answered)
         attempts = (self.attempts.used(me.id, question_id) if capped
                     else self.attempts.count(me.id, question_id, answered))
-        record = dict(question=question_id, **answered, attempts=attempts, student=me.id, student_source=me.source)
+        # misses_before lets the autograder show the same direction hint as this feedback (`assess`).
+        record = dict(question=question_id, **answered, attempts=attempts, misses_before=wrong_before, student=me.id,
+                      student_source=me.source)
         if self.settings.autograding:
             status, text = "recorded", "answer recorded for the autograder."
         elif capped:
             status, text = "recorded", (f"no feedback left for this question (at most {question.max_attempts} checks "
                                         "with feedback); your answer is recorded and your instructor grades it.")
         else:
-            status, text = _feedback(question, answer, options, me.variant)
+            status, text = _feedback(question, answer, options, me.variant, wrong_before,
+                                     self._predictions_about(question_id))
+            self.attempts.judged(me.id, question_id, answered, status == "wrong")
         passed = status == "correct"
         return CheckResult(question_id=question_id, status=status, detail=text,
                            points=question.points if passed else 0, max_points=question.points, attempts=attempts,
                            max_attempts=question.max_attempts, record=record)
+
+    def check(self, question_id, answer=..., **options) -> CheckResult:
+        """`grade` and `keep` the answer (what the notebook's `check` does, without showing it); a
+        valid prediction (`PredictionQuestion`) is committed for `reveal`, even when no feedback is
+        given (the autograder's run)."""
+        result = self.keep(self.grade(question_id, answer, **options))
+        question = self.bank.get(question_id) if isinstance(question_id, str) else None
+        if isinstance(question, PredictionQuestion):
+            try:
+                question.read(answer)
+                self.predictions[question_id] = answer
+            except Rejected:
+                self.predictions.pop(question_id, None)
+        return result
+
+    def reveal(self, question_id, make=None):
+        """What `make(prediction)` returns once the prediction `question_id` is committed in this
+        session (`check`), or the prediction itself without `make`; else a `Withheld` sentence.
+
+        Raises
+        ------
+        TypeError
+            If `make` is given and is not callable.
+        """
+        if make is not None and not callable(make):
+            raise TypeError(f"make must be a function of the prediction, such as lambda guess: "
+                            f"FICurvePanel(p, prediction=guess), got {type(make).__name__}")
+        question = self.bank.get(question_id) if isinstance(question_id, str) else None
+        if not isinstance(question, PredictionQuestion):
+            ids = [q.id for q in self.bank.values() if isinstance(q, PredictionQuestion)]
+            example = f", e.g. {ids[0]!r}" if ids else ""
+            return Withheld(f"reveal needs the id of a prediction question{example}, got {question_id!r}.")
+        if question_id not in self.predictions:
+            return Withheld(f"{question_id}: commit your prediction first (write it in the prediction cell above and "
+                            f"run that cell and its check); this cell shows the answer only after that.")
+        prediction = self.predictions[question_id]
+        return prediction if make is None else make(prediction)
+
+    def _predictions_about(self, question_id):
+        return [(self.bank[pid], value) for pid, value in self.predictions.items()
+                if pid in self.bank and getattr(self.bank[pid], "about", None) == question_id]
 
     def keep(self, result: CheckResult) -> CheckResult:
         """Keep `result` as its question's latest (what `summary` shows); unknown ids are not kept."""
@@ -211,6 +282,7 @@ class GradingSession:
     def reset(self) -> None:
         """Forget this session's results and read the attempt counts again (as a kernel restart)."""
         self.results.clear()
+        self.predictions.clear()
         self.attempts.forget()
 
     def forget_student(self) -> None:
@@ -218,10 +290,32 @@ class GradingSession:
         self._student = None
 
 
-def _feedback(question, answer, options, variant):
+class Withheld:
+    """What `GradingSession.reveal` gives before the prediction is committed: one sentence, shown
+    as the cell's output (``.message``)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __repr__(self):
+        return f"⏳ {self.message}"
+
+    def _repr_html_(self):
+        import html
+
+        return (f'<div class="neurodyn-withheld" role="status" style="border-left: 4px solid #9a6700; '
+                f'padding: 4px 10px">⏳ {html.escape(self.message)}</div>')
+
+
+def _record(question, answer):
+    special = question.record_answer(answer)
+    return special if special is not None else record_of(answer)
+
+
+def _feedback(question, answer, options, variant, wrong_before=0, predictions=()):
     """The feedback status and sentence (the expected value stays inside the question's frames)."""
     try:
-        verdict = question.grade(answer, variant, options)
+        verdict = assess(question, answer, variant, options, wrong_before=wrong_before, predictions=predictions)
         return verdict.status, verdict.text
     except Rejected as problem:
         return problem.status, problem.message
