@@ -398,6 +398,28 @@ def test_without_bwrap_the_default_refuses_in_one_sentence():
                      confinement=Confinement(bwrap="/nonexistent/bwrap"))
 
 
+def test_the_collected_student_reaches_that_kernel_only(tmp_path):
+    # AsStudent names the student in the resources; ConfinedExecute gives them to the kernel it starts
+    # (sandboxed or, here, unconfined by the instructor's choice), never to this process's environment.
+    from traitlets.config import Config
+
+    from neurodyn_lab.grading.autograde import AsStudent
+    from neurodyn_lab.grading.confine import ConfinedExecute
+    from neurodyn_lab.grading.students import AUTOGRADE_STUDENT
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"import os\nprint(os.environ.get({AUTOGRADE_STUDENT!r}))")])
+    config = Config()
+    config.Confinement.bwrap = "/nonexistent/bwrap"
+    config.Confinement.when_unavailable = "warn"
+    resources = {"nbgrader": {"student": "s7"}, "metadata": {"path": str(tmp_path)}}
+    nb, resources = AsStudent().preprocess(nb, resources)
+    before = os.environ.get(AUTOGRADE_STUDENT)
+    nb, _ = ConfinedExecute(config=config, timeout=120).preprocess(nb, resources)
+    assert nb.cells[0].outputs[0]["text"].strip() == "s7", nb.cells[0].outputs
+    assert os.environ.get(AUTOGRADE_STUDENT) == before
+
+
 def test_without_bwrap_warn_runs_unconfined_with_one_warning(caplog):
     confinement = Confinement(bwrap="/nonexistent/bwrap", when_unavailable="warn")
     with caplog.at_level("WARNING"):

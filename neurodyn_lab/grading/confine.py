@@ -45,6 +45,7 @@ import sys
 import tempfile
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import Enum, Integer, List, Unicode
 from traitlets.config import Application, LoggingConfigurable
@@ -501,6 +502,9 @@ class ConfinedExecute(Execute):
         if student:
             kwargs["env"] = {**(kwargs.get("env") or os.environ), AUTOGRADE_STUDENT: student}
         await super().async_start_new_kernel(**kwargs)
+
+    # nbclient binds its synchronous wrapper to its own coroutine: wrap ours (nbconvert calls this one).
+    start_new_kernel = run_sync(async_start_new_kernel)
 
 
 # --------------------------------------------------------------------------------------------
