@@ -83,6 +83,7 @@ SUBJECTS = {
     "01.near_rheobase": (r"first spike|spike time", r"rheobase"),
     "01.halved_width": (r"jump|pulse", r"width|wide|half|narrow"),
     "01.superposition_breaks": (r"superposition|prediction|linear",),
+    "05.irregular_regime": (r"irregular|regular|CV|coefficient of variation|variab",),
 }
 
 _BEGIN = re.compile(r"^\s*(<!--\s*)?### BEGIN (SOLUTION|HIDDEN TESTS)\s*(-->)?\s*$")

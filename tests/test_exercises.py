@@ -30,7 +30,7 @@ build = pytest.importorskip("neurodyn_lab.grading.build", reason="the notebook b
 EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 SOURCE = EXERCISES / "source"
 NAMES = ["00_getting_started.ipynb", "01_step_current.ipynb", "02_fi_curve.ipynb", "03_sinusoidal_input.ipynb",
-         "04_mystery_neuron.ipynb"]
+         "04_mystery_neuron.ipynb", "05_noise_variability.ipynb"]
 #: The panel each notebook explores with, where one exists (00 is about the classic functions).
 PANELS = {"01": "StepPanel(", "02": "FICurvePanel(", "03": "SinusPanel(", "04": "m.simulate("}
 
@@ -548,7 +548,7 @@ def test_one_name_for_your_neuron():
         nb = _read(SOURCE / name)
         setup = next(c.source for c in nb.cells if _grading(c).get("grade_id", "").startswith("setup_"))
         intro = nb.cells[0].source
-        if name[:2] in ("01", "02", "03"):
+        if name[:2] in ("01", "02", "03", "05"):
             assert "p = me.neuron  # your neuron" in setup and "`p = me.neuron`" in intro, name
         else:
             assert "p = " not in setup and "`me.neuron`" not in intro.replace("`p = me.neuron`", ""), name

@@ -23,7 +23,7 @@ import runpy
 from collections.abc import Mapping
 
 from .framework import Question
-from .questions import nb00, nb01, nb02, nb03, nb04
+from .questions import nb00, nb01, nb02, nb03, nb04, nb05
 from .questions.nb01 import CHARGE_01, PULSE_01, STEP_01
 from .questions.nb02 import RATE_CURRENT_02, T_REF_02
 from .questions.nb03 import GAIN_FREQUENCY_03, GAIN_I0_03, PHASE_FREQUENCY_03
@@ -40,7 +40,7 @@ COURSE_FILE = "neurodyn_lab_questions.py"
 RETIRED_IDS = {"03.phase_at_100Hz": "03.phase_at_your_frequency", "01.rheobase_function": None}
 
 #: The notebooks' question modules (`questions.nb00`, ...), in course order; each has its QUESTIONS.
-NOTEBOOK_MODULES = (nb00, nb01, nb02, nb03, nb04)
+NOTEBOOK_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05)
 
 
 def _q(question):
