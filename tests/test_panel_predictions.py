@@ -290,3 +290,134 @@ def test_the_canvas_module_paints_black_diamonds_where_the_points_are(tmp_path):
         px, py = pixel(x, y)
         assert any(abs(tx - px) < 0.01 and abs(ty - (py - radius)) < 0.01 for tx, ty in tops), (px, py, tops)
     panel.close()
+
+
+# ------------------------------------------------------------- predict, then see: dragged points
+
+
+def test_predict_at_shows_only_draggable_diamonds_and_simulates_nothing_until_asked(monkeypatch):
+    from neurodyn_lab import analysis
+
+    runs = []
+    real = analysis.fi_curve
+    monkeypatch.setattr(analysis, "fi_curve", lambda *a, **k: runs.append(1) or real(*a, **k))
+    panel = FICurvePanel(STUDENT, count=6, duration=100 * ms, view="canvas", predict_at=[1, 2, 4, 6] * nA)
+    widget = panel.view.widget
+    assert panel.asking and panel.result is None and runs == []
+    [series] = [s for ax in widget.frame["axes"] for s in ax["series"]]  # nothing but the prediction
+    assert (series["drag"], series["marker"], series["x"], series["y"]) == (True, "D", [1, 2, 4, 6], [0, 0, 0, 0])
+    assert widget.frame["axes"][0]["legend"][-1]["label"] == "your prediction"
+    assert "drag each diamond" in panel.summary and "Show the simulation" in widget.frame["label"]
+    assert panel.buttons["show_simulation"].layout.display is None  # the button shows while asking
+    # The browser reports dropped points (what canvas_view.js sends on pointerup).
+    widget.dragged = {"axes": 0, "index": 1, "y": 35.0, "seq": 1}
+    widget.dragged = {"axes": 0, "index": 3, "y": 190.0, "seq": 2}  # near the top: the axes grow
+    widget.dragged = {"axes": 0, "index": 9, "y": 1.0, "seq": 3}  # no such point: ignored
+    widget.dragged = {"axes": 0, "index": "x", "seq": 4}  # malformed: ignored
+    points = panel.predicted_points()
+    assert [float(y / Hz) for _, y in points] == [0, 35, 0, 190] and [float(x / nA) for x, _ in points] == [1, 2, 4, 6]
+    assert widget.frame["axes"][0]["ylim"][1] > 190 * 1.5 and runs == []
+    assert panel.prediction == points  # what a check cell records
+    # Then see: the simulation beside the prediction, which stays where it was dropped and no longer moves.
+    panel.show_simulation()
+    assert not panel.asking and panel.result is not None and runs
+    assert panel.buttons["show_simulation"].layout.display == "none"
+    kinds = [(s["marker"], s.get("drag", False)) for s in widget.frame["axes"][0]["series"]]
+    assert ("o", False) in kinds and ("D", False) in kinds and not any(drag for _, drag in kinds)
+    widget.dragged = {"axes": 0, "index": 1, "y": 99.0, "seq": 5}
+    assert [float(y / Hz) for _, y in panel.predicted_points()] == [0, 35, 0, 190]
+    panel.close()
+
+
+def test_predict_at_in_the_image_view_says_how_to_give_the_points():
+    panel = FrequencyResponsePanel(STUDENT, count=3, view="image", predict_at=[1, 10, 100] * Hz)
+    assert panel.asking and panel.result is None and "panel.set_prediction" in panel.summary
+    panel.set_prediction([(1 * Hz, 9 * Mohm), (10 * Hz, 7 * Mohm), (100 * Hz, 1 * Mohm)])
+    assert panel.asking and panel.result is None  # still no simulation
+    panel.show_simulation()
+    [(index, line)] = prediction_lines(panel)
+    assert index == 0 and list(line.get_ydata()) == [9, 7, 1] and panel.result is not None
+    panel.close()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: FICurvePanel(view="image", predict_at=[1, 2] * Hz),
+     "predict_at must be the currents to predict at, such as [1, 2, 4, 6, 8]*nA, got [1, 2] Hz (a frequency)."),
+    (lambda: FICurvePanel(view="image", predict_at=[1, 2]),
+     "predict_at must be the currents to predict at, such as [1, 2, 4, 6, 8]*nA, got [1, 2] (a list of bare numbers"),
+    (lambda: FICurvePanel(view="image", predict_at=[2, 2] * nA), "predict_at must not repeat a value"),
+    (lambda: FICurvePanel(view="image", predict_at=np.arange(1, 30) * nA), "predict_at must be 1 to 20 currents"),
+    (lambda: FICurvePanel(view="image", predict_at=[1] * nA, prediction=10 * Hz),
+     "give prediction= or predict_at=, not both"),
+    (lambda: StepPanel(view="image", predict_at=[1] * nA), "StepPanel takes no predict_at"),
+])
+def test_bad_predict_at_is_one_sentence(make, message):
+    with pytest.raises((TypeError, ValueError)) as info:
+        make()
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+DRAG_TEST = r"""
+import { readFileSync } from "node:fs";
+const [source, framePath] = process.argv.slice(2);
+const { frame, arrays, press, release } = JSON.parse(readFileSync(framePath, "utf8"));
+const noop = () => {};
+const ctx = new Proxy({}, { get: (t, n) => (n in t ? t[n] : n === "measureText" ? () => ({ width: 10 }) : noop),
+                            set: (t, n, v) => { t[n] = v; return true; } });
+const handlers = {};
+const canvas = {
+  width: 0, height: 0, style: {}, dataset: {}, getContext: () => ctx, setAttribute: noop,
+  addEventListener: (name, f) => { handlers[name] = f; }, dispatchEvent: noop,
+  getBoundingClientRect: () => ({ left: 0, top: 0 }),
+};
+globalThis.window = { devicePixelRatio: 1 };
+globalThis.document = { createElement: () => canvas };
+globalThis.CustomEvent = class { constructor(name, init) { this.name = name; this.detail = init.detail; } };
+globalThis.requestAnimationFrame = (f) => f();
+const sent = [];
+const state = { frame, arrays: {} };
+const model = { get: (k) => state[k], set: (k, v) => sent.push([k, v]), save_changes: () => sent.push(["saved"]),
+                on: noop, off: noop };
+const el = { appendChild: noop, closest: () => null };
+const module = await import("data:text/javascript;base64," + Buffer.from(readFileSync(source, "utf8")).toString("base64"));
+module.default.render({ model, el });
+const event = ([x, y]) => ({ clientX: x, clientY: y, pointerId: 1, preventDefault: noop });
+handlers.pointerdown(event(press));
+handlers.pointermove(event([press[0] + 30, (press[1] + release[1]) / 2]));
+handlers.pointerup(event([press[0] + 30, release[1]]));
+console.log(JSON.stringify({ sent, cursor: canvas.style.cursor }));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the canvas view's ES module")
+def test_the_canvas_module_lets_a_point_be_dragged_and_sends_where_it_was_let_go(tmp_path):
+    """The shipped ES module's `render`, in Node with a stand-in canvas and model: press on a diamond,
+    drag, let go; the module sets `dragged` once (index, y in data units) and saves it."""
+    panel = FICurvePanel(STUDENT, view="canvas", predict_at=[2, 4, 6] * nA)
+    frame = panel.view.widget.frame
+    ax = frame["axes"][0]
+    width, height = frame["width"], frame["height"]
+    left, right = ax["box"][0] * width, ax["box"][2] * width
+    top, bottom = (1 - ax["box"][3]) * height, (1 - ax["box"][1]) * height
+
+    def pixel(x, y):
+        return (left + (x - ax["xlim"][0]) / (ax["xlim"][1] - ax["xlim"][0]) * (right - left),
+                bottom - (y - ax["ylim"][0]) / (ax["ylim"][1] - ax["ylim"][0]) * (bottom - top))
+
+    press = pixel(4, 0)
+    release = pixel(4, 120)  # 120 Hz
+    (tmp_path / "frame.json").write_text(json.dumps({"frame": frame, "arrays": {}, "press": [press[0] + 3, press[1] - 2],
+                                                     "release": list(release)}))
+    (tmp_path / "drag.mjs").write_text(DRAG_TEST)
+    out = subprocess.run(["node", str(tmp_path / "drag.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "frame.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["cursor"] == "ns-resize"
+    [[name, message], saved] = result["sent"]
+    assert saved == ["saved"] and name == "dragged" and (message["axes"], message["index"], message["seq"]) == (0, 1, 1)
+    assert message["y"] == pytest.approx(120, abs=0.01)
+    # The kernel takes it from there, as from a real front end.
+    panel.view.widget.dragged = message
+    assert float(panel.predicted_points()[1][1] / Hz) == pytest.approx(120, abs=0.01)
+    panel.close()

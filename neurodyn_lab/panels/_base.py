@@ -48,7 +48,8 @@ from ..parameters import LIFParams, PRESETS, as_params
 from ..plotting import stable_limits
 from . import _kernel
 from ._controls import CUSTOM, ParameterBlock, float_of, make_int_slider, make_slider, plain_of, quantity_of, set_value
-from ._prediction import LABEL, POINT_STYLE, STYLE, parse
+from ._canvas import DRAGGABLE
+from ._prediction import LABEL, POINT_STYLE, STYLE, ask_points, parse
 from ._view import FigureView
 
 __all__ = ["Panel", "fresh_path", "stable_limits", "one_sentence", "preset_name", "close_widgets", "trace_label",
@@ -274,6 +275,12 @@ class Panel:
     style (black dash-dot lines, diamonds) labelled "your prediction", in every view; the axes
     widen to show it. The panel never judges it: that is the grading's part.
 
+    Predict, then see: a panel with an ``ASK`` kind (the f-I and frequency-response panels) also
+    takes ``predict_at=`` (the currents or frequencies to predict at). It then shows only the
+    prediction's diamonds, which the student drags up and down in the browser-drawn view (or
+    sets with `set_prediction`), and no simulation at all until `show_simulation` (or its button);
+    `predicted_points` returns the points as Quantities.
+
     A panel shows itself when it ends a cell (or with ``display(panel)``); to place it in a
     layout of your own use ``panel.widget``.
 
@@ -290,18 +297,26 @@ class Panel:
     """
 
     SPECS = ()
-    #: The kinds of prediction the panel takes (`_prediction.Kind`); none by default.
+    #: The kinds of prediction the panel takes (``_prediction.Kind``); none by default.
     PREDICTIONS = ()
+    #: The name of the points kind ``predict_at=`` asks for (None: the panel does not ask), and the
+    #: y range the asking axes start with, in that kind's unit (no physics: a canvas to draw on).
+    ASK = None
+    ASK_RANGE = (0.0, 1.0)
     title = "Panel"
     intro = ""
     file_stem = "panel"
     figsize = (7.2, 4.6)
     continuous_update = True
 
-    def __init__(self, params=None, *, view=None, save_dir=None, prediction=None, **initial):
+    def __init__(self, params=None, *, view=None, save_dir=None, prediction=None, predict_at=None, **initial):
         params = as_params(params)
         save_dir = _checked_save_dir(save_dir)
         parsed = parse(prediction, self.PREDICTIONS)  # a bad prediction: one sentence before any widget
+        self._asking = False
+        if predict_at is not None:
+            parsed = ask_points(type(self).__name__, predict_at, prediction, self.PREDICTIONS, self.ASK)
+            self._asking = True
         overrides = {name: initial.pop(name) for name in list(initial) if name in LIFParams.field_names()}
         if overrides:
             params = params.replace(**overrides)
@@ -335,6 +350,8 @@ class Panel:
         self._parameters = ParameterBlock(params, self.continuous_update)
         self.controls = {**stimulus, **self._parameters.sliders, "preset": self._parameters.preset}
         self.buttons = {
+            "show_simulation": _button("Show the simulation", "eye",
+                                       "Your prediction is drawn: now simulate and show the answer beside it"),
             "reset": _button("Reset to defaults", "undo",
                              "Put every control back to the values this panel started with"),
             "save_figure": _button("Save figure (PNG)", "image",
@@ -342,12 +359,15 @@ class Panel:
             "save_data": _button("Save data (CSV)", "table", "Save the data as a CSV file in the working directory"),
         }
         self._defaults = {name: w.value for name, w in self.controls.items() if name != "preset"}
+        self.buttons["show_simulation"].layout.display = None if self._asking else "none"
 
         # The view: one figure for the panel's whole life.
         self._view = FigureView(self.figsize, mode=view)
         # The artists that change with the data are redrawn by blitting; see FigureView.
         self._data_artists = list(self._build_figure(self._view.figure))
+        self._ask_ylim = tuple(float(y) for y in self.ASK_RANGE)
         self._make_prediction_artists()
+        self._view.on_drag(weakly(self._on_drag))
         self._message = widgets.HTML(value="", layout=widgets.Layout(min_height="1.5em"))
         self._status = widgets.HTML(value="")
         self._readout = widgets.HTML(value="", layout=widgets.Layout(width="400px", margin="0 0 0 12px"))
@@ -361,6 +381,7 @@ class Panel:
         self.buttons["reset"].on_click(weakly(self._on_reset_click))
         self.buttons["save_figure"].on_click(weakly(self._on_save_figure_click))
         self.buttons["save_data"].on_click(weakly(self._on_save_data_click))
+        self.buttons["show_simulation"].on_click(weakly(self._on_show_simulation_click))
 
         heading = widgets.HTML(value=f"<h3 style='margin:0.2em 0'>{html.escape(self.title)}</h3>"
                                      f"<div>{html.escape(self.intro)}</div>")
@@ -372,7 +393,8 @@ class Panel:
                 self._parameters.widget,
                 self._message,
                 widgets.HBox([self._view.widget, self._readout], layout=widgets.Layout(flex_flow="row wrap")),
-                widgets.HBox([self.buttons["save_figure"], self.buttons["save_data"], self._status]),
+                widgets.HBox([self.buttons["show_simulation"], self.buttons["save_figure"], self.buttons["save_data"],
+                              self._status]),
             ]
         )
         # Freed when dropped: the finalizer holds the widgets and the view, never the panel.
@@ -489,6 +511,9 @@ class Panel:
 
     def _update(self):
         self.update_count += 1
+        if self._asking:  # predict, then see: no simulation until the student asks for it
+            self._update_asking()
+            return
         try:
             result = self._compute()
         except Exception as exc:  # shown in the panel; the panel keeps working
@@ -559,7 +584,10 @@ class Panel:
     def prediction(self):
         """The prediction shown beside the simulation, as it was given (a Quantity or a list of
         points), or None."""
-        return None if self._prediction is None else self._prediction.given
+        if self._prediction is None:
+            return None
+        given = self._prediction.given
+        return given if given is not None else self.predicted_points()
 
     def set_prediction(self, prediction):
         """Show `prediction` (a value or a list of (x, y) points, as for ``prediction=``; None
@@ -577,12 +605,8 @@ class Panel:
         """
         self._check_open()
         parsed = parse(prediction, self.PREDICTIONS)
-        for artist in self._prediction_artists:
-            artist.remove()
-        self._prediction_artists = []
-        self._relegend(None)
         self._prediction = parsed
-        self._make_prediction_artists()
+        self._remake_prediction_artists()
         self._view.invalidate()
         self._dirty = True
         self.flush()
@@ -604,6 +628,13 @@ class Panel:
         """Where a prediction's x is counted from, in the axes' unit (0; a step's onset for a time)."""
         return 0.0
 
+    def _remake_prediction_artists(self):
+        for artist in self._prediction_artists:
+            artist.remove()
+        self._prediction_artists = []
+        self._relegend(None)
+        self._make_prediction_artists()
+
     def _make_prediction_artists(self):
         artists = []
         p = self._prediction
@@ -614,7 +645,8 @@ class Panel:
                 elif p.kind.where == "vline":
                     artists.append(ax.axvline(np.nan, **STYLE, label=LABEL))
                 elif p.kind.where == "points":
-                    artists.extend(ax.plot(p.x, p.y, **POINT_STYLE, label=LABEL))
+                    artists.extend(ax.plot(p.x, p.y, **POINT_STYLE, label=LABEL,
+                                           gid=DRAGGABLE if self._asking else None))
         self._prediction_artists = artists
         self._view.set_animated(self._data_artists + artists)
 
@@ -653,6 +685,102 @@ class Panel:
         ax.legend(handles=handles, ncols=max(len(handles), 1), loc="lower left", bbox_to_anchor=(0, 1.0),
                   frameon=False, fontsize="small", borderaxespad=0.2, columnspacing=1.2, handlelength=1.8)
         return True
+
+    # ------------------------------------------------------------------ predict, then see
+
+    @property
+    def asking(self):
+        """True while the panel asks for a prediction and shows no simulation (``predict_at=``)."""
+        return self._asking
+
+    def predicted_points(self):
+        """The predicted points as a list of (x, y) Quantities (e.g. (current, rate)), or None when
+        the prediction is no list of points.
+
+        Examples
+        --------
+        >>> from brian2 import nA
+        >>> from neurodyn_lab.panels import FICurvePanel
+        >>> panel = FICurvePanel(predict_at=[2, 4, 6] * nA, view="image")
+        >>> panel.asking, panel.result is None  # nothing simulated yet
+        (True, True)
+        >>> panel.predicted_points()[1]  # dragged in the browser; here still where it started
+        (4. * namp, 0. * hertz)
+        >>> panel.close()
+        """
+        p = self._prediction
+        if p is None or not p.kind.points:
+            return None
+        x_unit, y_unit = p.kind.x_unit, p.kind.unit
+        return [(x * x_unit, y * y_unit if y_unit is not None else float(y)) for x, y in zip(p.x, p.y)]
+
+    def show_simulation(self):
+        """Stop asking: simulate and show the answer beside the prediction (which stays as it is)."""
+        self._check_open()
+        if not self._asking:
+            return
+        self._asking = False
+        self.buttons["show_simulation"].layout.display = "none"
+        for artist in self._data_artists:
+            artist.set_visible(True)  # the drawers hide what they do not show
+        self._remake_prediction_artists()
+        self._view.invalidate()
+        self._dirty = True
+        self.flush()
+
+    def _on_show_simulation_click(self, _button):
+        self.show_simulation()
+
+    def _on_drag(self, axes_index, index, y):
+        """The browser says the student let go of prediction point `index` at `y` (data units)."""
+        p = self._prediction
+        if not self._asking or p is None or not p.kind.points or not 0 <= index < len(p.y) or not np.isfinite(y):
+            return
+        ys = p.y.copy()
+        ys[index] = y
+        self._prediction = type(p)(p.kind, p.x, ys, None)
+        low, high = self._ask_ylim
+        if y > low + 0.9 * (high - low):  # room above: the student may want to go higher
+            self._ask_ylim = (low, low + 2 * (high - low))
+        self._dirty = True
+        self.flush()
+
+    def _update_asking(self):
+        """Show the axes with only the prediction (the data artists hidden) and say what to do."""
+        try:
+            for artist in self._data_artists:
+                artist.set_visible(False)
+            p = self._prediction
+            axes = set(self._prediction_axes(p.kind)) if p is not None else set()
+            for artist in self._prediction_artists:
+                artist.set_data(p.x, p.y)
+            for ax in axes:
+                if p.kind.points:
+                    if ax.get_xscale() == "log":
+                        ax.set_xlim(min(p.x.min(), ax.get_xlim()[0]), max(p.x.max(), ax.get_xlim()[1]))
+                    else:
+                        span = max(p.x.max() - p.x.min(), abs(p.x.max()) * 0.1, 1e-9)
+                        ax.set_xlim(min(0.0, p.x.min() - 0.05 * span), p.x.max() + 0.05 * span)
+                    low, high = self._ask_ylim
+                    ax.set_ylim(min(low, float(p.y.min())), max(high, float(p.y.max()) * 1.05))
+            legend_changed = self._relegend(self._prediction_artists[0]) if self._prediction_artists else False
+            if legend_changed:
+                self._view.invalidate()
+            how = ("drag each diamond up or down to the value you expect" if self._view.draggable else
+                   "set your points with panel.set_prediction([(x, y), ...]) (dragging them needs the "
+                   "browser-drawn view)")
+            summary = (f"Your prediction first: {how}, then press 'Show the simulation'. "
+                       f"Your prediction: {p.text() if p is not None else 'none'}.")
+            self._view.redraw(summary)
+        except Exception as exc:
+            self._show_error(exc)
+            return
+        self.summary = summary
+        self.readouts = {}
+        self._readout.value = (f"<p style='margin-top:0'><b>Predict, then see.</b> {html.escape(summary)}</p>"
+                               f"{self._prediction_note()}")
+        self._error = None
+        self._message.value = ""
 
     def _prediction_note(self):
         p = self._prediction

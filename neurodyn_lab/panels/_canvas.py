@@ -23,6 +23,11 @@ three arrays of 1000 float32 (t, shared by v(t) and I(t), v and I: 12.0 kB) and 
 14.7 kB in all, against 34.7 kB for the image view's PNG; `CanvasWidget.last_payload_bytes`
 counts it for every update.
 
+Dragging: a line whose gid is `DRAGGABLE` (a student's prediction points while a panel asks for
+them) goes into the frame with ``"drag": true``; the browser lets the student drag its points up
+and down and, when a point is let go, sets the widget's ``dragged`` trait to ``{"axes": a, "index":
+i, "y": value in data units, "seq": n}``, which the kernel observes (`FigureView.on_drag`).
+
 Self-check: `available()` builds one widget and checks that anywidget took our module and that
 the arrays reach the widget's state as bytes; if anywidget is missing or behaves differently,
 panels fall back to the "image" view (a PNG per update, as before) with one warning.
@@ -35,9 +40,12 @@ from pathlib import Path
 import numpy as np
 from matplotlib.colors import to_hex
 
-__all__ = ["widget_class", "FrameBuilder", "figure_frame", "available", "ESM_PATH", "SMALL"]
+__all__ = ["widget_class", "FrameBuilder", "figure_frame", "available", "ESM_PATH", "SMALL", "DRAGGABLE"]
 
 ESM_PATH = Path(__file__).with_name("static") / "canvas_view.js"
+
+#: The gid of a line whose points the student may drag in the browser.
+DRAGGABLE = "neurodyn-lab-draggable"
 
 #: Lines with at most this many points go as JSON lists (reference lines, a few spike times);
 #: longer ones (traces, curves) as float32 binary buffers.
@@ -74,6 +82,8 @@ def _make_class():
         _css = _CSS
         frame = traitlets.Dict().tag(sync=True)
         arrays = traitlets.Dict().tag(sync=True)
+        #: The last point the student let go of (set by the browser; see the module docstring).
+        dragged = traitlets.Dict().tag(sync=True)
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
@@ -226,7 +236,10 @@ class FrameBuilder:
                     continue
                 transform = line.get_transform()
                 coords = "xaxis" if transform is xaxis_transform else "yaxis" if transform is yaxis_transform else "data"
-                series.append(_style(line) | {"coords": coords, "x": data(_floats(x)), "y": data(_floats(y))})
+                entry = _style(line) | {"coords": coords, "x": data(_floats(x)), "y": data(_floats(y))}
+                if line.get_gid() == DRAGGABLE:
+                    entry["drag"] = True
+                series.append(entry)
             xlim, ylim = ax.get_xlim(), ax.get_ylim()
             legend = ax.get_legend()
             entries = []

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 from brian2 import Quantity, have_same_dimensions
 
-from .._validation import describe, format_number, measures
+from .._validation import as_quantity, describe, format_number, measures
 
-__all__ = ["Kind", "Prediction", "parse", "STYLE", "LABEL"]
+__all__ = ["Kind", "Prediction", "parse", "ask_points", "STYLE", "LABEL"]
 
 #: The legend's words for every prediction.
 LABEL = "your prediction"
@@ -46,6 +46,8 @@ POINT_STYLE = dict(color="black", ls=":", lw=1.0, marker="D", ms=6)
 
 #: At most this many points (a prediction is typed or dragged by hand).
 MAX_POINTS = 200
+#: At most this many points to drag (``predict_at=``).
+MAX_ASKED = 20
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class Kind:
         For points: the x unit and its name; None for a single value.
     where : str
         How the panel draws it: "hline", "vline", "points" or "text" (the readout only).
+    ask_example : str
+        For points the student drags: an example of ``predict_at=`` (``"[1, 2, 4, 8]*nA"``).
     """
 
     name: str
@@ -73,6 +77,7 @@ class Kind:
     x_unit: object = None
     x_name: str = ""
     where: str = "hline"
+    ask_example: str = ""
 
     @property
     def points(self):
@@ -212,3 +217,37 @@ def _points_given(pairs):
     shown = ", ".join(f"({describe(x)}, {describe(y)})" for x, y in pairs[:2])
     more = f" and {len(pairs) - 2} more" if len(pairs) > 2 else ""
     return f"the points {shown}{more}"
+
+
+def ask_points(panel, predict_at, prediction, kinds, ask):
+    """The `Prediction` a panel asks the student to drag: points of the kind named `ask` at the x
+    values `predict_at`, starting at y = 0; or one clear sentence.
+
+    Examples
+    --------
+    >>> from brian2 import Hz, nA
+    >>> kind = Kind("points", "(current, rate) points", Hz, "Hz", x_unit=nA, x_name="nA", where="points",
+    ...             ask_example="[1, 2, 4, 8]*nA")
+    >>> ask_points("FICurvePanel", [1, 2, 4] * nA, None, (kind,), "points").text()
+    '(1 nA, 0 Hz), (2 nA, 0 Hz), (4 nA, 0 Hz)'
+    >>> ask_points("FICurvePanel", [1, 2] * Hz, None, (kind,), "points")
+    Traceback (most recent call last):
+    ...
+    TypeError: predict_at must be the currents to predict at, such as [1, 2, 4, 8]*nA, got [1, 2] Hz (a frequency).
+    """
+    if ask is None:
+        raise TypeError(f"{panel} takes no predict_at (only the f–I and frequency-response panels ask for points "
+                        f"to drag); give your prediction with prediction= instead")
+    if prediction is not None:
+        raise TypeError("give prediction= or predict_at=, not both: predict_at= asks for points to drag, prediction= "
+                        "shows a prediction you already made")
+    kind = next(k for k in kinds if k.name == ask)
+    what = {"nA": "currents", "Hz": "frequencies"}.get(kind.x_name, "values")
+    example = f"the {what} to predict at, such as {kind.ask_example}"
+    values = as_quantity("predict_at", predict_at, kind.x_unit, example, allow_array=True)
+    x = np.atleast_1d(np.asarray(values / kind.x_unit, dtype=float))
+    if x.ndim != 1 or not 1 <= x.size <= MAX_ASKED:
+        raise ValueError(f"predict_at must be 1 to {MAX_ASKED} {what}, such as {kind.ask_example}, got {describe(values)}.")
+    if np.unique(x).size != x.size:
+        raise ValueError(f"predict_at must not repeat a value ({example}), got {describe(values)}.")
+    return Prediction(kind, np.sort(x), np.zeros(x.size), None)

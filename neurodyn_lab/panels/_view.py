@@ -291,6 +291,26 @@ class FigureView:
             self.widget.value = self._encode()
 
     @property
+    def draggable(self):
+        """True if the student can drag points in this view (the browser-drawn canvas)."""
+        return self.mode == "canvas"
+
+    def on_drag(self, callback):
+        """Call ``callback(axes_index, point_index, y)`` when the student lets go of a dragged point
+        (canvas view only; `callback` should hold its object weakly)."""
+        if self.mode != "canvas":
+            return
+
+        def changed(change):
+            new = change["new"] or {}
+            try:
+                callback(int(new["axes"]), int(new["index"]), float(new["y"]))
+            except (KeyError, TypeError, ValueError):  # a malformed message from a front end: ignored
+                pass
+
+        self.widget.observe(changed, "dragged")
+
+    @property
     def payload_bytes(self):
         """Bytes the last update sent to the front end: the canvas view's frame and arrays, or the PNG."""
         if self.mode == "canvas":

@@ -32,6 +32,10 @@ class FICurvePanel(Panel):
         Drawn beside the simulation, labelled "your prediction": a rate (e.g. the largest rate, a
         horizontal line), a current (e.g. the first current that fires, a vertical line) or
         predicted rates for currents, ``[(2*nA, 20*Hz), (4*nA, 60*Hz)]`` (diamonds).
+    predict_at : Quantity array (amp), optional
+        Predict, then see: the currents at which the student drags predicted rates (diamonds, in the
+        browser-drawn view) before anything is simulated; ``show_simulation()`` or the panel's button
+        then shows the simulation beside them, and ``predicted_points()`` returns them.
     view, save_dir :
         As for `StepPanel`.
 
@@ -62,8 +66,10 @@ class FICurvePanel(Panel):
         Kind("rate", "a firing rate such as 100*Hz", Hz, "Hz", where="hline"),
         Kind("current", "a current such as 1.5*nA", nA, "nA", where="vline"),
         Kind("points", "a list of (current, rate) points such as [(2*nA, 20*Hz), (4*nA, 60*Hz)]", Hz, "Hz",
-             x_unit=nA, x_name="nA", where="points"),
+             x_unit=nA, x_name="nA", where="points", ask_example="[1, 2, 4, 6, 8]*nA"),
     )
+    ASK = "points"
+    ASK_RANGE = (0.0, 200.0)  # Hz: where the diamonds can be dragged at first (it grows as they near the top)
     title = "f–I curve"
     intro = ("Each dot is one simulated neuron held at a constant current; for the named presets the line "
              "is the book's formula. Where does the neuron start to fire, and what happens at large currents?")

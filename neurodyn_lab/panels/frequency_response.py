@@ -36,6 +36,9 @@ class FrequencyResponsePanel(Panel):
         5*Mohm, or mV/nA), a frequency (e.g. the cut-off, a vertical line), a phase in degrees (a
         plain number such as -45), or points: gains ``[(10*Hz, 9*Mohm), (100*Hz, 2*Mohm)]`` or
         phases ``[(10*Hz, -30), (100*Hz, -80)]`` for frequencies (diamonds).
+    predict_at : Quantity array (hertz), optional
+        Predict, then see: the frequencies at which the student drags predicted gains (as for
+        `FICurvePanel`'s ``predict_at``).
     view, save_dir :
         As for `StepPanel`.
 
@@ -63,10 +66,12 @@ class FrequencyResponsePanel(Panel):
         Kind("frequency", "a frequency such as 50*Hz", Hz, "Hz", where="vline"),
         Kind("phase", "a phase in degrees (a plain number such as -45)", None, "°", where="hline"),
         Kind("gain points", "a list of (frequency, gain) points such as [(10*Hz, 9*Mohm), (100*Hz, 2*Mohm)]",
-             Mohm, "MΩ", x_unit=Hz, x_name="Hz", where="points"),
+             Mohm, "MΩ", x_unit=Hz, x_name="Hz", where="points", ask_example="[1, 10, 100, 1000]*Hz"),
         Kind("phase points", "a list of (frequency, phase in degrees) points such as [(10*Hz, -30), (100*Hz, -80)]",
              None, "°", x_unit=Hz, x_name="Hz", where="points"),
     )
+    ASK = "gain points"
+    ASK_RANGE = (0.0, 20.0)  # MΩ: where the diamonds can be dragged at first (it grows as they near the top)
     title = "Frequency response"
     intro = ("Gain and phase of the membrane voltage for sinusoidal currents from 1 Hz to 1 kHz. "
              "Change tau and watch where the gain starts to fall; R only scales the gain.")

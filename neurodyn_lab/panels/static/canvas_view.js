@@ -8,6 +8,10 @@
 // Own drawer, no chart library: the panels draw lines, dots, markers and reference lines on
 // linear or logarithmic axes, about 250 lines of Canvas 2D, nothing to build or to keep up to date.
 //
+// A series marked "drag" (a student's prediction points while a panel asks for them) can be dragged
+// up and down with the mouse, a pen or a finger; when a point is let go, the widget's `dragged`
+// trait is set to {axes, index, y (data units), seq}, and the kernel takes it from there.
+//
 // Every paint sets the canvas's aria-label (the plot's text alternative, from the kernel),
 // `data-seq` (the frame's number) and `data-paints`, and dispatches a bubbling
 // "neurodyn-lab-paint" event, which the browser tests and benchmarks listen to.
@@ -71,9 +75,13 @@ function marker(ctx, kind, x, y, r) {
   ctx.fill();
 }
 
-function drawSeries(ctx, s, box, sx, sy, px, frame, arrays) {
+function drawSeries(ctx, s, box, sx, sy, px, frame, arrays, moved) {
   const xs = values(frame, arrays, s.x);
-  const ys = values(frame, arrays, s.y);
+  let ys = values(frame, arrays, s.y);
+  if (s.drag && moved) {
+    ys = Array.from(ys);
+    ys[moved.index] = moved.y;
+  }
   if (!xs || !ys) return;
   const n = Math.min(xs.length, ys.length);
   // coords: "data" (x and y in data units), "xaxis" (x data, y a fraction of the axes' height),
@@ -111,7 +119,18 @@ function drawSeries(ctx, s, box, sx, sy, px, frame, arrays) {
   }
 }
 
-function drawAxes(ctx, ax, frame, arrays, W, H, px) {
+function inverse(limits, log, from, to) {
+  // Pixel -> data value: the inverse of `scaler`.
+  const f = log ? (v) => Math.log10(v) : (v) => v;
+  const a = f(limits[0]);
+  const b = f(limits[1]);
+  return (p) => {
+    const v = a + ((p - from) * (b - a)) / (to - from || 1);
+    return log ? 10 ** v : v;
+  };
+}
+
+function drawAxes(ctx, ax, frame, arrays, W, H, px, hits, index, moved) {
   const box = { L: ax.box[0] * W, R: ax.box[2] * W, T: (1 - ax.box[3]) * H, B: (1 - ax.box[1]) * H };
   const sx = scaler(ax.xlim, ax.xscale === "log", box.L, box.R);
   const sy = scaler(ax.ylim, ax.yscale === "log", box.B, box.T);
@@ -132,7 +151,14 @@ function drawAxes(ctx, ax, frame, arrays, W, H, px) {
   ctx.clip();
   ctx.lineJoin = "round";
   ctx.lineCap = "butt";
-  for (const s of ax.series) drawSeries(ctx, s, box, sx, sy, px, frame, arrays);
+  for (const s of ax.series) {
+    const mine = moved && moved.axes === index ? moved : null;
+    drawSeries(ctx, s, box, sx, sy, px, frame, arrays, mine);
+    if (s.drag && hits) {
+      hits.push({ axes: index, box, sx, sy, iy: inverse(ax.ylim, ax.yscale === "log", box.B, box.T),
+                  xs: values(frame, arrays, s.x), ys: values(frame, arrays, s.y) });
+    }
+  }
   ctx.restore();
 
   // Spines, ticks and their labels.
@@ -208,7 +234,7 @@ function drawLegend(ctx, entries, box, px) {
   }
 }
 
-function paint(canvas, frame, arrays) {
+function paint(canvas, frame, arrays, hits, moved) {
   const W = frame.width;
   const H = frame.height;
   const dpr = window.devicePixelRatio || 1;
@@ -223,7 +249,19 @@ function paint(canvas, frame, arrays) {
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, H);
   const px = (frame.dpi || 72) / 72; // pixels per point
-  for (const ax of frame.axes || []) drawAxes(ctx, ax, frame, arrays, W, H, px);
+  (frame.axes || []).forEach((ax, i) => drawAxes(ctx, ax, frame, arrays, W, H, px, hits, i, moved));
+}
+
+// The draggable point within `reach` pixels of (x, y), nearest first, or null.
+function pick(hits, x, y, reach) {
+  let best = null;
+  for (const h of hits) {
+    for (let i = 0; i < Math.min(h.xs.length, h.ys.length); i++) {
+      const d = Math.hypot(h.sx(h.xs[i]) - x, h.sy(h.ys[i]) - y);
+      if (d <= reach && (!best || d < best.d)) best = { d, hit: h, index: i };
+    }
+  }
+  return best;
 }
 
 // Notebook 7 handles its keyboard shortcuts before the page's elements see the keys (JupyterLab
@@ -249,11 +287,19 @@ function render({ model, el }) {
   el.appendChild(canvas);
   let queued = false;
   let paints = 0;
+  let hits = [];
+  let drag = null; // {hit, index, y} while a point is held
+  let held = null; // the point let go of, shown where it was dropped until the kernel's next frame
+  let sent = 0;
   const draw = () => {
     queued = false;
     const frame = model.get("frame");
     if (!frame || !frame.axes) return;
-    paint(canvas, frame, model.get("arrays"));
+    hits = [];
+    const last = drag || held;
+    const moved = last ? { axes: last.hit.axes, index: last.index, y: last.y } : null;
+    paint(canvas, frame, model.get("arrays"), hits, moved);
+    canvas.style.cursor = hits.length ? "ns-resize" : "";
     paints += 1;
     keepArrowKeysOnSliders(el);
     canvas.setAttribute("aria-label", frame.label || "plot");
@@ -266,11 +312,50 @@ function render({ model, el }) {
     queued = true;
     requestAnimationFrame(draw);
   };
-  model.on("change:frame", schedule);
+  // Dragging a prediction point: up and down only, inside its axes.
+  const where = (event) => {
+    const r = canvas.getBoundingClientRect();
+    return [event.clientX - r.left, event.clientY - r.top];
+  };
+  const down = (event) => {
+    if (!hits.length) return;
+    const [x, y] = where(event);
+    const found = pick(hits, x, y, 12);
+    if (!found) return;
+    drag = { hit: found.hit, index: found.index, y: found.hit.ys[found.index] };
+    if (canvas.setPointerCapture && event.pointerId !== undefined) canvas.setPointerCapture(event.pointerId);
+    event.preventDefault();
+  };
+  const move = (event) => {
+    if (!drag) return;
+    const [, y] = where(event);
+    const box = drag.hit.box;
+    drag.y = drag.hit.iy(Math.min(Math.max(y, box.T), box.B));
+    schedule();
+    event.preventDefault();
+  };
+  const up = (event) => {
+    if (!drag) return;
+    move(event);
+    sent += 1;
+    model.set("dragged", { axes: drag.hit.axes, index: drag.index, y: drag.y, seq: sent });
+    model.save_changes();
+    held = drag;
+    drag = null;
+  };
+  canvas.addEventListener("pointerdown", down);
+  canvas.addEventListener("pointermove", move);
+  canvas.addEventListener("pointerup", up);
+  canvas.addEventListener("pointercancel", () => { drag = null; schedule(); });
+  const fresh = () => {
+    held = null;
+    schedule();
+  };
+  model.on("change:frame", fresh);
   model.on("change:arrays", schedule);
   schedule();
   return () => {
-    model.off("change:frame", schedule);
+    model.off("change:frame", fresh);
     model.off("change:arrays", schedule);
   };
 }
