@@ -639,8 +639,8 @@ def test_each_attack_fools_the_students_kernel_but_not_the_autograder(graded):
         # points; the flagged cells before them cost those too.
         assert sum(r["points"] for r in rows.values()) == 0
         assert any(note.startswith("Flagged") for note in graded.reports[(plan.student, plan.notebook)]["notes"])
-    assert seen == set(ATTACKS) - ({"closed form in the function"} if not any(
-        isinstance(q, FunctionQuestion) for q in QUESTIONS.values()) else set())
+    assert seen == set(ATTACKS) - ({"closed form in the function"} if not any(  # of the notebooks submitted
+        isinstance(q, FunctionQuestion) for p in graded.plans for q in QUESTIONS.of(p.notebook[:2])) else set())
 
 
 def test_a_closed_form_function_scores_zero_with_a_sentence_saying_so(graded):
