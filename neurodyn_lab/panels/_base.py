@@ -645,8 +645,8 @@ class Panel:
                 elif p.kind.where == "vline":
                     artists.append(ax.axvline(np.nan, **STYLE, label=LABEL))
                 elif p.kind.where == "points":
-                    artists.extend(ax.plot(p.x, p.y, **POINT_STYLE, label=LABEL,
-                                           gid=DRAGGABLE if self._asking else None))
+                    style = dict(POINT_STYLE, ms=9) if self._asking else POINT_STYLE  # larger: to be grabbed
+                    artists.extend(ax.plot(p.x, p.y, **style, label=LABEL, gid=DRAGGABLE if self._asking else None))
         self._prediction_artists = artists
         self._view.set_animated(self._data_artists + artists)
 
@@ -766,18 +766,19 @@ class Panel:
             legend_changed = self._relegend(self._prediction_artists[0]) if self._prediction_artists else False
             if legend_changed:
                 self._view.invalidate()
-            how = ("drag each diamond up or down to the value you expect" if self._view.draggable else
-                   "set your points with panel.set_prediction([(x, y), ...]) (dragging them needs the "
+            how = ("drag each diamond up or down to the value you expect (or give the points in code with "
+                   "set_prediction([(x, y), ...]))" if self._view.draggable else
+                   "give your points in code with set_prediction([(x, y), ...]) (dragging them needs the "
                    "browser-drawn view)")
-            summary = (f"Your prediction first: {how}, then press 'Show the simulation'. "
-                       f"Your prediction: {p.text() if p is not None else 'none'}.")
+            instruction = f"Your prediction first: {how}, then press 'Show the simulation'."
+            summary = f"{instruction} Your prediction: {p.text() if p is not None else 'none'}."
             self._view.redraw(summary)
         except Exception as exc:
             self._show_error(exc)
             return
         self.summary = summary
         self.readouts = {}
-        self._readout.value = (f"<p style='margin-top:0'><b>Predict, then see.</b> {html.escape(summary)}</p>"
+        self._readout.value = (f"<p style='margin-top:0'><b>Predict, then see.</b> {html.escape(instruction)}</p>"
                                f"{self._prediction_note()}")
         self._error = None
         self._message.value = ""
