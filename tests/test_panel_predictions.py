@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 
 import numpy as np
 import pytest
-from brian2 import Hz, Mohm, mV, ms, nA, second
+from brian2 import Hz, Mohm, mV, ms, nA, nF, second
 from matplotlib.colors import to_hex
 
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
@@ -145,6 +145,10 @@ def test_a_rate_on_the_step_panel_is_written_not_drawn_and_the_text_alternative_
     panel = StepPanel(STUDENT, view="image", prediction=45 * Hz)
     assert prediction_lines(panel) == []
     assert "Your prediction</b>: 45 Hz" in panel._readout.value
+    panel.set_prediction(4)  # a spike count: a plain number
+    assert "Your prediction</b>: 4 spikes" in panel._readout.value
+    with pytest.raises(TypeError, match=r"or a number of spikes such as 4, got 4 nF"):
+        panel.set_prediction(4 * nF)
     canvas = SinusPanel(STUDENT, view="canvas", prediction=4 * Mohm)
     assert canvas.view.widget.frame["label"].endswith("Your prediction: 4 MΩ.")
     canvas.close()

@@ -30,7 +30,7 @@ class StepPanel(Panel):
     prediction : Quantity, optional
         Drawn beside the simulation, labelled "your prediction": a time after the step's onset
         (e.g. of the first spike: a vertical line), a current (e.g. the rheobase: a line on I(t)),
-        a voltage (a line on v(t)), or a rate (written in the readout).
+        a voltage (a line on v(t)), or a rate or a number of spikes (written in the readout).
     view : str, optional
         "auto" (default), "ipympl" or "image"; see `neurodyn_lab.panels.set_default_view`.
     save_dir : path, optional
@@ -66,6 +66,7 @@ class StepPanel(Panel):
         Kind("current", "a current such as 1.5*nA", nA, "nA", where="hline"),
         Kind("voltage", "a voltage such as -55*mV", mV, "mV", where="hline"),
         Kind("rate", "a firing rate such as 40*Hz", Hz, "Hz", where="text"),
+        Kind("count", "a number of spikes such as 4", None, "spikes", where="text"),
     )
     title = "Step current"
     intro = ("Drag the amplitude up until spikes appear. Change tau and the time to the first spike "
