@@ -279,8 +279,8 @@ class MeasuredQuestion(Question):
             # |x - h| <= |h|: x lies between 0 and 2h (the hidden value h stays in `within`).
             return bool(self.within(variant, x, Tolerance(rel=1.0)))
 
-        if not within_factor_two(value * 1e-9):
-            return None  # the other sign: the sign hint says so
+        if not (within_factor_two(value * 1e-3) or within_factor_two(value * 1e-6)):
+            return None  # the other sign (the sign hint says so), or off by more than 1000 (the prefix hint)
         if not within_factor_two(value):
             return "more than twice the size your experiments should find (measure it again)"
         if within_factor_two(4 * value):
@@ -556,25 +556,36 @@ def off_by_degrees(value, expected):
     return f"{way}, {words}"
 
 
+_COUNT_BUCKETS = ((1, 3), (4, 10), (11, math.inf))
+
+
 def off_by_count(value, expected):
-    """`off_by` for counts: a few (1 to 3, never one exact number), then buckets.
+    """`off_by` for counts (whole numbers, at least 0): which way and by 1 to 3, 4 to 10 or more than
+    10. A count that is too high cannot be more than `value` too high, so near 0 the last buckets
+    merge until each leaves at least three possible counts (or nothing is said: an answer of 2 that
+    is too high leaves only 0 and 1).
 
     Examples
     --------
-    >>> off_by_count(5, 3), off_by_count(2, 12)
-    ('too high, by 1 to 3', 'too low, by 4 to 10')
+    >>> off_by_count(9, 7), off_by_count(2, 12), off_by_count(5, 0), off_by_count(1, 0)
+    ('too high, by 1 to 3', 'too low, by 4 to 10', 'too high, by 1 to 5', None)
     """
     difference = value - expected
     if difference == 0:
         return None
-    way = "too high" if difference > 0 else "too low"
-    if abs(difference) <= 3:
-        return f"{way}, by 1 to 3"
-    if abs(difference) <= 10:
-        return f"{way}, by 4 to 10"
-    if value > 0 and expected > 0:
-        return f"{way}, {_bucket(value / expected)}"
-    return f"{way}, by more than 10"
+    buckets = [list(b) for b in _COUNT_BUCKETS]
+    if difference > 0:  # at most `value` too high
+        buckets = [[low, min(high, value)] for low, high in buckets if low <= value]
+        while len(buckets) > 1 and buckets[-1][1] - buckets[-1][0] + 1 < 3:
+            buckets[-2:] = [[buckets[-2][0], buckets[-1][1]]]
+        if buckets[-1][1] - buckets[-1][0] + 1 < 3:
+            return None
+    low, high = next(b for b in buckets if b[0] <= abs(difference) <= b[1])
+    if (low, high) in _COUNT_BUCKETS or (difference > 0 and (low, math.inf) in _COUNT_BUCKETS):
+        words = "by more than 10" if low == 11 else f"by {low} to {high}"
+    else:
+        words = f"by {low} to {high}"
+    return f"{'too high' if difference > 0 else 'too low'}, {words}"
 
 
 # ------------------------------------------------------------------------------------------------
