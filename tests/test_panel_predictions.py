@@ -364,13 +364,14 @@ def test_bad_predict_at_is_one_sentence(make, message):
 DRAG_TEST = r"""
 import { readFileSync } from "node:fs";
 const [source, framePath] = process.argv.slice(2);
-const { frame, arrays, press, release } = JSON.parse(readFileSync(framePath, "utf8"));
+const { frame, arrays, press, release, keys } = JSON.parse(readFileSync(framePath, "utf8"));
 const noop = () => {};
 const ctx = new Proxy({}, { get: (t, n) => (n in t ? t[n] : n === "measureText" ? () => ({ width: 10 }) : noop),
                             set: (t, n, v) => { t[n] = v; return true; } });
 const handlers = {};
 const canvas = {
-  width: 0, height: 0, style: {}, dataset: {}, getContext: () => ctx, setAttribute: noop,
+  width: 0, height: 0, style: {}, dataset: {}, getContext: () => ctx, attributes: {},
+  setAttribute(name, value) { this.attributes[name] = value; }, removeAttribute(name) { delete this.attributes[name]; },
   addEventListener: (name, f) => { handlers[name] = f; }, dispatchEvent: noop,
   getBoundingClientRect: () => ({ left: 0, top: 0 }),
 };
@@ -386,11 +387,46 @@ const el = { appendChild: noop, closest: () => null };
 const module = await import("data:text/javascript;base64," + Buffer.from(readFileSync(source, "utf8")).toString("base64"));
 module.default.render({ model, el });
 const event = ([x, y]) => ({ clientX: x, clientY: y, pointerId: 1, preventDefault: noop });
-handlers.pointerdown(event(press));
-handlers.pointermove(event([press[0] + 30, (press[1] + release[1]) / 2]));
-handlers.pointerup(event([press[0] + 30, release[1]]));
-console.log(JSON.stringify({ sent, cursor: canvas.style.cursor }));
+if (press) {
+  handlers.pointerdown(event(press));
+  handlers.pointermove(event([press[0] + 30, (press[1] + release[1]) / 2]));
+  handlers.pointerup(event([press[0] + 30, release[1]]));
+}
+const stopped = [];
+handlers.focus();
+for (const [name, shiftKey] of keys || []) {
+  handlers.keydown({ key: name, shiftKey, preventDefault: noop, stopPropagation: () => stopped.push(name) });
+}
+console.log(JSON.stringify({ sent, cursor: canvas.style.cursor, attributes: canvas.attributes, stopped }));
 """
+
+
+def run_module(tmp_path, scene):
+    """Run canvas_view.js's `render` in Node on `scene` (frame, pointer press/release, keys)."""
+    (tmp_path / "scene.json").write_text(json.dumps(scene))
+    (tmp_path / "drag.mjs").write_text(DRAG_TEST)
+    out = subprocess.run(["node", str(tmp_path / "drag.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "scene.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the canvas view's ES module")
+def test_the_keyboard_chooses_a_point_and_moves_it(tmp_path):
+    panel = FICurvePanel(STUDENT, view="canvas", predict_at=[2, 4, 6] * nA)  # y from 0 to 200 Hz
+    frame = panel.view.widget.frame
+    result = run_module(tmp_path, {"frame": frame, "arrays": {}, "keys": [
+        ["ArrowRight", False], ["ArrowRight", False], ["ArrowUp", False], ["ArrowUp", False],
+        ["ArrowLeft", False], ["ArrowUp", True], ["ArrowDown", False], ["a", False]]})
+    assert result["attributes"]["tabindex"] == "0" and "Up and Down move it" in result["attributes"]["aria-label"]
+    moves = [message for name, message in [m for m in result["sent"] if len(m) == 2] if name == "dragged"]
+    assert [(m["index"], round(m["y"], 6)) for m in moves] == [(2, 5.0), (2, 10.0), (1, 1.0), (1, 0.0)]
+    assert [m["seq"] for m in moves] == [1, 2, 3, 4] and result["sent"].count(["saved"]) == 4
+    assert "a" not in result["stopped"] and result["stopped"].count("ArrowUp") == 3  # only its own keys
+    for message in moves:  # the kernel takes each as it comes
+        panel.view.widget.dragged = message
+    assert [float(y / Hz) for _, y in panel.predicted_points()] == pytest.approx([0, 0, 10])
+    panel.close()
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the canvas view's ES module")
@@ -410,13 +446,8 @@ def test_the_canvas_module_lets_a_point_be_dragged_and_sends_where_it_was_let_go
 
     press = pixel(4, 0)
     release = pixel(4, 120)  # 120 Hz
-    (tmp_path / "frame.json").write_text(json.dumps({"frame": frame, "arrays": {}, "press": [press[0] + 3, press[1] - 2],
-                                                     "release": list(release)}))
-    (tmp_path / "drag.mjs").write_text(DRAG_TEST)
-    out = subprocess.run(["node", str(tmp_path / "drag.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "frame.json")],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
+    result = run_module(tmp_path, {"frame": frame, "arrays": {}, "press": [press[0] + 3, press[1] - 2],
+                                   "release": list(release)})
     assert result["cursor"] == "ns-resize"
     [[name, message], saved] = result["sent"]
     assert saved == ["saved"] and name == "dragged" and (message["axes"], message["index"], message["seq"]) == (0, 1, 1)

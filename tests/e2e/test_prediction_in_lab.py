@@ -13,7 +13,7 @@ import time
 from brian2 import ms, nA
 
 from neurodyn_lab.panels import FICurvePanel
-from test_panels_in_lab import wait_for
+from test_panels_in_lab import SERIOUS, axe_violations, is_upstream, summarise, wait_for
 
 NOTEBOOK = "predict_then_see.ipynb"
 ARGS = "count=5, duration=100 * ms, predict_at=[2, 4, 6] * nA"
@@ -74,6 +74,18 @@ def test_a_student_drags_a_prediction_then_sees_the_simulation_beside_it(browser
         assert abs(rate - TARGET_HZ) < 3, (rate, label())
         assert "(2 nA, 0 Hz)" in label() and "(6 nA, 0 Hz)" in label()  # the others stay
         panel.screenshot(path=str(artifacts / "predict_dragged.png"))
+
+        # The keyboard does the same: focus the plot, Right twice to the 6 nA point, Up four times (5 Hz each).
+        canvas.focus()
+        for key in ["ArrowRight", "ArrowRight"] + ["ArrowUp"] * 4:
+            nb.page.keyboard.press(key)
+        wait_for(lambda: "(6 nA, 20 Hz)" in label(), what="the keyboard's point in the text alternative")
+        assert re.search(r"\(4 nA, ([0-9.]+) Hz\)", label()).group(1) == f"{rate:g}"  # the dragged one stays
+        violations = axe_violations(nb.page, ".neurodyn-lab-panel")
+        report = summarise(violations)
+        (artifacts / "axe_prediction_lab.txt").write_text("\n".join(report) or "no violations\n")
+        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
+        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
 
         panel.get_by_role("button", name="Show the simulation").click()
         wait_for(lambda: "simulated neurons" in label(), timeout=120, what="the simulation to be shown")

@@ -10,7 +10,9 @@
 //
 // A series marked "drag" (a student's prediction points while a panel asks for them) can be dragged
 // up and down with the mouse, a pen or a finger; when a point is let go, the widget's `dragged`
-// trait is set to {axes, index, y (data units), seq}, and the kernel takes it from there.
+// trait is set to {axes, index, y (data units), seq}, and the kernel takes it from there. From the
+// keyboard: the canvas takes focus (Tab), Left and Right choose a point (a ring marks it), Up and
+// Down move it by 1/40 of the axes' height (with Shift 1/200), each move sent at once.
 //
 // Every paint sets the canvas's aria-label (the plot's text alternative, from the kernel),
 // `data-seq` (the frame's number) and `data-paints`, and dispatches a bubbling
@@ -291,6 +293,29 @@ function render({ model, el }) {
   let drag = null; // {hit, index, y} while a point is held
   let held = null; // the point let go of, shown where it was dropped until the kernel's next frame
   let sent = 0;
+  let selected = 0; // the point the keyboard moves
+  let focused = false;
+  // Every draggable point, left to right as drawn: {hit, index}.
+  const choosable = () => hits.flatMap((hit) => Array.from({ length: Math.min(hit.xs.length, hit.ys.length) },
+                                                           (_, index) => ({ hit, index })));
+  const ring = (point, moved) => {
+    const ctx = canvas.getContext("2d");
+    const same = moved && moved.axes === point.hit.axes && moved.index === point.index;
+    const y = same ? moved.y : point.hit.ys[point.index];
+    ctx.save();
+    ctx.strokeStyle = "#1a73e8";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(point.hit.sx(point.hit.xs[point.index]), point.hit.sy(y), 9, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.restore();
+  };
+  const send = (hit, index, y) => {
+    sent += 1;
+    model.set("dragged", { axes: hit.axes, index, y, seq: sent });
+    model.save_changes();
+    held = { hit, index, y };
+  };
   const draw = () => {
     queued = false;
     const frame = model.get("frame");
@@ -300,9 +325,19 @@ function render({ model, el }) {
     const moved = last ? { axes: last.hit.axes, index: last.index, y: last.y } : null;
     paint(canvas, frame, model.get("arrays"), hits, moved);
     canvas.style.cursor = hits.length ? "ns-resize" : "";
+    const points = choosable();
+    if (points.length) {
+      canvas.setAttribute("tabindex", "0");
+      canvas.setAttribute("data-lm-suppress-shortcuts", "true"); // the arrow keys are ours while focused
+      selected = Math.min(selected, points.length - 1);
+      if (focused) ring(points[selected], moved);
+    } else {
+      canvas.removeAttribute("tabindex");
+    }
     paints += 1;
     keepArrowKeysOnSliders(el);
-    canvas.setAttribute("aria-label", frame.label || "plot");
+    const keys = points.length ? " Keyboard: Left and Right choose a point, Up and Down move it." : "";
+    canvas.setAttribute("aria-label", (frame.label || "plot") + keys);
     canvas.dataset.seq = String(frame.seq);
     canvas.dataset.paints = String(paints);
     canvas.dispatchEvent(new CustomEvent("neurodyn-lab-paint", { bubbles: true, detail: { seq: frame.seq } }));
@@ -337,12 +372,33 @@ function render({ model, el }) {
   const up = (event) => {
     if (!drag) return;
     move(event);
-    sent += 1;
-    model.set("dragged", { axes: drag.hit.axes, index: drag.index, y: drag.y, seq: sent });
-    model.save_changes();
-    held = drag;
+    send(drag.hit, drag.index, drag.y);
     drag = null;
   };
+  const key = (event) => {
+    const points = choosable();
+    if (!points.length) return;
+    const step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
+    const lift = { ArrowUp: 1, ArrowDown: -1 }[event.key];
+    if (step) {
+      selected = Math.min(Math.max(selected + step, 0), points.length - 1);
+    } else if (lift) {
+      const { hit, index } = points[selected];
+      const now = held && held.hit.axes === hit.axes && held.index === index ? held.y : hit.ys[index];
+      const low = hit.iy(hit.box.B);
+      const high = hit.iy(hit.box.T);
+      const y = Math.min(Math.max(now + (lift * (high - low)) / (event.shiftKey ? 200 : 40), low), high);
+      send(hit, index, y);
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    schedule();
+  };
+  canvas.addEventListener("keydown", key);
+  canvas.addEventListener("focus", () => { focused = true; schedule(); });
+  canvas.addEventListener("blur", () => { focused = false; schedule(); });
   canvas.addEventListener("pointerdown", down);
   canvas.addEventListener("pointermove", move);
   canvas.addEventListener("pointerup", up);
