@@ -2,6 +2,8 @@
 
 import math
 
+from brian2 import Hz
+
 from neurodyn_lab.grading.bank import GAIN_FREQUENCY_03
 
 #: measure(t, v, I, frequency) as a student writes it from the theory: a least-squares fit of the
@@ -25,6 +27,40 @@ CLOSED_FORM_CALLS = {
     "measure": "p = globals().get('p')\nreturn closed.gain(frequency, p), closed.phase(frequency, p)",
 }
 
+#: Figure questions: the Bode plot a student draws from the book, with the notebook's measured
+#: `gain_Mohm` and `phase_deg` at `frequencies`, and the book's R / sqrt(1 + (2 pi f tau)^2) and
+#: -atan(2 pi f tau) on a finer grid, written out here; the Figure is left in ``fig``.
+FIGURE_CODE = {
+    "03.bode_plot": """
+import matplotlib.pyplot as plt
+f_measured = np.asarray(frequencies / Hz)
+f_fine = np.geomspace(10, 1000, 200)
+omega_tau = 2 * np.pi * f_fine * float(p.tau / ms) * 1e-3
+fig, (top, bottom) = plt.subplots(2, 1)
+top.plot(f_measured, gain_Mohm, "s")
+top.plot(f_fine, float(p.R / Mohm) / np.sqrt(1 + omega_tau ** 2))
+top.set_xscale("log")
+top.set_yscale("log")
+top.set_xlabel("f [Hz]")
+top.set_ylabel("|V|/I0 [mV/nA]")
+bottom.plot(f_measured, phase_deg, "s")
+bottom.plot(f_fine, -np.degrees(np.arctan(omega_tau)))
+bottom.set_xscale("log")
+bottom.set_xlabel("f [Hz]")
+bottom.set_ylabel("phase [deg]")
+""",
+}
+
+
+def _book_gain(f, p):
+    return p.R / math.sqrt(1 + float(2 * math.pi * f * p.tau) ** 2)
+
+
+#: Predictions of several points: the book's gains at 10 Hz, 100 Hz and 1 kHz.
+PREDICTIONS = {
+    "03.predict_gains": lambda student, v: [(f * Hz, _book_gain(f * Hz, v.neuron)) for f in (10, 100, 1000)],
+}
+
 
 def values(student, v):
     """name -> value for `student` (their `Variant` `v`)."""
@@ -32,7 +68,7 @@ def values(student, v):
     return {
         "filter": "low-pass",
         "cut-off frequency": 1 / (2 * math.pi * p.tau),
-        "gain at the stated frequency": p.R / math.sqrt(1 + float(2 * math.pi * GAIN_FREQUENCY_03 * p.tau) ** 2),
+        "gain at the stated frequency": _book_gain(GAIN_FREQUENCY_03, p),
         "phase at your frequency (degrees)": -math.degrees(math.atan(float(2 * math.pi * v.phase_frequency * p.tau))),
         "frequency of gain R/2": math.sqrt(3) / (2 * math.pi * p.tau),
         # p2 = p.replace(R=2 * p.R, tau=p.tau / 2): only tau sets the cut-off.

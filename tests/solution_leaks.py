@@ -80,6 +80,8 @@ SHINGLE = 8  # words in a run of prose
 SUBJECTS = {
     "00.classic_rheobase": (r"rheobase|threshold", r"classic|LIF_Step|LIF_Sinus"),
     "03.filter_type": (r"filter|membrane",),
+    "03.gain_per_decade": (r"decade|tenfold|ten times|slope", r"gain"),
+    "03.phase_far_above_cutoff": (r"phase|lag", r"far above|high frequenc|large|approach|asymptot|limit"),
     "01.near_rheobase": (r"first spike|spike time", r"rheobase"),
     "01.halved_width": (r"jump|pulse", r"width|wide|half|narrow"),
     "01.superposition_breaks": (r"superposition|prediction|linear",),

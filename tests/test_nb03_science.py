@@ -277,3 +277,70 @@ def test_the_concept_questions_answers_are_the_books(student):
     assert QUESTIONS["03.phase_far_above_cutoff"].grade(values["phase far above f_c (degrees)"], variant).passed
     assert book_phase(1e7 * Hz, p) == pytest.approx(values["phase far above f_c (degrees)"], abs=0.01)
     assert not QUESTIONS["03.phase_far_above_cutoff"].grade(-45.0, variant).passed
+
+
+def _bode_namespace(student):
+    """The notebook's variables when a student reaches the Bode plot: their neuron, the 13 frequencies,
+    and the gains and phases the book's measure gives on Brian2 simulations (the notebook's cell)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    p, measure = variant_for(student).neuron, book_measure()
+    frequencies = np.geomspace(10, 1000, 13) * Hz
+    gains, phases = [], []
+    for f in frequencies:
+        run = simulate(inputs.sinusoid(0.5 * nA, f), 800 * ms, params=p)
+        gain, phase = measure(run.t, run.v, run.I, f)
+        gains.append(float(gain / Mohm))
+        phases.append(phase)
+    namespace = {"p": p, "frequencies": frequencies, "gain_Mohm": np.array(gains), "phase_deg": np.array(phases)}
+    exec(PREAMBLE, namespace)  # noqa: S102 (our own text)
+    return namespace
+
+
+def _figure(namespace, code=None):
+    exec(code or book_nb03.FIGURE_CODE["03.bode_plot"], namespace)  # noqa: S102 (our own text)
+    return namespace["fig"]
+
+
+@pytest.mark.parametrize("student", [None, "s2026001", "s1234567"])
+def test_the_books_bode_plot_passes_and_each_missing_piece_is_named(student):
+    import matplotlib.pyplot as plt
+
+    question, variant = QUESTIONS["03.bode_plot"], variant_for(student)
+    namespace = _bode_namespace(student)
+    try:
+        assert question.grade(_figure(namespace), variant).passed
+        fig = _figure(namespace)  # without the closed-form gain line
+        fig.axes[0].lines[1].remove()
+        verdict = question.grade(fig, variant)
+        assert not verdict.passed and "closed-form gain" in verdict.text and "is not on the plot" in verdict.text
+        fig = _figure(namespace)  # a linear frequency axis
+        fig.axes[0].set_xscale("linear")
+        assert "should be logarithmic" in question.grade(fig, variant).text
+        fig = _figure(namespace)  # the closed form of another neuron (R instead of the gain: no filter)
+        fig.axes[1].lines[1].set_ydata(np.zeros(200))
+        assert "closed-form phase" in question.grade(fig, variant).text
+        fig = _figure(namespace)  # no unit on the gain axis
+        fig.axes[0].set_ylabel("gain")
+        assert "names no unit" in question.grade(fig, variant).text
+    finally:
+        plt.close("all")
+
+
+@pytest.mark.parametrize("student", [None, "s2026001", "s1234567"])
+def test_the_prediction_of_gains_is_compared_with_the_books_gains(student):
+    variant = variant_for(student)
+    prediction = QUESTIONS["03.predict_gains"]
+    book = book_nb03.PREDICTIONS["03.predict_gains"](student, variant)
+    assert prediction.grade(book, variant).passed
+    truth = prediction.truth(variant)
+    for f, gain in book:
+        assert truth(float(f / Hz)) == pytest.approx(float(gain / ohm), rel=1e-9)
+        assert truth(float(f / Hz)) == pytest.approx(book_gain(f, variant.neuron), rel=1e-9)
+    # a flat guess (R at every frequency) is too large far above the cut-off, and the feedback says so
+    flat = [(f, variant.neuron.R) for f, _ in book]
+    sentence = prediction.compared(flat, QUESTIONS["03.gain_at_50Hz"], None, variant, {})
+    assert "too large" in sentence and "0 too small" in sentence and "by more than a factor of" in sentence
+    with pytest.raises(Rejected, match="at least 3"):
+        prediction.grade(book[:2], variant)

@@ -5,16 +5,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Hz, Quantity, amp, get_dimensions, ms, nA, ohm, second, volt
+from brian2 import Hz, Mohm, Quantity, amp, get_dimensions, kHz, ms, nA, ohm, second, volt
 
 from ... import analysis
 from ..answers import Rejected, kind_of, read_number, read_quantity
-from ..framework import (Case, ChoiceQuestion, CountQuestion, FunctionQuestion, GainQuestion, Mistake, PhaseQuestion,
-                         QuantityQuestion, Tolerance, Verdict, near, si)
+from ..figures import Axis, Curve
+from ..framework import (Case, ChoiceQuestion, CountQuestion, FigureQuestion, FunctionQuestion, GainQuestion, Mistake,
+                         PhaseQuestion, Plot, PredictionQuestion, QuantityQuestion, Tolerance, Verdict, near, si)
 from .common import secret_neurons, secret_numbers, text
 
 __all__ = ["QUESTIONS", "GAIN_FREQUENCY_03", "GAIN_I0_03", "PHASE_FREQUENCY_03", "GainPhaseQuestion", "TraceCase",
-           "sine_trace", "TRACE_DT_03", "TRACE_NOISE_03", "CHANGED_03"]
+           "sine_trace", "TRACE_DT_03", "TRACE_NOISE_03", "CHANGED_03", "BODE_RANGE_03"]
 
 GAIN_FREQUENCY_03 = 50 * Hz  # 03.gain_at_50Hz
 GAIN_I0_03 = 0.5 * nA  # 03.gain_at_50Hz: the stated input amplitude for an answer in mV
@@ -157,7 +158,7 @@ class GainPhaseQuestion(FunctionQuestion):
     Examples
     --------
     >>> from brian2 import Mohm
-    >>> q = QUESTIONS[2]
+    >>> q = QUESTIONS[3]
     >>> q.read_result((40 * Mohm, -30), "measure(...)")
     (40000000.0, -30.0)
     >>> q.tolerance_text
@@ -238,6 +239,26 @@ class GainPhaseQuestion(FunctionQuestion):
         return None
 
 
+def _gain_curve(variant):
+    """The closed-form gain R / sqrt(1 + (2 pi f tau)^2) of the student's neuron, f in Hz -> ohm."""
+    R, tau = si(variant.neuron.R), si(variant.neuron.tau)
+    return lambda f: R / np.sqrt(1 + (2 * np.pi * np.asarray(f, dtype=float) * tau) ** 2)
+
+
+def _phase_curve(variant):
+    """The closed-form phase -atan(2 pi f tau) of the student's neuron, f in Hz -> degrees."""
+    tau = si(variant.neuron.tau)
+    return lambda f: -np.degrees(np.arctan(2 * np.pi * np.asarray(f, dtype=float) * tau))
+
+
+def _bode_range(variant):
+    return BODE_RANGE_03
+
+
+#: The frequencies (Hz) the Bode plot of 03.bode_plot spans: the notebook measures from 10 Hz to 1 kHz.
+BODE_RANGE_03 = (10.0, 1000.0)
+
+
 def _changed(p):
     return p.replace(**{name: factor * getattr(p, name) for name, factor in CHANGED_03.items()})
 
@@ -265,6 +286,13 @@ QUESTIONS = [
                           "1/τ is an angular frequency (radians per second); the cut-off in Hz is smaller."),),
         hint="the cut-off is where the gain is R/√2; solve the theory section's gain for f, in terms of τ (in "
              "Hz, not radians per second).",
+    ),
+    PredictionQuestion(
+        id="03.predict_gains", title="your prediction of your neuron's gain at three frequencies",
+        about="03.gain_at_50Hz", unit=Mohm, points_of=("frequency", "gain"), x_unit=Hz,
+        example="a list of (frequency, gain) pairs, e.g. [(5*Hz, 3*Mohm), (50*Hz, 2*Mohm), (500*Hz, 1*Mohm)]",
+        plausible=(0.001 * Mohm, 10_000 * Mohm), x_plausible=(0.1 * Hz, 100 * kHz), min_points=3,
+        truth=_gain_curve,
     ),
     GainPhaseQuestion(
         id="03.measure_function", title="your measure(t, v, I, frequency)", points=2, name="measure",
@@ -296,6 +324,29 @@ QUESTIONS = [
         mistakes=(Mistake(lambda value, e, v: abs(value + e) <= 4.0, "does the voltage lead or lag the current?"),),
         hint="the voltage lags the current by arctan(2πfτ) at your frequency me.phase_frequency; give the phase in "
              "degrees.",
+    ),
+    FigureQuestion(
+        id="03.bode_plot", title="your Bode plot: your measurements and the closed form",
+        plots=(
+            Plot(Axis("frequency", "log"), Axis("resistance", "log"), curves=(
+                Curve("your measured gains", follows=_gain_curve, rel=0.03, cover=0.8, domain=_bode_range,
+                      missing="plot your measured gain_Mohm against frequencies / Hz as points on the gain axes."),
+                Curve("the closed-form gain", follows=_gain_curve, rel=0.01, cover=0.8, domain=_bode_range,
+                      missing="beside your measured points, compute R/√(1 + (2πfτ)²) of your neuron with NumPy at "
+                              "your frequencies (or more) and plot it as a line on the gain axes, in the units of "
+                              "its label (e.g. MΩ)."),
+            )),
+            Plot(Axis("frequency", "log"), Axis("phase", "linear"), curves=(
+                Curve("your measured phases", follows=_phase_curve, abs=3.0, rel=0.0, cover=0.8, domain=_bode_range,
+                      missing="plot your measured phase_deg against frequencies / Hz as points on the phase axes."),
+                Curve("the closed-form phase", follows=_phase_curve, abs=0.5, rel=0.0, cover=0.8, domain=_bode_range,
+                      missing="beside your measured points, compute −arctan(2πfτ) in degrees with NumPy and plot "
+                              "it as a line on the phase axes."),
+            )),
+        ),
+        hint="two axes, one above the other (fig, (ax_gain, ax_phase) = plt.subplots(2, 1)): the gain on log–log "
+             "axes, the phase on a log frequency axis, each with your measured points and the closed form as a "
+             "line, and every axis labelled with its unit.",
     ),
     QuantityQuestion(
         id="03.half_gain_frequency", title="frequency where your gain is R/2",
