@@ -336,6 +336,8 @@ def test_predict_at_shows_only_draggable_diamonds_and_simulates_nothing_until_as
 def test_predict_at_in_the_image_view_says_how_to_give_the_points():
     panel = FrequencyResponsePanel(STUDENT, count=3, view="image", predict_at=[1, 10, 100] * Hz)
     assert panel.asking and panel.result is None and "in code with set_prediction" in panel.summary
+    panel.set_prediction(30 * Hz)  # a cut-off instead: its line, still no simulation
+    assert [list(line.get_xdata()) for _, line in prediction_lines(panel)] == [[30, 30], [30, 30]]
     panel.set_prediction([(1 * Hz, 9 * Mohm), (10 * Hz, 7 * Mohm), (100 * Hz, 1 * Mohm)])
     assert panel.asking and panel.result is None  # still no simulation
     panel.show_simulation()

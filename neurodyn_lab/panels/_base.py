@@ -751,11 +751,14 @@ class Panel:
             for artist in self._data_artists:
                 artist.set_visible(False)
             p = self._prediction
-            axes = set(self._prediction_axes(p.kind)) if p is not None else set()
-            for artist in self._prediction_artists:
+            points = p is not None and p.kind.points
+            axes = set(self._prediction_axes(p.kind)) if points else set()
+            for artist in self._prediction_artists if points else ():
                 artist.set_data(p.x, p.y)
+            if p is not None and not points:  # a single value set while asking: a line, as always
+                self._place_prediction()
             for ax in axes:
-                if p.kind.points:
+                if points:
                     if ax.get_xscale() == "log":
                         ax.set_xlim(min(p.x.min(), ax.get_xlim()[0]), max(p.x.max(), ax.get_xlim()[1]))
                     else:
