@@ -293,3 +293,16 @@ def test_the_figure_record_reader_rejects_what_is_not_a_description():
             FigureRecord.from_record(bad)
     with pytest.raises(Rejected, match="your figure has no axes"):
         QUESTIONS[QID].grade(FigureRecord(()), variant_for(None))
+
+
+def test_a_plot_of_dates_or_words_is_read_without_an_error():
+    import datetime
+
+    fig, (dates, words) = plt.subplots(1, 2)
+    dates.plot([datetime.date(2026, 1, d) for d in (1, 2, 3)], [1, 2, 3])
+    words.plot(["a", "b"], [1, 2])
+    for ax in (dates, words):
+        ax.set_xlabel("time (ms)")
+        ax.set_ylabel("v (mV)")
+    result = check(QID, fig)
+    assert result.status == "wrong" and "your step's voltage trace is not on the plot" in result.message

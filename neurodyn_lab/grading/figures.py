@@ -78,8 +78,12 @@ def is_figure(answer):
 
 
 def _numbers(values):
-    # Finite floats; anything else (NaN, inf, masked) as None, which JSON can carry.
-    array = np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).ravel()
+    # Finite floats; anything else (NaN, inf, masked) as None, which JSON can carry; data that are
+    # not numbers (dates, categories) as no points.
+    try:
+        array = np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).ravel()
+    except (TypeError, ValueError):
+        return []
     if array.size > MAX_POINTS:
         array = array[np.linspace(0, array.size - 1, MAX_POINTS).round().astype(int)]
     return [float(v) if math.isfinite(v) else None for v in array.tolist()]
@@ -130,13 +134,18 @@ def describe(answer):
         for line in ax.get_lines():
             if not line.get_visible():
                 continue
-            x, y = line.get_xdata(orig=False), line.get_ydata(orig=False)
-            lines.append({"kind": "line", "label": _text(line.get_label()), "x": _numbers(x), "y": _numbers(y)})
+            x, y = _numbers(line.get_xdata(orig=False)), _numbers(line.get_ydata(orig=False))
+            if len(x) != len(y):
+                x = y = []
+            lines.append({"kind": "line", "label": _text(line.get_label()), "x": x, "y": y})
         for collection in ax.collections:
             offsets = getattr(collection, "get_offsets", None)
             if offsets is None or not collection.get_visible():
                 continue
-            points = np.ma.filled(np.ma.asarray(offsets(), dtype=float), np.nan)
+            try:
+                points = np.ma.filled(np.ma.asarray(offsets(), dtype=float), np.nan)
+            except (TypeError, ValueError):
+                continue
             if points.ndim != 2 or points.shape[1] != 2 or not len(points):
                 continue
             lines.append({"kind": "points", "label": _text(collection.get_label()), "x": _numbers(points[:, 0]),
