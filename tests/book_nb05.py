@@ -31,6 +31,23 @@ CLOSED_FORM_CALLS = {
                "float(np.std(intervals) / np.mean(intervals))"),
 }
 
+#: Figure questions: the plot a student draws from the book, leaving the Figure in ``fig``. The Poisson
+#: process at 50 Hz: its 20 000 intervals drawn here, counted in 1 ms bins, with the count the
+#: exponential density r exp(-r T) gives a bin of width w among n intervals, n r w exp(-r T).
+FIGURE_CODE = {
+    "05.poisson_histogram": """
+import matplotlib.pyplot as plt
+intervals_ms = np.random.default_rng(11).exponential(20.0, 20000)  # mean 1/(50 Hz) = 20 ms
+counts, edges = np.histogram(intervals_ms, bins=np.linspace(0, 100, 101))
+fig, ax = plt.subplots()
+ax.plot((edges[:-1] + edges[1:]) / 2, counts, ".")
+T_ms = np.linspace(0, 100, 400)
+ax.plot(T_ms, 20000 * 0.05 * 1.0 * np.exp(-0.05 * T_ms))  # r = 0.05 per ms, w = 1 ms
+ax.set_xlabel("T [ms]")
+ax.set_ylabel("intervals per bin")
+""",
+}
+
 DT = 1e-4  # s, the course's time step
 
 
@@ -96,5 +113,5 @@ def values(student, v):
     }
 
 
-__all__ = ["FUNCTION_BODIES", "CLOSED_FORM_CALLS", "values", "simulate_lif", "stated_noise", "stated_trains",
+__all__ = ["FUNCTION_BODIES", "CLOSED_FORM_CALLS", "FIGURE_CODE", "values", "simulate_lif", "stated_noise", "stated_trains",
            "pooled_cv"]

@@ -208,3 +208,58 @@ def test_each_students_noisy_numbers_are_their_own():
     for qid in ("05.poisson_cv", "05.rate_below_rheobase", "05.cv_mean_driven"):
         question = QUESTIONS[qid]
         assert not question.grade(question.expected(a), b).passed, qid
+
+
+# ------------------------------------------------------------------------------------------------
+# 05.poisson_histogram and the predictions
+# ------------------------------------------------------------------------------------------------
+def _figure(code, seed):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace = {"np": np, "ms": ms, "Hz": Hz}
+    exec(code.replace("default_rng(11)", f"default_rng({seed})"), namespace)
+    return namespace["fig"]
+
+
+def test_the_histogram_check_passes_any_honest_histogram_and_says_what_is_missing():
+    """The book's histogram of 20 000 Poisson intervals passes for 60 seeds (its counts scatter as a
+    Poisson count does: the tolerance is what 20 000 intervals allow); a density instead of counts, or
+    the closed form without the histogram, gets one sentence saying what to plot."""
+    import matplotlib.pyplot as plt
+
+    question, v = QUESTIONS["05.poisson_histogram"], variant_for("s2026001")
+    code = book_nb05.FIGURE_CODE["05.poisson_histogram"]
+    # The closed form the curves follow: the exponential density integrated over each 1 ms bin.
+    counts = question.plots[0].curves[1].follows(v)(np.arange(0.5, 100) * 1e-3)
+    assert counts.sum() == pytest.approx(20000 * (1 - math.exp(-50 * 0.1)), rel=1e-9)
+    assert question.plots[0].curves[0].follows(v)(0.0) == pytest.approx(20000 * 50 * 1e-3)
+    try:
+        for seed in range(60):
+            assert question.grade(_figure(code, seed), v).passed, seed
+            plt.close("all")
+        density = code.replace("bins=np.linspace(0, 100, 101))", "bins=np.linspace(0, 100, 101), density=True)")
+        verdict = question.grade(_figure(density, 1), v)
+        assert verdict.status == "wrong" and "your histogram" in verdict.text and "np.histogram" in verdict.text
+        alone = code.replace('ax.plot((edges[:-1] + edges[1:]) / 2, counts, ".")', "")
+        assert "is not on the plot" in question.grade(_figure(alone, 1), v).text
+        unlabelled = code.replace('ax.set_xlabel("T [ms]")', "")
+        assert "x axis has no label" in question.grade(_figure(unlabelled, 1), v).text
+    finally:
+        plt.close("all")
+
+
+def test_any_honest_prediction_earns_its_point_and_nothing_else_does():
+    v = variant_for("s2026004")
+    rate, cv = QUESTIONS["05.predict_rate_below"], QUESTIONS["05.predict_poisson_cv"]
+    assert rate.about == "05.rate_below_rheobase" and cv.about == "05.poisson_cv"
+    for guess in (0 * Hz, 5 * Hz, 300 * Hz):  # 0 Hz is the noiseless neuron's answer: an honest guess
+        assert rate.grade(guess, v).passed
+    for guess in (0.2, 1, 1.5):
+        assert cv.grade(guess, v).passed
+    with pytest.raises(Rejected):
+        rate.grade(2 * nA, v)
+    with pytest.raises(Rejected):
+        rate.grade(..., v)
+    with pytest.raises(Rejected):
+        cv.grade(3 * ms, v)

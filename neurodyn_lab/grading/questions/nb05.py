@@ -19,11 +19,14 @@ from brian2 import Hz, ms
 from ... import analysis, inputs
 from ...simulation import simulate
 from ..answers import Rejected, describe_answer, read_number
-from ..framework import Case, ChoiceQuestion, FunctionQuestion, Mistake, QuantityQuestion, Tolerance, near, si
+from ..figures import Axis, Curve
+from ..framework import (Case, ChoiceQuestion, FigureQuestion, FunctionQuestion, Mistake, Plot, PredictionQuestion,
+                         QuantityQuestion, Tolerance, near, si)
 from .common import secret_numbers, text
 
 __all__ = ["QUESTIONS", "NumberQuestion", "NumberFunctionQuestion", "POISSON_RATE_05", "POISSON_INTERVALS_05",
-           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05"]
+           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05", "HISTOGRAM_RATE_05",
+           "HISTOGRAM_INTERVALS_05", "HISTOGRAM_BIN_05", "HISTOGRAM_END_05"]
 
 #: 05.poisson_cv: the rate of the exponential part of the intervals, and how many intervals to draw.
 POISSON_RATE_05 = 200 * Hz
@@ -34,6 +37,12 @@ SIGMA_05 = 0.2
 TAU_NOISE_05 = 5 * ms
 BELOW_05 = 0.9
 ABOVE_05 = 1.5
+#: 05.poisson_histogram: the Poisson process whose interval histogram is drawn (its rate, how many
+#: intervals), the bins' width and the end of the range counted.
+HISTOGRAM_RATE_05 = 50 * Hz
+HISTOGRAM_INTERVALS_05 = 20000
+HISTOGRAM_BIN_05 = 1 * ms
+HISTOGRAM_END_05 = 100 * ms
 #: Trials of each noisy experiment (seeds 0 to TRIALS_05 - 1) and their length (notebook 02's noisy
 #: runs last as long: they share one compiled model).
 TRIALS_05 = 20
@@ -173,11 +182,33 @@ def _poisson_cv(variant):
     return 1 / (1 + si(POISSON_RATE_05 * variant.neuron.t_ref))
 
 
+def _histogram(variant):
+    # The expected count in the bin centred on x (SI): n (exp(-r (x - w/2)) - exp(-r (x + w/2))).
+    r, n, w = si(HISTOGRAM_RATE_05), HISTOGRAM_INTERVALS_05, si(HISTOGRAM_BIN_05)
+    return lambda x: n * (np.exp(-r * (np.asarray(x, dtype=float) - w / 2)) - np.exp(-r * (np.asarray(x, dtype=float)
+                                                                                          + w / 2)))
+
+
+def _exponential_density(variant):
+    # The closed form the histogram follows: n r w exp(-r T), the density times n and the bin width.
+    r, n, w = si(HISTOGRAM_RATE_05), HISTOGRAM_INTERVALS_05, si(HISTOGRAM_BIN_05)
+    return lambda x: n * r * w * np.exp(-r * np.asarray(x, dtype=float))
+
+
+def _histogram_range(variant):
+    return 0.0, si(HISTOGRAM_END_05)
+
+
 _STATED_NOISE = (f"{SIGMA_05:g} × your rheobase", text(TAU_NOISE_05, ms, "ms"), f"{TRIALS_05} trials",
                  text(TRIAL_DURATION_05, ms, "ms"))
 
 #: The notebook's questions, in order.
 QUESTIONS = [
+    PredictionQuestion(
+        id="05.predict_rate_below", title="your prediction of your neuron's noisy rate below the rheobase",
+        about="05.rate_below_rheobase", unit=Hz, example="your guess, a frequency, e.g. 100*Hz",
+        plausible=(0 * Hz, 10000 * Hz),
+    ),
     NumberFunctionQuestion(
         id="05.isi_cv", title="your isi_cv(spike_times)", points=2, name="isi_cv",
         cases=_cv_cases, hidden_cases=_hidden_cv_cases, example="your function isi_cv",
@@ -186,6 +217,25 @@ QUESTIONS = [
                                        "of intervals, ddof=0), not the sample standard deviation."),),
         hint="take the intervals between successive spikes (np.diff), then their standard deviation (np.std) "
              "divided by their mean; strip the unit or let it cancel.",
+    ),
+    FigureQuestion(
+        id="05.poisson_histogram", title="the interval histogram of the Poisson process with its closed form",
+        plots=(Plot(Axis("time", "linear"), Axis("count", "linear"), curves=(
+            Curve("the closed-form expected count", follows=_exponential_density, rel=0.02, cover=0.8,
+                  domain=_histogram_range, kinds=("line",),
+                  missing="compute 20000 · r · (1 ms) · exp(−r T) with r = 50 Hz for T from 0 to 100 ms with NumPy and "
+                          "plot it as a line (T in the unit your x label names)."),
+            Curve("your histogram", follows=_histogram, rel=0.25, abs=20.0, share=0.9, cover=0.5,
+                  domain=_histogram_range,
+                  missing="count the 20000 intervals in bins 1 ms wide from 0 to 100 ms (np.histogram) and plot the "
+                          "counts at the bins' centres, e.g. ax.plot(centres, counts, 'o')."),
+        )),),
+        hint="plot the counts of the intervals in 1 ms bins against the bins' centres, the closed form as a line "
+             "over them, and label the x axis with its unit.",
+    ),
+    PredictionQuestion(
+        id="05.predict_poisson_cv", title="your prediction of the CV with your dead time",
+        about="05.poisson_cv", example="your guess, a number, e.g. 0.3", plausible=(0, 10),
     ),
     NumberQuestion(
         id="05.poisson_cv", title="CV of a Poisson process with your t_ref as dead time",
