@@ -2,7 +2,8 @@
 mystery neuron's hidden parameters, as a determined student reads them, reported as a careful
 student reports them: ``(value, uncertainty)`` with the uncertainty a careful plan reaches and the
 value one such uncertainty off the hidden one (as a measurement typically is); and the two concept
-questions' answers, which follow from the book.
+questions' answers, which follow from the book; the rate at 1.5 times the rheobase from the book's
+inter-spike interval (`book_common.interval`), which a prediction of it predicts too.
 
 The uncertainties are those of tests/test_nb04_experiment.py's reference fits (noise 1 mV per
 sample, a few seconds of the budget, 2026-12-03): 0.03 mV for v_rest and v_reset, 0.06 mV for
@@ -11,7 +12,7 @@ v_threshold, 0.3 % of R, 1 % of tau, 0.02 ms for t_ref.
 
 from brian2 import mV, ms
 
-from book_common import hidden_parameters
+from book_common import hidden_parameters, interval
 
 FUNCTION_BODIES = {}
 
@@ -35,6 +36,8 @@ def values(student, v):
     # Four times the samples: the standard error sigma/sqrt(N) halves. From spike times alone, with
     # u = (v - v_rest)/R the LIF reads tau du/dt = -u + I, threshold (v_th - v_rest)/R, reset
     # (v_reset - v_rest)/R: only tau and t_ref appear on their own.
+    rheobase = (hidden.v_threshold - hidden.v_rest) / hidden.R
+    found["mystery rate at 1.5 rheobase"] = 1 / interval(1.5 * rheobase, hidden)
     found["04 averaging"] = "half as large"
     found["04 spikes only"] = "tau and t_ref"
     return found

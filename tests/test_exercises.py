@@ -22,7 +22,7 @@ from brian2 import Hz, Mohm, kHz, mV, ms, nA, pA, pcoulomb
 from neurodyn_lab.grading import QUESTIONS, questions_of
 from neurodyn_lab.grading.answers import Rejected
 from neurodyn_lab.grading.framework import ChoiceQuestion, CountQuestion, FunctionQuestion, PhaseQuestion, \
-    Tolerance
+    PredictionQuestion, Tolerance
 from neurodyn_lab.grading.students import variant_for
 
 build = pytest.importorskip("neurodyn_lab.grading.build", reason="the notebook builder needs nbgrader")
@@ -462,8 +462,8 @@ def _numbers_given_away(student, number):
     variant = variant_for(None)
     leaks = []
     for question in questions_of(number):
-        if isinstance(question, (FunctionQuestion, ChoiceQuestion)):
-            continue
+        if isinstance(question, (FunctionQuestion, ChoiceQuestion, PredictionQuestion)):
+            continue  # (any plausible prediction earns its point: a number on screen gives nothing away)
         for where, text in _screen(student, everything=_shared(question)):
             for shown, kind, answer in _shown_numbers(text):
                 if kind != _kind(question) or (where, shown) in _COINCIDENCES:

@@ -273,6 +273,12 @@ def test_an_estimate_for_ones_own_neuron_is_wrong_for_a_neighbours():
     assert all(grade(f"04.{name}", answer).passed for name, answer in answers.items())
 
 
+@pytest.mark.parametrize("multiple", [1, 0.5, True, "1.5", None])
+def test_rate_matches_refuses_a_multiple_that_is_no_number_above_one(multiple):
+    with pytest.raises(ValueError, match="multiple must be a number larger than 1 .times the rheobase, e.g. 1.5."):
+        mystery.rate_matches("s1", multiple, 10.0, Tolerance(rel=0.1))
+
+
 def test_matches_refuses_an_unknown_parameter_name():
     with pytest.raises(ValueError, match="name must be one of v_rest, v_reset"):
         matches("s1", "C", 1.0, Tolerance(rel=0.1))

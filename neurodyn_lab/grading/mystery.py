@@ -55,6 +55,7 @@ import numpy as np
 from brian2 import Hz, Mohm, Quantity, mV, ms, second
 
 from .._validation import as_positive, format_value
+from ..analysis import firing_rate, rheobase
 from ..engine import Engine
 from ..inputs import as_current
 from ..parameters import LIFParams
@@ -62,7 +63,7 @@ from ..simulation import Recording, simulate
 from .students import canonical_id
 
 __all__ = ["MysteryNeuron", "MysteryResult", "Lab", "Budget", "BudgetExceeded", "default_lab", "set_default_lab",
-           "matches", "PARAMETER_NAMES", "RANGES", "NOISE", "BUDGET", "DT", "MAX_DURATION"]
+           "matches", "rate_matches", "PARAMETER_NAMES", "RANGES", "NOISE", "BUDGET", "DT", "MAX_DURATION"]
 
 #: The time step of every experiment (fixed: a dt > tau check would reveal tau in its message).
 DT = 0.1 * ms
@@ -220,10 +221,15 @@ def _sealed():
     def within(key, name, value, tolerance):
         return bool(tolerance.allows(float(value), float(np.asarray(getattr(draw(key), name)))))
 
-    return run, within
+    def rate_within(key, multiple, value, tolerance):
+        params = draw(key)
+        rate = firing_rate(multiple * rheobase(params), params)  # the book's 1/(t_ref + tau ln(...))
+        return bool(tolerance.allows(float(value), float(np.asarray(rate))))
+
+    return run, within, rate_within
 
 
-_run, _within = _sealed()
+_run, _within, _rate_within = _sealed()
 del _sealed
 
 
@@ -241,6 +247,23 @@ def matches(student_id, name, value, tolerance):
     if name not in PARAMETER_NAMES:
         raise ValueError(f"name must be one of {', '.join(PARAMETER_NAMES)}, got {name!r}")
     return _within(_DEFAULT if student_id is None else canonical_id(student_id), name, value, tolerance)
+
+
+def rate_matches(student_id, multiple, value, tolerance):
+    """Whether `value` (Hz, SI float) is within `tolerance` of the firing rate of `student_id`'s
+    mystery neuron (None: the default neuron) for a constant current of `multiple` (> 1) times its
+    rheobase: yes or no, never the rate.
+
+    Examples
+    --------
+    >>> from neurodyn_lab.grading.framework import Tolerance
+    >>> rate_matches("s12345", 1.5, 1e6, Tolerance(rel=0.02))
+    False
+    """
+    if isinstance(multiple, bool) or not isinstance(multiple, (int, float)) or not multiple > 1:
+        raise ValueError(f"multiple must be a number larger than 1 (times the rheobase, e.g. 1.5), got {multiple!r}")
+    return _rate_within(_DEFAULT if student_id is None else canonical_id(student_id), float(multiple), value,
+                        tolerance)
 
 
 @dataclass(frozen=True, eq=False)

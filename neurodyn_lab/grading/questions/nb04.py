@@ -24,17 +24,24 @@ so their smallest values only refuse the absurd (0.001 %, 0.0001 ms).
 from dataclasses import dataclass, field
 from typing import Callable
 
-from brian2 import Quantity, mV, ms, ohm, second, volt
+from brian2 import Hz, Quantity, mV, ms, ohm, second, volt
 
+from .. import mystery
 from ..answers import Rejected, describe_answer, read_quantity
-from ..framework import ChoiceQuestion, Mistake, Question, Tolerance, Verdict, si
+from ..framework import ChoiceQuestion, MeasuredQuestion, Mistake, PredictionQuestion, Question, Tolerance, Verdict, si
 from ..framework import PREFIX_HINT, SIGN_HINT
 from .common import MYSTERY_NOTE, hidden
 
-__all__ = ["QUESTIONS", "EstimateQuestion", "K_04"]
+__all__ = ["QUESTIONS", "EstimateQuestion", "K_04", "RATE_MULTIPLE_04"]
 
 #: How many of the student's uncertainties the hidden value may lie from their value.
 K_04 = 4
+#: 04.rate asks for the firing rate at this multiple of the neuron's rheobase (17-170 Hz in the ranges).
+RATE_MULTIPLE_04 = 1.5
+
+
+def _hidden_rate(variant, value, tolerance):
+    return mystery.rate_matches(variant.student, RATE_MULTIPLE_04, value, tolerance)
 
 
 def _bound(tolerance, value):
@@ -200,6 +207,16 @@ QUESTIONS = [
         hint="after a spike the voltage is held for t_ref, then rises: line the samples up by their time since "
              "the last spike (spike_times are exact) and find where the rise starts, e.g. by fitting the held "
              "value and the rise after it." + MYSTERY_NOTE,
+    ),
+    PredictionQuestion(
+        id="04.predict_rate", title="your prediction of the rate at 1.5 × rheobase", about="04.rate", unit=Hz,
+        example="a frequency, e.g. 250*Hz", plausible=(0.1 * Hz, 10_000 * Hz),
+    ),
+    MeasuredQuestion(
+        id="04.rate", title="mystery: rate at 1.5 × rheobase", within=_hidden_rate, unit=Hz,
+        example="a frequency, e.g. 250*Hz", tolerance=Tolerance(rel=0.02),
+        hint="inject 1.5 times the rheobase you measured for long enough to see several spikes, and use the "
+             "intervals between spikes (the time to the first one starts from rest, not from a reset)." + MYSTERY_NOTE,
     ),
     ChoiceQuestion(
         id="04.averaging", title="averaging noisy samples", expected=lambda variant: "half as large",
