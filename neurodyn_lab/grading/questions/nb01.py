@@ -9,8 +9,8 @@ from brian2 import Quantity, amp, coulomb, farad, get_dimensions, mV, ms, nA, pc
 
 from ... import analysis
 from ..answers import Rejected, describe_answer
-from ..framework import Case, ChoiceQuestion, FunctionQuestion, Mistake, QuantityQuestion, Tolerance, Verdict, \
-    near, si
+from ..framework import Case, ChoiceQuestion, FunctionQuestion, Mistake, PredictionQuestion, QuantityQuestion, \
+    Tolerance, Verdict, near, si
 from .common import OTHER_A, OTHER_B, label, secret_neurons, secret_numbers, text
 from ...parameters import LIFParams
 
@@ -260,6 +260,13 @@ QUESTIONS = [
         tolerance=Tolerance(rel=0.01),
         hint="set the steady state v_rest + R·I equal to v_threshold and solve for I, with your neuron's "
              "parameters (me.neuron).",
+    ),
+    PredictionQuestion(
+        id="01.predict_first_spike", title="your prediction of the first spike's time (3 nA step at 10 ms)",
+        about="01.first_spike_time", unit=second, example="a time on the simulation clock, e.g. 50*ms",
+        plausible=(STEP_01["start"], 1 * second),
+        hint="commit your own guess of the first spike's time on the simulation clock (after the step starts at "
+             "10 ms) before the panel shows it: write it with its unit.",
     ),
     QuantityQuestion(
         id="01.first_spike_time", title="time of the first spike (3 nA step at 10 ms)",
