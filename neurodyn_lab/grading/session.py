@@ -291,8 +291,8 @@ class GradingSession:
 
 
 class Withheld:
-    """What `GradingSession.reveal` gives before the prediction is committed: one sentence, shown
-    as the cell's output (``.message``)."""
+    """What ``reveal`` gives before the prediction is committed: one sentence, shown as the cell's
+    output (``.message``)."""
 
     def __init__(self, message):
         self.message = message
