@@ -54,6 +54,37 @@ CLOSED_FORM_CALLS = {
 }
 
 
+#: Figure questions: the f-I plot a student draws from the book, with the notebook's measured `my_rates`
+#: at `currents` (from their measure_rate) as points and the book's rate of p3 (t_ref = 3 ms) written out
+#: as a line; the Figure is left in ``fig``.
+FIGURE_CODE = {
+    "02.fi_plot": """
+import matplotlib.pyplot as plt
+I_nA = np.asarray(currents / nA)
+p_3 = p.replace(t_ref=3 * ms)
+RI = float(p_3.R / Mohm) * I_nA  # mV
+to_threshold, to_reset = float((p_3.v_threshold - p_3.v_rest) / mV), float((p_3.v_reset - p_3.v_rest) / mV)
+with np.errstate(all="ignore"):
+    T_ms = float(p_3.t_ref / ms) + float(p_3.tau / ms) * np.log((RI - to_reset) / (RI - to_threshold))
+book = np.where(RI > to_threshold, 1000 / T_ms, 0.0)
+fig, ax = plt.subplots()
+ax.plot(I_nA, np.asarray(my_rates / Hz), "o")
+ax.plot(I_nA, book)
+ax.set_xlabel("I [nA]")
+ax.set_ylabel("f [Hz]")
+""",
+}
+
+#: Predictions of several points: the book's rates of the student's neuron at 1, 3 and 8 nA.
+PREDICTIONS = {
+    "02.predict_rates": lambda student, v: [(I * nA, _book_rate(I * nA, v.neuron)) for I in (1, 3, 8)],
+}
+
+
+def _book_rate(current, p):
+    return 0 * Hz if p.R * current <= p.v_threshold - p.v_rest else 1 / interval(current, p)
+
+
 def euler_spikes(I, p, dt=EULER_DT, duration=EULER_DURATION, v0=None):
     """Spike times (s) of our own forward-Euler loop: from v0 (default v_rest), v += dt/tau (v_rest - v
     + R I), a spike when v >= v_threshold, then v_reset held for round(t_ref/dt) steps."""

@@ -202,3 +202,59 @@ def test_the_concept_answers_are_the_books(student):
     assert QUESTIONS["02.no_t_ref_limit"].expected(v) == book["without t_ref the rate is"] == "unbounded"
     assert QUESTIONS["02.steep_onset"].expected(v) == book["the rate leaves 0 at the rheobase"] == "vertically"
     assert QUESTIONS["02.euler_gain"].expected(v) == book["Euler's gain at 1 kHz, dt = 0.1 ms"] == "overestimates"
+
+
+# ------------------------------------------------------------------------------------------------
+# 02.predict_rates, 02.fi_plot
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("student", STUDENTS)
+def test_the_predictions_truth_is_the_books_rate(student):
+    v = variant_for(student)
+    question = QUESTIONS["02.predict_rates"]
+    currents = np.array([0.5, 1, 2, 3, 5, 8, 30]) * nA
+    truth = question.truth(v)(np.asarray(currents, dtype=float))
+    book = [float(book_nb02._book_rate(I, v.neuron) / Hz) for I in currents]
+    assert truth == pytest.approx(book, rel=1e-9, abs=1e-9)
+    assert question.grade(book_nb02.PREDICTIONS["02.predict_rates"](student, v), v).passed
+    assert question.grade([(1 * nA, 1 * Hz), (2 * nA, 2 * Hz), (3 * nA, 3 * Hz)], v).passed  # any honest guess
+    with pytest.raises(Exception, match="not predicted yet"):
+        question.grade(..., v)
+
+
+def _book_figure(student, change=""):
+    """The book's f-I plot (FIGURE_CODE) of `student`, with measured rates from our own count of a
+    500 ms run (`_count_rate`), and `change` applied after it."""
+    import matplotlib
+    matplotlib.use("Agg")
+    p = variant_for(student).neuron
+    currents = np.linspace(0, 100, 51) * nA
+    p3 = p.replace(t_ref=3 * ms)
+    my_rates = np.array([_count_rate(I, p3) for I in currents]) * Hz
+    from brian2 import Mohm
+    namespace = {"np": np, "Hz": Hz, "ms": ms, "mV": mV, "nA": nA, "Mohm": Mohm, "p": p, "currents": currents,
+                 "my_rates": my_rates}
+    exec(book_nb02.FIGURE_CODE["02.fi_plot"] + change, namespace)
+    return namespace["fig"]
+
+
+@pytest.mark.parametrize("student", STUDENTS[:4])
+def test_the_books_fi_plot_passes_and_each_missing_piece_is_named(student):
+    import matplotlib.pyplot as plt
+
+    question, v = QUESTIONS["02.fi_plot"], variant_for(student)
+    cases = {
+        "": "correct",
+        "\nax.set_xlabel('')": "x axis has no label",
+        "\nax.set_ylabel('rate')": "names no unit",
+        "\nax.set_xscale('log')": "should be linear",
+        # The measured points do not follow the closed form closely enough to stand in for it.
+        "\nax.lines[1].remove()": "plot your firing_rate(I, p3)",
+        "\nax.lines[0].remove()": "your measured rates is not on the plot",
+        # the closed form of p itself (its own t_ref), not of p3
+        "\nax.lines[1].set_ydata(ax.lines[1].get_ydata() * 1.2)": "does not follow it",
+    }
+    for change, expected in cases.items():
+        fig = _book_figure(student, change)
+        verdict = question.grade(fig, v)
+        plt.close(fig)
+        assert (verdict.passed if expected == "correct" else expected in verdict.text), (change, verdict.text)

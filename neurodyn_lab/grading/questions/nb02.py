@@ -11,15 +11,17 @@ interval is that count from v_reset plus round(t_ref/dt) steps held at v_reset (
 import math
 from dataclasses import dataclass
 
-from brian2 import Hz, amp, ms, nA
+import numpy as np
+from brian2 import Hz, amp, kHz, ms, nA
 
 from ... import analysis
 from ...parameters import LIFParams
-from ..framework import Case, ChoiceQuestion, FunctionQuestion, Mistake, QuantityQuestion, Tolerance, Verdict, \
-    near, si
+from ..figures import Axis, Curve
+from ..framework import Case, ChoiceQuestion, FigureQuestion, FunctionQuestion, Mistake, Plot, PredictionQuestion, \
+    QuantityQuestion, Tolerance, Verdict, near, si
 from .common import OTHER_A, OTHER_B, label, secret_neurons, secret_numbers, text
 
-__all__ = ["QUESTIONS", "RATE_CURRENT_02", "T_REF_02", "EULER_DT_02", "EULER_DURATION_02", "MEASURE_DURATION_02",
+__all__ = ["QUESTIONS", "RATE_CURRENT_02", "T_REF_02", "FI_SWEEP_MAX_02", "EULER_DT_02", "EULER_DURATION_02", "MEASURE_DURATION_02",
            "GAIN_FREQUENCY_02", "euler_steps", "euler_rate"]
 
 RATE_CURRENT_02 = 3 * nA  # 02.rate_at_3nA
@@ -307,6 +309,31 @@ def _euler_gain_ratio(p, dt=EULER_DT_02, f=GAIN_FREQUENCY_02):
     return euler * math.sqrt(1 + (2 * math.pi * si(f * p.tau)) ** 2)
 
 
+# ------------------------------------------------------------------------------------------------
+# Predict, then see (02.predict_rates) and the f-I plot (02.fi_plot)
+# ------------------------------------------------------------------------------------------------
+def _rate_curve(p):
+    """The closed-form rate of `p`, current in A -> rate in Hz (SI floats, arrays in and out)."""
+    return lambda current: np.asarray(analysis.firing_rate(np.asarray(current, dtype=float) * amp, p) / Hz,
+                                      dtype=float)
+
+
+def _own_rate_curve(variant):
+    return _rate_curve(variant.neuron)
+
+
+def _p3_rate_curve(variant):
+    return _rate_curve(variant.neuron.replace(t_ref=T_REF_02))
+
+
+def _sweep_range(variant):
+    return (0.0, si(FI_SWEEP_MAX_02))
+
+
+#: The f-I sweep of 02.fi_plot and 02.half_max_current spans 0 to this current.
+FI_SWEEP_MAX_02 = 100 * nA
+
+
 def _onset_slope(p):
     # Hz per nA between the rheobase plus 1e-9 and 1e-6 of it: grows without bound as the step shrinks.
     rheobase = analysis.rheobase(p)
@@ -324,6 +351,12 @@ def _half_max_current(v, t_ref=None):
 
 #: The notebook's questions, in order.
 QUESTIONS = [
+    PredictionQuestion(
+        id="02.predict_rates", title="your prediction of your neuron's f–I curve", about="02.rate_at_3nA",
+        unit=Hz, points_of=("current", "rate"), x_unit=nA,
+        example="a list of (current, rate) pairs, e.g. [(1*nA, 5*Hz), (4*nA, 40*Hz), (8*nA, 90*Hz)]",
+        plausible=(0 * Hz, 100 * kHz), x_plausible=(0 * nA, 1000 * nA), min_points=3, truth=_own_rate_curve,
+    ),
     QuantityQuestion(
         id="02.max_rate", title="maximal rate of your neuron",
         expected=lambda v: 1 / v.neuron.t_ref, unit=Hz, example="a frequency, e.g. 9000*Hz",
@@ -421,6 +454,22 @@ QUESTIONS = [
         hint="simulate a constant current I (inputs.step(I, start=0*ms, end=None)) for 500 ms with simulate(..., "
              "params=params) and return the number of spikes over the duration, or one over the mean interval "
              "between spikes (0*Hz without spikes).",
+    ),
+    FigureQuestion(
+        id="02.fi_plot", title="your f–I curve of p3: your measurements and the closed form",
+        plots=(
+            Plot(Axis("current", "linear"), Axis("rate", "linear"), curves=(
+                Curve("the closed-form rate", follows=_p3_rate_curve, rel=0.002, abs=0.1, cover=0.8,
+                      domain=_sweep_range, kinds=("line",),
+                      missing="beside your measured points, plot your firing_rate(I, p3) at the same currents (or "
+                              "more) as a line, in the units of your labels."),
+                Curve("your measured rates", follows=_p3_rate_curve, rel=0.02, abs=6.0, cover=0.8,
+                      domain=_sweep_range,
+                      missing="plot my_rates / Hz against currents / nA (from your measure_rate) as points."),
+            )),
+        ),
+        hint="one axes: your measured rates as points and your closed form as a line against the current from 0 "
+             "to 100 nA, both axes labelled with their units, e.g. 'current (nA)' and 'rate (Hz)'.",
     ),
     QuantityQuestion(
         id="02.half_max_current", title="current where p3 (your neuron, t_ref = 3 ms) fires at half its maximal rate",
