@@ -14,7 +14,10 @@ Usage::
     python -m neurodyn_lab.grading.build            # regenerate exercises/*.ipynb (make exercises)
     python -m neurodyn_lab.grading.build --check    # exit 1 if they differ from what the source gives
     python -m neurodyn_lab.grading.build --course DIR [--assignment lif]
-                                                    # an nbgrader course directory with the source
+                                                    # an nbgrader course directory with the source;
+                                                    # its feedback carries the worked solutions once
+                                                    # the assignment's due date has passed
+                                                    # (`solutions.WorkedSolutions`)
 
 Needs nbgrader (the ``instructor`` or ``test`` extra).
 """
@@ -311,7 +314,9 @@ def main(argv=None):
     if args.course:
         course = make_course(args.course, args.assignment, source=args.source, course_id=args.course_id,
                              exchange_root=args.exchange_root)
-        print(f"nbgrader course in {course}: cd there and run `nbgrader generate_assignment {args.assignment}`")
+        print(f"nbgrader course in {course}: cd there and run `nbgrader generate_assignment {args.assignment}`; give "
+              f"it a due date (`nbgrader db assignment add {args.assignment} --duedate=...`): the feedback carries "
+              f"the worked solutions once it has passed")
         return 0
     if args.check:
         differing = stale(args.source, args.out)
