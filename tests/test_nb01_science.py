@@ -282,3 +282,31 @@ def test_every_choice_is_a_sentence_of_its_own():
 def test_the_kernel_and_response_helpers_take_quantities():
     dv = nb01.linear_response(np.ones(3) * nA, 0.1 * ms, variant_for(None).neuron)
     assert isinstance(dv, Quantity) and float(dv[0] / mV) == 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Predict, then see: 01.predict_first_spike
+# ------------------------------------------------------------------------------------------------
+def test_every_students_first_spike_is_a_plausible_prediction_and_a_wrong_clock_is_not():
+    question = QUESTIONS["01.predict_first_spike"]
+    assert question.about == "01.first_spike_time"
+    for student in STUDENTS:
+        v = variant_for(student)
+        book = book_nb01.values(student, v)["first spike time"]
+        assert question.grade(book, v).passed and question.grade(2 * book, v).passed  # never judged
+        # A guess counted from the step's onset (a time before the step) gets one sentence about it.
+        with pytest.raises(Rejected, match="outside what this question accepts"):
+            question.grade(book - 10.5 * ms, v)
+    with pytest.raises(Rejected, match="not predicted yet"):
+        question.grade(..., variant_for(None))
+
+
+def test_the_revealed_panel_draws_the_guess_at_its_time_after_the_onset():
+    from neurodyn_lab.panels import StepPanel
+
+    panel = StepPanel(params=variant_for("s001").neuron, amplitude=3 * nA, prediction=25 * ms - 10 * ms,
+                      view="image")
+    try:
+        assert panel.result.spike_count > 0
+    finally:
+        panel.close()
