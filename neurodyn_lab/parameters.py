@@ -5,11 +5,12 @@ The model (Neuronal Dynamics, eq. 1.5): ``tau dv/dt = -(v - v_rest) + R I(t)``; 
 """
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-from brian2 import Mohm, Quantity, mV, ms, ohm, second, volt
+from brian2 import Mohm, Quantity, Unit, mV, ms, ohm, second, volt
 
 from ._validation import as_nonnegative, as_positive, as_quantity, describe, format_value
 
@@ -48,15 +49,15 @@ class Field:
 
     name: str
     meaning: str
-    unit: object
+    unit: Unit
     si_name: str
-    display: object
+    display: Unit
     display_name: str
     code_name: str
     default: float
-    slider: tuple
+    slider: tuple[float, float, float]
     example: str
-    check: object = field(repr=False, compare=False)
+    check: Callable[..., Quantity] = field(repr=False, compare=False)
 
 
 #: The six LIF parameters, in order. Slider ranges hold both presets (neurodynex3: -70/-65/-50 mV,

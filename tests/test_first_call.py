@@ -161,6 +161,8 @@ FIRST_CALLS = {
     # parameters
     "neurodyn_lab.parameters.LIFParams": "from neurodyn_lab.parameters import LIFParams\nLIFParams.classic()",
     "neurodyn_lab.parameters.PRESETS": "from neurodyn_lab.parameters import PRESETS\nPRESETS['neurodynex3']",
+    "neurodyn_lab.parameters.FIELDS": "from neurodyn_lab.parameters import FIELDS\n[f.default * f.display for f in FIELDS]",
+    "neurodyn_lab.parameters.Field": "from neurodyn_lab.parameters import FIELDS, Field\nassert isinstance(FIELDS[0], Field)",
     # inputs
     "neurodyn_lab.inputs.step": "from neurodyn_lab.inputs import step\nstep(2 * nA, 10 * ms)(20 * ms)",
     "neurodyn_lab.inputs.pulse": "from neurodyn_lab.inputs import pulse\npulse(charge=4e-12 * coulomb, duration=0.5 * ms)",
