@@ -18,7 +18,8 @@ Examples
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
->>> fig, ax = plt.subplots()
+>>> fig = plt.figure()
+>>> ax = fig.add_subplot()
 >>> _ = ax.plot([0, 1, 2], [0, 5, 7], label="data")
 >>> _ = ax.set_xlabel("time (ms)")
 >>> record = FigureRecord.from_record(describe(fig))
@@ -120,7 +121,8 @@ def describe(answer):
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots()
+    >>> fig = plt.figure()
+    >>> ax = fig.add_subplot()
     >>> _ = ax.scatter([1, 2], [3, 4])
     >>> ax.set_yscale("log")
     >>> d = describe(ax)

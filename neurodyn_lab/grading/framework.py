@@ -829,8 +829,8 @@ class FigureQuestion(Question):
     def verdict(self, answer, variant, options):
         figure = self.read(answer)
         if not figure.axes:
-            raise Rejected("invalid", "your figure has no axes: draw your plot on it (fig, ax = plt.subplots()) "
-                                      "and pass it again.")
+            raise Rejected("invalid", "your figure has no axes: draw your plot on axes of it (plt.subplots() makes "
+                                      "both) and pass it again.")
         if len(figure.axes) < len(self.plots):
             return self.wrong(None, f"your figure has {len(figure.axes)} axes, but the question asks for "
                                     f"{len(self.plots)} (e.g. fig, axes = plt.subplots({len(self.plots)}, 1)).")
