@@ -137,7 +137,15 @@ class Lab:
         return Budget(total=self.budget, spent=self._spent.get(key, 0.0) * second)
 
     def admit(self, key, duration):
-        """Raise `BudgetExceeded` unless `duration` fits in what is left of `key`'s budget."""
+        """Raise `BudgetExceeded` unless `duration` fits in what is left of `key`'s budget.
+
+        Examples
+        --------
+        >>> Lab(budget=1 * second).admit("s1", 2 * second)
+        Traceback (most recent call last):
+        ...
+        neurodyn_lab.grading.mystery.BudgetExceeded: this experiment would record 2000 ms but only 1 s of your 1 s budget is left (m.budget shows it): plan your experiments, and run the notebook again from the top (Kernel > Restart and Run All) to start with a full budget, as the autograder does
+        """
         budget = self.budget_of(key)
         if duration > budget.left * (1 + 1e-9):
             raise BudgetExceeded(
@@ -147,7 +155,17 @@ class Lab:
                 f"a full budget, as the autograder does")
 
     def record(self, key, duration, fingerprint):
-        """Charge `duration` to `key`'s budget; return how often this stimulus was given before."""
+        """Charge `duration` to `key`'s budget; return how often this stimulus (`fingerprint`, any
+        text) was given before.
+
+        Examples
+        --------
+        >>> lab = Lab()
+        >>> lab.record("s1", 300 * ms, "step 50 pA"), lab.record("s1", 300 * ms, "step 50 pA")
+        (0, 1)
+        >>> lab.budget_of("s1")
+        <budget: 0.6 s of 10 s recorded, 9.4 s left>
+        """
         self._spent[key] = self._spent.get(key, 0.0) + float(duration / second)
         repeat = self._given.get((key, fingerprint), 0)
         self._given[(key, fingerprint)] = repeat + 1
