@@ -271,7 +271,7 @@ def test_no_message_contains_a_hidden_value():
 
 @pytest.mark.parametrize("answer, status, fragments", [
     ((-65 * mV, 0.1 * mV), None, []),
-    (-65 * mV, "invalid", ["give your value and its uncertainty as a pair", "e.g. (-55*mV, 0.5*mV)", "-65 mV"]),
+    (-65 * mV, "invalid", ["give your value and its uncertainty as a pair", "e.g. (-20*mV, 0.1*mV)", "-65 mV"]),
     ((-65 * mV,), "invalid", ["give two things", "you gave 1"]),
     ((-65 * mV, ...), "unanswered", ["give the uncertainty of your value too"]),
     ((-65 * mV, 0.1 * ms), "invalid", ["the uncertainty:", "a time", "asks for a voltage"]),

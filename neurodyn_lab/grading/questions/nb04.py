@@ -72,7 +72,7 @@ class EstimateQuestion(Question):
     unit : brian2 Unit
         Any unit of the asked dimension, e.g. ``volt``.
     example : str
-        What to write, e.g. ``"a voltage and its uncertainty, e.g. (-55*mV, 0.5*mV)"``.
+        What to write, e.g. ``"a voltage and its uncertainty, e.g. (-20*mV, 0.1*mV)"``.
     tolerance : Tolerance
         The largest uncertainty accepted (what a careful experiment within the budget beats).
     smallest : Tolerance
@@ -84,7 +84,7 @@ class EstimateQuestion(Question):
     --------
     >>> from brian2 import mV, volt
     >>> q = EstimateQuestion(id="99.v", title="v", hint="measure it.", unit=volt,
-    ...                      example="a voltage and its uncertainty, e.g. (-55*mV, 0.5*mV)",
+    ...                      example="a voltage and its uncertainty, e.g. (-20*mV, 0.1*mV)",
     ...                      within=lambda variant, x, tol: tol.allows(x, -0.070),
     ...                      tolerance=Tolerance(abs=0.2 * mV), smallest=Tolerance(abs=0.002 * mV))
     >>> q.grade((-70.05 * mV, 0.03 * mV), None).status
@@ -175,7 +175,7 @@ class EstimateQuestion(Question):
 def _voltage(name, hint):
     return EstimateQuestion(
         id=f"04.{name}", title=f"mystery: {name} ± uncertainty", within=hidden(name), unit=volt,
-        example="a voltage and its uncertainty, e.g. (-55*mV, 0.5*mV)", tolerance=Tolerance(abs=0.2 * mV),
+        example="a voltage and its uncertainty, e.g. (-20*mV, 0.1*mV)", tolerance=Tolerance(abs=0.2 * mV),
         smallest=Tolerance(abs=0.002 * mV), hint=hint + MYSTERY_NOTE)
 
 
@@ -185,14 +185,14 @@ QUESTIONS = [
                        "of N samples carries 1 mV/√N."),
     EstimateQuestion(
         id="04.R", title="mystery: R ± uncertainty", within=hidden("R"), unit=ohm,
-        example="a resistance and its uncertainty, e.g. (40*Mohm, 2*Mohm)", tolerance=Tolerance(rel=0.02),
+        example="a resistance and its uncertainty, e.g. (40*Mohm, 0.4*Mohm)", tolerance=Tolerance(rel=0.02),
         smallest=Tolerance(rel=0.00001),
         hint="a step current I that stays below threshold moves the steady state by R·I: the larger the step, "
              "the larger this signal against the noise; fit the whole response, not one sample." + MYSTERY_NOTE,
     ),
     EstimateQuestion(
         id="04.tau", title="mystery: tau ± uncertainty", within=hidden("tau"), unit=second,
-        example="a time and its uncertainty, e.g. (50*ms, 2*ms)", tolerance=Tolerance(rel=0.03),
+        example="a time and its uncertainty, e.g. (50*ms, 1*ms)", tolerance=Tolerance(rel=0.03),
         smallest=Tolerance(rel=0.00001),
         hint="fit the charging (and discharging) curve of a subthreshold step with its exponential; "
              "where the curve covers 63 % of its way is one noisy sample." + MYSTERY_NOTE,
@@ -202,7 +202,7 @@ QUESTIONS = [
     _voltage("v_reset", "where is the voltage held right after a spike? Average those samples over many spikes."),
     EstimateQuestion(
         id="04.t_ref", title="mystery: t_ref ± uncertainty", within=hidden("t_ref"), unit=second,
-        example="a time and its uncertainty, e.g. (0.5*ms, 0.2*ms)", tolerance=Tolerance(abs=0.1 * ms),
+        example="a time and its uncertainty, e.g. (0.5*ms, 0.05*ms)", tolerance=Tolerance(abs=0.1 * ms),
         smallest=Tolerance(abs=0.0001 * ms),
         hint="after a spike the voltage is held for t_ref, then rises: line the samples up by their time since "
              "the last spike (spike_times are exact) and find where the rise starts, e.g. by fitting the held "
