@@ -263,3 +263,18 @@ def test_any_honest_prediction_earns_its_point_and_nothing_else_does():
         rate.grade(..., v)
     with pytest.raises(Rejected):
         cv.grade(3 * ms, v)
+
+
+def test_the_noisy_trials_use_the_model_the_warm_up_compiles():
+    """Every noisy run of 05 lasts the notebook's trial_duration, the bank's TRIAL_DURATION_05: a
+    tabulated input's code depends on its table's length, so the warm-up must compile that one (else
+    the first noisy run compiles on Binder or the hub)."""
+    import re
+    from pathlib import Path
+
+    from neurodyn_lab import grading
+
+    source = (Path(__file__).resolve().parents[1] / "exercises" / "source" / "05_noise_variability.ipynb").read_text()
+    found = re.search(r"trial_duration = ([0-9.]+) \* ms", source)
+    assert found and float(found.group(1)) * ms == nb05.TRIAL_DURATION_05
+    assert any(len(job) == 4 and job[3] == nb05.TRIAL_DURATION_05 for job in grading.warm_up_jobs())

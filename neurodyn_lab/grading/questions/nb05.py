@@ -1,4 +1,5 @@
-"""Questions of notebook 05 noise and variability: the CV function, a Poisson process with dead time,
+"""Questions of notebook 05 noise and variability: the CV function, the Poisson process (a checked
+histogram, a prediction and the CV with dead time), a prediction before the noisy f-I curves,
 the rate below the rheobase and the CV of mean-driven firing under a noisy input, and which regime
 fires more irregularly.
 
@@ -204,11 +205,6 @@ _STATED_NOISE = (f"{SIGMA_05:g} × your rheobase", text(TAU_NOISE_05, ms, "ms"),
 
 #: The notebook's questions, in order.
 QUESTIONS = [
-    PredictionQuestion(
-        id="05.predict_rate_below", title="your prediction of your neuron's noisy rate below the rheobase",
-        about="05.rate_below_rheobase", unit=Hz, example="your guess, a frequency, e.g. 100*Hz",
-        plausible=(0 * Hz, 10000 * Hz),
-    ),
     NumberFunctionQuestion(
         id="05.isi_cv", title="your isi_cv(spike_times)", points=2, name="isi_cv",
         cases=_cv_cases, hidden_cases=_hidden_cv_cases, example="your function isi_cv",
@@ -246,6 +242,11 @@ QUESTIONS = [
                           "t_ref plus an exponential interval."),),
         hint="draw the intervals as p.t_ref plus exponential intervals with mean 1/(200 Hz) "
              "(rng.exponential), make spike times with np.cumsum, and measure the CV with your isi_cv.",
+    ),
+    PredictionQuestion(
+        id="05.predict_rate_below", title="your prediction of your neuron's noisy rate below the rheobase",
+        about="05.rate_below_rheobase", unit=Hz, example="your guess, a frequency, e.g. 100*Hz",
+        plausible=(0 * Hz, 10000 * Hz),
     ),
     QuantityQuestion(
         id="05.rate_below_rheobase", title="your neuron's rate with a noisy input below the rheobase",
