@@ -86,6 +86,9 @@ SUBJECTS = {
     "01.halved_width": (r"jump|pulse", r"width|wide|half|narrow"),
     "01.superposition_breaks": (r"superposition|prediction|linear",),
     "05.irregular_regime": (r"irregular|regular|CV|coefficient of variation|variab",),
+    "04.averaging": (r"average|mean|sample|longer|record", r"uncertaint|standard error|error|spread|precis"),
+    "04.spikes_only": (r"spike time|spikes alone|only the spike|without the voltage|no voltage",
+                       r"tau|t_ref|time constant|refractor|identif"),
 }
 
 _BEGIN = re.compile(r"^\s*(<!--\s*)?### BEGIN (SOLUTION|HIDDEN TESTS)\s*(-->)?\s*$")
