@@ -17,7 +17,7 @@ LOCK_PYTHONS := 3.10 3.11 3.12 3.13
 TEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: lab test test-core test-latest lint bench exercises docs install install-test lock clean help
+.PHONY: lab test test-core test-latest lint bench bench-hub exercises docs install install-test lock clean help
 
 help:
 	@echo "make lab          create $(VENV), install neurodyn_lab, open JupyterLab on the exercises"
@@ -27,6 +27,7 @@ help:
 	@echo "make test-latest  the core tests with the newest allowed versions (in .venv-latest)"
 	@echo "make lock         re-resolve requirements/py3.X.txt for every supported Python"
 	@echo "make bench        run the benchmarks (figures, baselines and ratios)"
+	@echo "make bench-hub    a real JupyterHub's capacity: students dragging at once, memory per student (root)"
 	@echo "make exercises    regenerate the student notebooks from exercises/source/"
 	@echo "make docs         build the documentation site into docs/_build/html (warnings are errors)"
 
@@ -86,6 +87,10 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_compat.py
 	$(PY) benchmarks/bench_browser.py
 	$(PY) benchmarks/bench_canvas.py
+
+# A real JupyterHub's capacity for a class (as root, with node and configurable-http-proxy; about 10 min).
+bench-hub: $(VENV)/.installed-test
+	$(PY) benchmarks/bench_hub.py
 
 docs: $(VENV)/.installed-test
 	rm -rf docs/_build
