@@ -250,7 +250,10 @@ def test_the_books_fi_plot_passes_and_each_missing_piece_is_named(student):
         # The measured points do not follow the closed form closely enough to stand in for it.
         "\nax.lines[1].remove()": "plot your firing_rate(I, p3)",
         "\nax.lines[0].remove()": "your measured rates is not on the plot",
-        # the closed form of p itself (its own t_ref), not of p3
+        # A wrong measure_rate (twice the rate) costs 02.measure_rate, not the plot; rates in mHz do not pass.
+        "\nax.lines[0].set_ydata(ax.lines[0].get_ydata() * 2)": "correct",
+        "\nax.lines[0].set_ydata(ax.lines[0].get_ydata() * 1000)": "your measured rates",
+        # the closed form 20 % off
         "\nax.lines[1].set_ydata(ax.lines[1].get_ydata() * 1.2)": "does not follow it",
     }
     for change, expected in cases.items():

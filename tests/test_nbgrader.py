@@ -352,7 +352,11 @@ def plan_submissions(course):
             q = QUESTIONS[qid]
             code = "\n".join(attack_code(kind, q, values[ATTACKER].get(role.get(qid)), role.get(qid)) for kind in kinds)
             attacked[answer_id(qid)] = filled(cells[answer_id(qid)].source, code)
-        plans.append(Submission(ATTACKER, name, "attacks", attacked, {q.id: 0 for q in questions}, attacks=plan))
+        # A question checked before the first attacked answer cell (a prediction at the top) was answered
+        # honestly and no flagged cell runs before its check: it keeps its points; all others score 0.
+        first_attack = min(i for i, q in enumerate(questions) if q.id in plan)
+        plans.append(Submission(ATTACKER, name, "attacks", attacked, {q.id: q.points if i < first_attack else 0
+                                                                      for i, q in enumerate(questions)}, attacks=plan))
         for k, student in enumerate(SINGLE_WRONG[:len(questions)]):
             wrong_ids = tuple(q.id for q in questions[k::len(SINGLE_WRONG)])
             plans.append(Submission(student, name, "wrong answers", typed(questions, cells, values[student], role,
@@ -637,7 +641,7 @@ def test_each_attack_fools_the_students_kernel_but_not_the_autograder(graded):
             assert rows[qid]["points"] == 0 and rows[qid]["rule"] == RULE_ANSWER and rows[qid]["flags"], rows[qid]
         # No more than the honest wrong answers: those would have kept the unattacked questions'
         # points; the flagged cells before them cost those too.
-        assert sum(r["points"] for r in rows.values()) == 0
+        assert sum(r["points"] for r in rows.values()) == sum(plan.expected.values())  # only what precedes them
         assert any(note.startswith("Flagged") for note in graded.reports[(plan.student, plan.notebook)]["notes"])
     assert seen == set(ATTACKS) - ({"closed form in the function"} if not any(  # of the notebooks submitted
         isinstance(q, FunctionQuestion) for p in graded.plans for q in QUESTIONS.of(p.notebook[:2])) else set())

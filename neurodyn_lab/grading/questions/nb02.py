@@ -463,7 +463,9 @@ QUESTIONS = [
                       domain=_sweep_range, kinds=("line",),
                       missing="beside your measured points, plot your firing_rate(I, p3) at the same currents (or "
                               "more) as a line, in the units of your labels."),
-                Curve("your measured rates", follows=_p3_rate_curve, rel=0.02, abs=6.0, cover=0.8,
+                # Present, in the right units and roughly where the rates are: measure_rate itself is
+                # graded in 02.measure_rate, so a wrong one (say twice the rate) does not cost the plot too.
+                Curve("your measured rates", follows=_p3_rate_curve, rel=1.2, abs=6.0, cover=0.8,
                       domain=_sweep_range,
                       missing="plot my_rates / Hz against currents / nA (from your measure_rate) as points."),
             )),
