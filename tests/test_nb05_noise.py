@@ -117,6 +117,8 @@ def test_the_noisy_answers_are_those_of_an_independent_simulation_of_the_stated_
     assert float(rate / book["noisy rate below the rheobase"]) == pytest.approx(1, abs=1e-9)
     assert cv == pytest.approx(book["CV of mean-driven firing"], rel=1e-6)
     assert float(rate / Hz) > 1  # below the rheobase, where the noiseless neuron never fires
+    if student != "s2026001":
+        return  # each grade below simulates the stated trials again (about 1.4 s): one student does
     for qid, value in (("05.rate_below_rheobase", rate), ("05.cv_mean_driven", cv)):
         question = QUESTIONS[qid]
         assert question.grade(value, v).passed and not question.grade(1.5 * value, v).passed
