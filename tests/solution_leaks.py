@@ -80,6 +80,9 @@ SHINGLE = 8  # words in a run of prose
 SUBJECTS = {
     "00.classic_rheobase": (r"rheobase|threshold", r"classic|LIF_Step|LIF_Sinus"),
     "03.filter_type": (r"filter|membrane",),
+    "02.no_t_ref_limit": (r"refractor|t_ref|t_\\text\{ref\}", r"without|no |zero|= ?0"),
+    "02.steep_onset": (r"rheobase|onset|leaves? 0|from zero", r"slope|steep|rise|rises"),
+    "02.euler_gain": (r"Euler", r"gain|amplitude"),
     "03.gain_per_decade": (r"decade|tenfold|ten times|slope", r"gain"),
     "03.phase_far_above_cutoff": (r"phase|lag", r"far above|high frequenc|large|approach|asymptot|limit"),
     "01.near_rheobase": (r"first spike|spike time", r"rheobase"),
