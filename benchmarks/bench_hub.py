@@ -454,7 +454,7 @@ def main() -> int:
     print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")
     reason = hub_rig.why_not()
-    rounds, base = [], None
+    rounds, base, failed = [], None, []
     if reason:
         print(f"no hub on this machine: {reason}; only the local baseline runs (this venv's Python)")
         workdir = Path(tempfile.mkdtemp(prefix="neurodyn-hubbench-"))
@@ -479,7 +479,12 @@ def main() -> int:
         print(f"baseline: p50 {base['drag']['p50_ms']:.0f} ms, p95 {base['drag']['p95_ms']:.0f} ms")
         hub = hub_rig.Hub(venv, workdir / "hub", environment)
         for n in sizes:
-            result = one_round(hub, venv, workdir, n, args)
+            try:
+                result = one_round(hub, venv, workdir, n, args)
+            except Exception as exc:  # a round that failed is reported; the others still count
+                failed.append((n, f"{type(exc).__name__}: {exc}"))
+                print(f"N={n}: failed: {failed[-1][1]}", flush=True)
+                continue
             rounds.append(result)
             d = result["drag"]
             print(f"N={n}: p50 {d['p50_ms']:.0f} ms, p95 {d['p95_ms']:.0f} ms, cold first panel max "
@@ -490,12 +495,16 @@ def main() -> int:
             hub.stop()
         # Anything still running as one of the temporary users has been ended by Users.remove.
         shutil.rmtree(workdir, ignore_errors=True)
-    report(rounds, base, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"rounds": rounds, "baseline": base, "failed": failed}, indent=1,
+                                              default=str))
+    if rounds or base:
+        report(rounds, base, args)
+    for n, why in failed:
+        print(f"N={n} failed: {why}")
     print(f"\nrun time {time.perf_counter() - started:.0f} s; load average at the end: "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"rounds": rounds, "baseline": base}, indent=1, default=str))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -326,7 +326,8 @@ class KernelSocket:
             request_timeout=60))
         kernel = json.loads(response.body)["id"]
         socket_url = url.replace("http://", "ws://") + f"/api/kernels/{kernel}/channels"
-        connection = await websocket_connect(HTTPRequest(socket_url, headers=headers, request_timeout=60),
+        # The server answers the websocket once the kernel is ready: under load, that is its start.
+        connection = await websocket_connect(HTTPRequest(socket_url, headers=headers, request_timeout=CELL_TIMEOUT),
                                              max_message_size=64 * 2**20)
         return cls(url, headers, kernel, connection)
 
