@@ -1,5 +1,6 @@
 """Capacity of one JupyterHub server for a class (issue 18, item 4). Run as root:
-``.venv/bin/python benchmarks/bench_hub.py`` (``make bench-hub``), about 5 minutes on 2 cores.
+``.venv/bin/python benchmarks/bench_hub.py`` (``make bench-hub``): about 9 minutes on 2 cores, 5 with
+``--venv`` and ``--cache`` (2026-12-03). The figures of that day are in docs/instructors.md.
 
 A real hub as a university's administrator sets it up (tests/hub_rig.py, the machinery shared with
 tests/test_hub.py: a venv from Debian's Python through the lock file, ``warmup --shared`` by the
