@@ -59,6 +59,7 @@ class Bank(Mapping):
 
     Examples
     --------
+    >>> from neurodyn_lab.grading.framework import Tolerance
     >>> bank = Bank(QUESTIONS.values())
     >>> bank.change("01.rheobase", tolerance=Tolerance(rel=0.02))
     >>> str(bank["01.rheobase"].tolerance), str(QUESTIONS["01.rheobase"].tolerance)
