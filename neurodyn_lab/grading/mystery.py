@@ -74,7 +74,7 @@ BUDGET = 10 * second
 #: The measurement noise of the recorded voltage: standard deviation per sample (white, Gaussian).
 NOISE = 1 * mV
 #: The hidden parameters, by name.
-PARAMETER_NAMES = ("v_rest", "v_reset", "v_threshold", "R", "tau", "t_ref")
+PARAMETER_NAMES = LIFParams.field_names()  # the one schema (parameters.FIELDS)
 #: Where the hidden parameters lie (uniformly), as the notebook states them: name -> (low, high),
 #: v_reset and v_threshold relative to v_rest. Physiological ranges for small cortical neurons
 #: in a whole-cell recording.
