@@ -14,6 +14,7 @@ known limit, for several students, and tolerances that are what the stated trial
 
 import math
 import statistics
+import zlib
 
 import numpy as np
 import pytest
@@ -86,12 +87,13 @@ def test_the_poisson_cv_is_the_closed_form_and_its_tolerance_holds_for_20000_int
     dead, rate = float(v.neuron.t_ref / second), float(nb05.POISSON_RATE_05 / Hz)
     expected = question.expected(v)
     assert expected == pytest.approx(1 / (1 + rate * dead))  # std 1/r over mean t_ref + 1/r
-    rng = np.random.default_rng(abs(hash(student)) % 2 ** 32)
+    rng = np.random.default_rng(zlib.crc32(repr(student).encode()))  # hash() differs per run
     estimates = np.array([_cv_by_hand_fast(dead + rng.exponential(1 / rate, nb05.POISSON_INTERVALS_05))
                           for _ in range(300)])
-    # Unbiased (within its standard error), and 3 % is at least 3.5 standard deviations of one estimate.
+    # Unbiased (within its standard error), and the tolerance is over 5.5 standard deviations of one
+    # estimate (it is about 6.3 at t_ref 4 ms): a correct student is marked wrong less than once in 10^7.
     assert abs(estimates.mean() / expected - 1) < 4 * estimates.std() / expected / math.sqrt(len(estimates))
-    assert question.tolerance.rel >= 3.5 * estimates.std() / expected
+    assert question.tolerance.rel >= 5.5 * estimates.std() / expected
     assert all(question.grade(x, v).passed for x in estimates)
     assert not question.grade(1.0, v).passed and "without dead time" in question.grade(1.0, v).text
 

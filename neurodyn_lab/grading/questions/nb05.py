@@ -239,9 +239,12 @@ QUESTIONS = [
     ),
     NumberQuestion(
         id="05.poisson_cv", title="CV of a Poisson process with your t_ref as dead time",
-        expected=_poisson_cv, example="a number, e.g. 0.5", tolerance=Tolerance(rel=0.03),
+        # 5 %: one correct estimate from 20 000 intervals scatters by 0.71-0.80 % (t_ref 1-4 ms, measured
+        # 2026-12-03), so 5 % is over 6 of its standard deviations: at 3 % one correct student in
+        # ~7 000 was marked wrong. The classic mistake (CV 1, no dead time) stays 20 % or more away.
+        expected=_poisson_cv, example="a number, e.g. 0.5", tolerance=Tolerance(rel=0.05),
         stated=lambda v: (text(POISSON_RATE_05, Hz, "Hz"), f"{POISSON_INTERVALS_05:,}".replace(",", " ")),
-        mistakes=(Mistake(lambda value, e, v: abs(value - 1) <= 0.03,
+        mistakes=(Mistake(lambda value, e, v: abs(value - 1) <= 0.05,
                           "that is the CV of a Poisson process without dead time; each interval here is your "
                           "t_ref plus an exponential interval."),),
         hint="draw the intervals as p.t_ref plus exponential intervals with mean 1/(200 Hz) "
