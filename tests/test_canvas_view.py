@@ -12,6 +12,7 @@ import gc
 import io
 import json
 import time
+import warnings
 import weakref
 
 import matplotlib
@@ -26,7 +27,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
-from neurodyn_lab.panels import _canvas, _view
+from neurodyn_lab.panels import _view
 
 
 @pytest.fixture(autouse=True)
@@ -75,17 +76,19 @@ def test_an_update_is_one_message_with_t_v_and_i_as_float32_buffers(monkeypatch)
     assert len(updates) == 1  # frame and arrays in one message
     data, buffers = updates[0]
     state = data["state"]
-    assert set(state) == {"frame", "arrays"}
+    assert set(state) == {"frame", "arrays"}  # the time grid did not change: t is not sent again
     samples = len(panel.result.t)
-    # t is shared by v(t) and I(t): three arrays, not four, each float32.
-    assert sorted(len(b) for b in buffers) == [4 * samples] * 3
-    assert [path[0] for path in data["buffer_paths"]] == ["arrays"] * 3
+    # v(t) and I(t), each float32; t, which they share, went once, with the panel's first frame.
+    assert sorted(len(b) for b in buffers) == [4 * samples] * 2
+    assert [path[0] for path in data["buffer_paths"]] == ["arrays"] * 2
     frame = state["frame"]
     v_line = frame["axes"][0]["series"][0]
     arrays = dict(zip((path[1] for path in data["buffer_paths"]), buffers))
     np.testing.assert_array_equal(np.frombuffer(arrays[v_line["y"]], dtype=np.float32),
                                   np.asarray(panel.result.v / mV, dtype=np.float32))
-    np.testing.assert_array_equal(np.frombuffer(arrays[v_line["x"]], dtype=np.float32),
+    grid = panel.view.widget.grid
+    assert list(grid) == [v_line["x"]] and frame["axes"][1]["series"][0]["x"] == v_line["x"]
+    np.testing.assert_array_equal(np.frombuffer(grid[v_line["x"]], dtype=np.float32),
                                   np.asarray(panel.result.t / ms, dtype=np.float32))
     current = [s for s in frame["axes"][1]["series"] if s["coords"] == "data"][0]
     assert np.frombuffer(arrays[current["y"]], dtype=np.float32).max() == pytest.approx(3.0)
@@ -102,7 +105,7 @@ def test_an_update_is_one_message_with_t_v_and_i_as_float32_buffers(monkeypatch)
     print(f"\nStepPanel canvas update, {samples} samples: {payload} bytes "
           f"({sum(len(b) for b in buffers)} binary + {len(json.dumps(state))} JSON)")
     assert payload == pytest.approx(panel.view.payload_bytes, rel=0.05)
-    assert payload < 20_000
+    assert payload < 12_000
     image = StepPanel(view="image", amplitude=3 * nA)
     print(f"the image view's PNG for the same update: {image.view.payload_bytes} bytes")
     image.close()
@@ -121,6 +124,45 @@ def test_unchanged_arrays_are_not_resent(monkeypatch):
     panel.close()
 
 
+def test_the_time_grid_is_sent_again_when_it_changes(monkeypatch):
+    panel = StepPanel(view="canvas", duration=40 * ms)
+    wire = Wire(panel.view.widget, monkeypatch)
+    panel.controls["duration"].value = 60  # ms: a longer grid
+    [(data, buffers)] = wire.updates()
+    assert set(data["state"]) == {"frame", "arrays", "grid"}
+    assert sorted(len(b) for b in buffers) == [4 * len(panel.result.t)] * 3
+    panel.close()
+
+
+def test_a_long_trace_goes_as_two_points_per_pixel_column_and_keeps_every_spike(monkeypatch):
+    from neurodyn_lab.panels import _canvas
+
+    panel = StepPanel(view="canvas", amplitude=3 * nA, start=0 * ms, end=1000 * ms, duration=1000 * ms)
+    frame, widget = panel.view.widget.frame, panel.view.widget
+    ax = frame["axes"][0]
+    v_line = ax["series"][0]
+    columns = (ax["box"][2] - ax["box"][0]) * frame["width"]
+    v = np.frombuffer(widget.arrays[v_line["y"]], dtype=np.float32)
+    t = np.frombuffer(widget.grid[v_line["x"]], dtype=np.float32)
+    samples = len(panel.result.t)
+    assert samples == 10_001 and len(v) == len(t) <= 2 * (columns + 1)
+    print(f"\n1000 ms StepPanel: {samples} samples sent as {len(v)} points ({columns:.0f} pixel columns); "
+          f"update {panel.view.payload_bytes} bytes")
+    # Every spike's reset (the lowest value after each spike) and the highest value stay, and the
+    # thinned line never leaves the range of the samples it stands for.
+    full = np.asarray(panel.result.v / mV, dtype=np.float32)
+    assert v.min() == full.min() and v.max() == full.max()
+    assert np.all(np.diff(t) >= 0)
+    k = int(np.ceil(samples / columns))
+    for i in range(0, len(v) - 2, 2):
+        chunk = full[(i // 2) * k:(i // 2 + 1) * k]
+        assert {v[i], v[i + 1]} == {chunk.min(), chunk.max()}
+    # A zoomed axis keeps the samples it shows at full resolution.
+    x, y = _canvas.thin(np.arange(10_001) * 0.1, np.sin(np.arange(10_001)), xlim=(10.0, 40.0), columns=557)
+    assert len(x) == 302 and x[0] == pytest.approx(9.9) and x[-1] == pytest.approx(40.1)
+    panel.close()
+
+
 @pytest.mark.parametrize("make", [
     lambda: SinusPanel(view="canvas", amplitude=0.5 * nA, frequency=50 * Hz),
     lambda: FICurvePanel(view="canvas", count=11, duration=100 * ms),
@@ -128,7 +170,7 @@ def test_unchanged_arrays_are_not_resent(monkeypatch):
 ])
 def test_every_panel_draws_in_the_canvas_view(make):
     panel = make()
-    frame, arrays = panel.view.widget.frame, panel.view.widget.arrays
+    frame, arrays = panel.view.widget.frame, {**panel.view.widget.grid, **panel.view.widget.arrays}
     assert frame["label"] == panel.summary or frame["label"].startswith("Plot of v(t)")
     assert len(frame["axes"]) == len(panel.figure.axes)
     for axes, ax in zip(frame["axes"], panel.figure.axes):
@@ -164,20 +206,23 @@ def test_the_panel_shows_its_widget_and_a_png_for_front_ends_without_widgets():
     panel.close()
 
 
-def test_a_broken_anywidget_falls_back_to_the_image_with_one_warning(monkeypatch):
-    monkeypatch.setattr(_canvas, "_checked", None)
-
+def test_a_broken_anywidget_falls_back_to_the_image_with_one_warning():
     def broken():
         raise ImportError("No module named 'anywidget'")
 
-    monkeypatch.setattr(_canvas, "widget_class", broken)
+    display = _view.Display(canvas_class=broken)  # this test's own: nothing to reset afterwards
     with pytest.warns(RuntimeWarning, match="browser-drawn view does not work here.*PNG image instead"):
-        assert _view.resolve_view("canvas") == "image"
-    assert _view.resolve_view("canvas") == "image"  # checked once: no second warning
-    panel = StepPanel(view="canvas", duration=20 * ms)
-    assert panel.view.mode == "image"
-    panel.close()
-    monkeypatch.setattr(_canvas, "_checked", None)
+        assert _view.resolve_view("canvas", display=display) == "image"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # checked once: no second warning from this display
+        assert display.resolve("canvas") == "image"
+        view = _view.FigureView((4, 3), mode="canvas", display=display)
+    assert view.mode == "image"
+    view.close()
+    # Another display (a fresh kernel) checks for itself, and says it again.
+    with pytest.warns(RuntimeWarning, match="browser-drawn view does not work here"):
+        assert _view.Display(canvas_class=broken).resolve("canvas") == "image"
+    assert _view.default_display().resolve("canvas") == "canvas"  # the default display never saw it
 
 
 # ------------------------------------------------------------------------ freed when dropped

@@ -560,11 +560,10 @@ def test_view_mode_resolution(monkeypatch):
     assert _view.resolve_view("auto", Settings.from_environ({"NEURODYN_LAB_VIEW": "image"})) == "image"
     with pytest.raises(ValueError, match="view must be one of"):
         _view.resolve_view("svg")
-    _view.set_default_view("image")
-    try:
-        assert _view.resolve_view(None) == "image"
-    finally:
-        _view.set_default_view("auto")
+    display = _view.Display(view="image")  # this test's own: nothing to reset afterwards
+    assert _view.resolve_view(None, display=display) == "image"
+    assert _view.FigureView((4, 3), display=display).mode == "image"
+    assert _view.default_display().view == "auto"
 
 
 def test_fresh_path_and_stable_limits():
@@ -819,10 +818,10 @@ def test_a_missing_ipympl_internal_falls_back_with_one_warning(internal, monkeyp
     # A future release that renamed `internal`: ipympl's own code still works, ours cannot find it.
     Renamed = type("Canvas", (nbagg.Canvas,), {internal: property(missing, store)})
     monkeypatch.setattr(nbagg, "Canvas", Renamed)
-    monkeypatch.setattr(_ipympl, "_warned", set())
+    display = _view.Display()  # this test's own (a fresh kernel's): nothing to reset afterwards
     with pytest.warns(RuntimeWarning, match="fast figure path does not work") as record:
-        panel = StepPanel(view="ipympl", duration=40 * ms)
-        second = StepPanel(view="ipympl", duration=40 * ms)
+        panel = StepPanel(view="ipympl", duration=40 * ms, display=display)
+        second = StepPanel(view="ipympl", duration=40 * ms, display=display)
     assert sum("fast figure path" in str(w.message) for w in record) == 1  # one warning, not one per panel
     assert isinstance(panel.figure.canvas, Renamed) and not panel.view.whole_frames
     panel.controls["amplitude"].value = 3.0  # the panel still works, on ipympl's own frames
@@ -841,9 +840,8 @@ def test_ipympl_self_check_catches_a_frame_that_is_not_sent_whole(monkeypatch):
     # A release in which set_image_mode no longer records the mode: the check notices.
     Broken = type("Canvas", (nbagg.Canvas,), {"set_image_mode": lambda self, mode: None})
     monkeypatch.setattr(nbagg, "Canvas", Broken)
-    monkeypatch.setattr(_ipympl, "_warned", set())
     with pytest.warns(RuntimeWarning, match="did not record the frame as sent whole"):
-        panel = StepPanel(view="ipympl", duration=40 * ms)
+        panel = StepPanel(view="ipympl", duration=40 * ms, display=_view.Display())
     assert not panel.view.whole_frames
     panel.close()
 

@@ -282,7 +282,8 @@ class Panel:
     `predicted_points` returns the points as Quantities.
 
     A panel shows itself when it ends a cell (or with ``display(panel)``); to place it in a
-    layout of your own use ``panel.widget``.
+    layout of your own use ``panel.widget``. ``display=`` takes a `_view.Display` other than the
+    kernel's (tests: the view's fallbacks and warnings start from nothing).
 
     Attributes
     ----------
@@ -309,7 +310,8 @@ class Panel:
     figsize = (7.2, 4.6)
     continuous_update = True
 
-    def __init__(self, params=None, *, view=None, save_dir=None, prediction=None, predict_at=None, **initial):
+    def __init__(self, params=None, *, view=None, save_dir=None, prediction=None, predict_at=None, display=None,
+                 **initial):
         params = as_params(params)
         save_dir = _checked_save_dir(save_dir)
         parsed = parse(prediction, self.PREDICTIONS)  # a bad prediction: one sentence before any widget
@@ -362,7 +364,7 @@ class Panel:
         self.buttons["show_simulation"].layout.display = None if self._asking else "none"
 
         # The view: one figure for the panel's whole life.
-        self._view = FigureView(self.figsize, mode=view)
+        self._view = FigureView(self.figsize, mode=view, display=display)
         # The artists that change with the data are redrawn by blitting; see FigureView.
         self._data_artists = list(self._build_figure(self._view.figure))
         self._ask_ylim = tuple(float(y) for y in self.ASK_RANGE)

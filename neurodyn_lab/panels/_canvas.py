@@ -28,19 +28,20 @@ them) goes into the frame with ``"drag": true``; the browser lets the student dr
 and down and, when a point is let go, sets the widget's ``dragged`` trait to ``{"axes": a, "index":
 i, "y": value in data units, "seq": n}``, which the kernel observes (`FigureView.on_drag`).
 
-Self-check: `available()` builds one widget and checks that anywidget took our module and that
-the arrays reach the widget's state as bytes; if anywidget is missing or behaves differently,
-panels fall back to the "image" view (a PNG per update, as before) with one warning.
+Self-check: `self_check()` builds one widget and checks that anywidget took our module and that
+the arrays reach the widget's state as bytes; it keeps nothing: the panels' `Display` (in `_view`)
+keeps its answer, and if anywidget is missing or behaves differently, its panels fall back to the
+"image" view (a PNG per update, as before) with one warning from that display.
 """
 
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import to_hex
 
-__all__ = ["widget_class", "FrameBuilder", "figure_frame", "available", "ESM_PATH", "SMALL", "DRAGGABLE"]
+__all__ = ["widget_class", "FrameBuilder", "figure_frame", "self_check", "thin", "ESM_PATH", "SMALL", "THIN_ABOVE",
+           "DRAGGABLE"]
 
 ESM_PATH = Path(__file__).with_name("static") / "canvas_view.js"
 
@@ -51,14 +52,16 @@ DRAGGABLE = "neurodyn-lab-draggable"
 #: longer ones (traces, curves) as float32 binary buffers.
 SMALL = 8
 
+#: A trace with more than this many points per pixel column of its axes is thinned to two per
+#: column, the smallest and the largest value of the column's samples in their order: the line
+#: drawn is the same to the pixel (every spike's peak and reset stay), and a 5 s recording at
+#: dt = 0.1 ms sends about 1200 points instead of 50 000.
+THIN_ABOVE = 2
+
 _CSS = ".neurodyn-lab-canvas { display: block; background: #fff; }"
 
+# The CanvasWidget class, made on first use (anywidget is imported then): a constant built once, like an import.
 _widget_class = None
-_checked = None
-
-
-def _warn_once(text):
-    warnings.warn(f"neurodyn_lab panels: {text}", RuntimeWarning, stacklevel=3)
 
 
 def _make_class():
@@ -82,6 +85,8 @@ def _make_class():
         _css = _CSS
         frame = traitlets.Dict().tag(sync=True)
         arrays = traitlets.Dict().tag(sync=True)
+        #: The lines' x data (names starting with "x"): the time grid, sent again only when it changes.
+        grid = traitlets.Dict().tag(sync=True)
         #: The last point the student let go of (set by the browser; see the module docstring).
         dragged = traitlets.Dict().tag(sync=True)
 
@@ -91,16 +96,28 @@ def _make_class():
             self.update_count = 0
 
         def show(self, frame, arrays):
-            """Send a new frame and its arrays in one message (arrays equal to the last are not resent)."""
+            """Send a new frame and its arrays in one message; the x arrays (names starting with "x")
+            go to `grid` and the others to `arrays`, and either is sent only when it changed: while
+            a slider moves, the time grid stays in the browser and only v and I travel."""
             import json
 
-            resend = arrays != self.arrays
-            self.last_payload_bytes = len(json.dumps(frame)) + (sum(len(b) for b in arrays.values()) if resend else 0)
+            grid = {name: data for name, data in arrays.items() if name.startswith("x")}
+            values = {name: data for name, data in arrays.items() if not name.startswith("x")}
+            changed = [(name, new) for name, new, old in (("grid", grid, self.grid), ("arrays", values, self.arrays))
+                       if new != old]
+            self.last_payload_bytes = len(json.dumps(frame)) + sum(len(b) for _, new in changed for b in new.values())
             self.update_count += 1
             with self.hold_sync():
-                self.frame = frame
-                if resend:
-                    self.arrays = arrays
+                for name, new in changed:
+                    setattr(self, name, new)
+                self.frame = frame  # last: the browser paints on the frame's change, its arrays already there
+
+        def close(self):
+            """Close the widget and its Layout (a widget of its own, alive until closed)."""
+            layout = self.layout
+            super().close()
+            if layout is not None:
+                layout.close()
 
     return CanvasWidget
 
@@ -113,16 +130,14 @@ def widget_class():
     return _widget_class
 
 
-def available():
-    """True if the canvas view works here: anywidget imports and its widget holds our module and bytes.
+def self_check(make_class=None):
+    """Why the canvas view does not work here ("" when it does): anywidget imports and its widget
+    holds our module and bytes. Keeps nothing and warns nothing (the caller owns both).
 
-    Checked once per process; on failure one warning names the cause and panels use the image view.
+    `make_class` returns the widget class to probe (default `widget_class`; tests pass a broken one).
     """
-    global _checked
-    if _checked is not None:
-        return _checked
     try:
-        cls = widget_class()
+        cls = (make_class or widget_class)()
         probe = cls()
         try:
             probe.show({"seq": 0, "axes": []}, {"b0": np.arange(3, dtype=np.float32).tobytes()})
@@ -137,12 +152,9 @@ def available():
                 raise TypeError("; ".join(problems))
         finally:
             probe.close()
-        _checked = True
     except Exception as exc:  # ImportError (no anywidget) or an anywidget that changed
-        _warn_once(f"the browser-drawn view does not work here ({type(exc).__name__}: {exc}); "
-                   f"panels show a PNG image instead")
-        _checked = False
-    return _checked
+        return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 # ------------------------------------------------------------------------------- the frame
@@ -210,14 +222,14 @@ class FrameBuilder:
         width, height = (int(round(x * self.dpi)) for x in figure.get_size_inches())
         arrays, by_content = {}, {}
 
-        def data(values):
+        def data(values, kind="a"):
             a = np.asarray(values, dtype=np.float32).ravel()
             if a.size <= SMALL:
                 return [None if not np.isfinite(x) else float(x) for x in a]
             raw = a.tobytes()
             key = by_content.get(raw)
             if key is None:
-                key = by_content[raw] = f"a{len(by_content)}"
+                key = by_content[raw] = f"{kind}{len(by_content)}"
                 arrays[key] = raw
             return key
 
@@ -236,7 +248,11 @@ class FrameBuilder:
                     continue
                 transform = line.get_transform()
                 coords = "xaxis" if transform is xaxis_transform else "yaxis" if transform is yaxis_transform else "data"
-                entry = _style(line) | {"coords": coords, "x": data(_floats(x)), "y": data(_floats(y))}
+                style = _style(line)
+                x, y = _floats(x), _floats(y)
+                if coords == "data" and not style["marker"] and line.get_gid() != DRAGGABLE:
+                    x, y = thin(x, y, ax.get_xlim(), columns=(position.x1 - position.x0) * width)
+                entry = style | {"coords": coords, "x": data(x, "x"), "y": data(y)}
                 if line.get_gid() == DRAGGABLE:
                     entry["drag"] = True
                 series.append(entry)
@@ -252,6 +268,9 @@ class FrameBuilder:
                 "xlim": [float(xlim[0]), float(xlim[1])], "ylim": [float(ylim[0]), float(ylim[1])],
                 "xscale": ax.get_xscale(), "yscale": ax.get_yscale(),
                 "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(), "title": ax.get_title(),
+                # The title's size and its baseline's distance above the axes, in points (set_title's pad).
+                "titlesize": float(ax.title.get_fontsize()),
+                "titlepad": float(ax.titleOffsetTrans.get_matrix()[1, 2]) * 72 / float(figure.dpi),
                 "xticklabels": _label_visible(ax.xaxis, "labelbottom"),
                 "yticklabels": _label_visible(ax.yaxis, "labelleft"),
                 **self._axis_ticks(ax),
@@ -259,6 +278,52 @@ class FrameBuilder:
             })
         frame = {"seq": self.seq, "width": width, "height": height, "dpi": self.dpi, "label": label, "axes": axes}
         return frame, arrays
+
+
+def thin(x, y, xlim=None, columns=600):
+    """`x`, `y` of a trace thinned to two points per pixel column (see `THIN_ABOVE`), or as given.
+
+    Only the samples inside `xlim` (and one beyond each end) are kept. Each column's samples give
+    their smallest and largest y, in the order they occur, at the column's first and last x: the
+    thinned x depends on the time grid alone, so v(t) and I(t) share it and it stays the same
+    while a slider moves. Lines whose x does not increase are returned as given.
+
+    Examples
+    --------
+    >>> t = np.arange(0, 5000, 0.1)  # 5 s at dt = 0.1 ms
+    >>> v = np.where(np.arange(t.size) % 997 == 0, 20.0, -65.0)  # one-sample spikes
+    >>> xs, ys = thin(t, v, (0, 5000), columns=600)
+    >>> len(xs) <= 2 * 601, int((ys == 20.0).sum()) == int((v == 20.0).sum())
+    (True, True)
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    n = min(x.size, y.size)
+    columns = max(int(columns), 1)
+    if n <= THIN_ABOVE * columns or not (np.isfinite(x[:n]).all() and (np.diff(x[:n]) >= 0).all()):
+        return x, y
+    x, y = x[:n], y[:n]
+    if xlim is not None:
+        low, high = min(xlim), max(xlim)
+        first = max(int(np.searchsorted(x, low, "left")) - 1, 0)
+        last = int(np.searchsorted(x, high, "right")) + 1
+        x, y = x[first:last], y[first:last]
+        n = x.size
+        if n <= THIN_ABOVE * columns:
+            return x, y
+    k = -(-n // columns)  # samples per column
+    whole = n // k * k
+    xs, ys = x[:whole].reshape(-1, k), y[:whole].reshape(-1, k)
+    rows = np.arange(xs.shape[0])
+    low_at, high_at = np.argmin(ys, axis=1), np.argmax(ys, axis=1)
+    earlier, later = np.minimum(low_at, high_at), np.maximum(low_at, high_at)
+    thin_x = [np.column_stack([xs[:, 0], xs[:, -1]]).ravel()]
+    thin_y = [np.column_stack([ys[rows, earlier], ys[rows, later]]).ravel()]
+    if whole < n:  # the last, shorter column
+        tail = y[whole:]
+        a, b = sorted((int(np.argmin(tail)), int(np.argmax(tail))))
+        thin_x.append([x[whole], x[-1]])
+        thin_y.append([tail[a], tail[b]])
+    return np.concatenate(thin_x), np.concatenate(thin_y)
 
 
 def _gridded(axis):

@@ -16,7 +16,8 @@ What is private, and why:
 
 Each use checks itself when first needed. If an internal is missing or misbehaves (a release
 renamed it), the panel takes the public path (ipympl's own frames; the backend left as ipympl
-set it) and one warning says so, once per process.
+set it) and a warning says so through the caller's `warn` (the panels' `Display` says each once);
+this module keeps no state.
 """
 
 import sys
@@ -29,13 +30,8 @@ __all__ = ["import_canvas", "install_whole_frames", "raw_backend", "image_mode",
 #: The canvas members `install_whole_frames` relies on.
 CANVAS_INTERNALS = ("_png_is_old", "_last_buff", "_force_full", "_current_image_mode", "get_diff_image")
 
-_warned = set()
-
-
-def _warn_once(topic, text):
-    if topic in _warned:
-        return
-    _warned.add(topic)
+def _warn(topic, text):
+    """The default `warn` of `import_canvas` and `install_whole_frames`: a warning every time."""
     warnings.warn(f"neurodyn_lab panels: {text}", RuntimeWarning, stacklevel=3)
 
 
@@ -72,12 +68,13 @@ def _restore_unchosen_backend():
         raise AttributeError("the backend sentinel did not take")
 
 
-def import_canvas():
+def import_canvas(warn=_warn):
     """ipympl's Canvas and FigureManager classes, imported without switching the notebook's backend.
 
     ``import ipympl`` calls ``matplotlib.use("module://ipympl.backend_nbagg")`` when matplotlib is
     already imported, which would turn every later ``plt.plot`` of the student into an ipympl
-    figure. A panel wants only the Canvas class, so the previous backend is put back.
+    figure. A panel wants only the Canvas class, so the previous backend is put back; if that
+    fails, ``warn(topic, text)`` says so.
     """
     import matplotlib
 
@@ -92,7 +89,7 @@ def import_canvas():
                 try:
                     _restore_unchosen_backend()
                 except (AttributeError, ImportError) as exc:
-                    _warn_once("backend", f"cannot undo ipympl's switch of matplotlib's backend with {_versions()} "
+                    warn("backend", f"cannot undo ipympl's switch of matplotlib's backend with {_versions()} "
                                           f"({exc}); plt figures in this notebook will be ipympl widgets")
     from ipympl.backend_nbagg import Canvas, FigureManager
 
@@ -119,8 +116,8 @@ class _WholeFrames:
         return self.encode()
 
 
-def install_whole_frames(canvas, encode):
-    """Make `canvas` send whole PNG frames from `encode()`; True if done, False (one warning) if not.
+def install_whole_frames(canvas, encode, warn=_warn):
+    """Make `canvas` send whole PNG frames from `encode()`; True if done, False (``warn(topic, text)``) if not.
 
     The self-check runs the replacement once on the canvas's current (blank) frame and checks
     what it did to the canvas, as ipympl's sending code will read it.
@@ -144,7 +141,7 @@ def install_whole_frames(canvas, encode):
             raise AttributeError("; ".join(problems))
         canvas.get_diff_image = sender
     except (AttributeError, TypeError, ValueError) as exc:
-        _warn_once("frames", f"the fast figure path does not work with {_versions()} ({exc}); panels use "
+        warn("frames", f"the fast figure path does not work with {_versions()} ({exc}); panels use "
                              f"ipympl's own frames instead (correct, a little slower)")
         return False
     return True

@@ -35,10 +35,16 @@ many intermediate frames (25-35 and 26-39 of 40): no measurable difference in sp
 pan, zoom and toolbar decide. An earlier variant that let ipympl send diff frames left stale pixels
 in the browser, so whole frames are sent (see `_ipympl.install_whole_frames`, the one module that
 touches ipympl's internals; without them the view falls back to ipympl's own frames). Override the choice per panel
-(``StepPanel(view="image")``), for a session with `set_default_view`, or with the environment
+(``StepPanel(view="image")``), for a session with `set_default_view` (the default `Display`'s
+`view`), or with the environment
 variable ``NEURODYN_LAB_VIEW`` (``canvas``, ``image`` or ``ipympl``), e.g. for a front end without
 widgets. Outside a kernel (a script, nbconvert's own process, the docs) "auto" is ``"image"``: the
 same matplotlib figure as a PNG. `save_png` always draws the figure with matplotlib, whatever the view.
+
+What panels share about showing figures -- the default view, whether the canvas view works here
+(its self-check, run once) and which fallback warnings were given -- belongs to a `Display`: the
+kernel's panels share `default_display()` (as they share the default engine), a test makes its own,
+and the fence modules `_canvas` and `_ipympl` keep nothing.
 """
 
 import importlib.util
@@ -56,19 +62,114 @@ from .._config import settings as process_settings
 from .._validation import describe
 from . import _canvas, _ipympl, _kernel
 
-__all__ = ["FigureView", "VIEW_MODES", "set_default_view", "default_view", "resolve_view"]
+__all__ = ["FigureView", "Display", "default_display", "VIEW_MODES", "set_default_view", "default_view",
+           "resolve_view"]
 
 VIEW_MODES = ("auto", "canvas", "ipympl", "image")
-
-_default_view = "auto"
 
 # PNG compression level 1 encodes about a third faster than the default 6 (13 against 19 ms for a
 # panel's 648x414 frame) for a 10 % larger file; a frame is sent on every update.
 _PIL_KWARGS = {"compress_level": 1}
 
 
+class Display:
+    """How one kernel's panels show their figures: the default view mode, whether the canvas view
+    works here (checked once, on first need), and the fallback warnings already given (each once).
+
+    Panels use `default_display()`; a test makes its own, which starts from nothing, like a fresh
+    kernel.
+
+    Parameters
+    ----------
+    view : str
+        The mode of panels that ask for none: "auto" (default), "canvas", "ipympl" or "image".
+    settings : neurodyn_lab._config.Settings, optional
+        Whose ``NEURODYN_LAB_VIEW`` "auto" takes first; default this process's, read once.
+    canvas_class : callable, optional
+        Returns the canvas widget class to self-check (default `_canvas.widget_class`).
+
+    Examples
+    --------
+    >>> display = Display(view="image")
+    >>> display.resolve(None), display.resolve("auto")  # not in a kernel: the static image
+    ('image', 'image')
+    >>> display.view = "svg"
+    Traceback (most recent call last):
+    ...
+    ValueError: view must be one of 'auto', 'canvas', 'ipympl', 'image', got the text 'svg'.
+    """
+
+    def __init__(self, view="auto", *, settings=None, canvas_class=None):
+        self.view = view
+        self.settings = settings
+        self._canvas_class = canvas_class or _canvas.widget_class
+        self._canvas_problem = None  # why the canvas view does not work ("" when it does), once checked
+        self._warned = set()
+
+    @property
+    def view(self):
+        """The mode of panels that ask for none (see `VIEW_MODES`)."""
+        return self._view
+
+    @view.setter
+    def view(self, mode):
+        self._view = _check_mode(mode, "view")
+
+    def warn_once(self, topic, text):
+        """Warn `text` unless this display already warned about `topic`."""
+        if topic not in self._warned:
+            self._warned.add(topic)
+            warnings.warn(f"neurodyn_lab panels: {text}", RuntimeWarning, stacklevel=3)
+
+    def canvas_available(self):
+        """True if the canvas view works here (self-checked on the first call; one warning if not)."""
+        if self._canvas_problem is None:
+            self._canvas_problem = _canvas.self_check(self._canvas_class)
+            if self._canvas_problem:
+                self.warn_once("canvas", f"the browser-drawn view does not work here ({self._canvas_problem}); "
+                                         f"panels show a PNG image instead")
+        return not self._canvas_problem
+
+    def resolve(self, mode=None, settings=None):
+        """"canvas", "ipympl" or "image" for the requested `mode` (None: `view`); "auto" takes
+        ``NEURODYN_LAB_VIEW`` of `settings` (default: the display's) first."""
+        mode = _check_mode(mode if mode is not None else self.view)
+        if mode == "auto":
+            settings = settings if settings is not None else self.settings
+            mode = (settings if settings is not None else process_settings()).view
+            if mode not in VIEW_MODES:
+                mode = "auto"
+        if mode == "canvas":
+            return "canvas" if self.canvas_available() else "image"
+        if mode == "auto":
+            if _kernel.in_kernel() and _canvas_frontend_installed() and self.canvas_available():
+                return "canvas"
+            wanted = _kernel.in_kernel() and (_notebook_uses_ipympl() or _ipympl_frontend_installed())
+            return "ipympl" if wanted and _ipympl_available() else "image"
+        if mode == "ipympl" and not _ipympl_available():
+            return "image"
+        return mode
+
+    def __repr__(self):
+        canvas = {None: "not checked", "": "works"}.get(self._canvas_problem, "does not work")
+        return f"Display(view={self.view!r}; canvas view {canvas})"
+
+
+def default_display():
+    """The `Display` this kernel's panels share (the panels' counterpart of the default engine).
+
+    Examples
+    --------
+    >>> default_display() is default_display()
+    True
+    """
+    return _DEFAULT
+
+
 def set_default_view(mode):
     """Set how panels created from now on show their figure: "auto", "canvas", "ipympl" or "image".
+
+    The default display's `Display.view`.
 
     Examples
     --------
@@ -77,13 +178,12 @@ def set_default_view(mode):
     'image'
     >>> set_default_view("auto")
     """
-    global _default_view
-    _default_view = _check_mode(mode, "mode")
+    _DEFAULT.view = _check_mode(mode, "mode")
 
 
 def default_view():
     """The current default view mode (see `set_default_view`)."""
-    return _default_view
+    return _DEFAULT.view
 
 
 def _check_mode(mode, name="view"):
@@ -126,30 +226,18 @@ def _canvas_frontend_installed():
     return any(Path(base, "anywidget").is_dir() for base in jupyter_path("labextensions"))
 
 
-def resolve_view(mode=None, settings=None):
+def resolve_view(mode=None, settings=None, display=None):
     """Return "canvas", "ipympl" or "image" for the requested `mode` (None: the default); "auto"
-    takes ``NEURODYN_LAB_VIEW`` of `settings` (default: this process's, read once) first.
+    takes ``NEURODYN_LAB_VIEW`` of `settings` (default: the display's) first.
+
+    `display` is the `Display` that decides (default `default_display()`).
 
     Examples
     --------
     >>> resolve_view("auto")  # not in a kernel: the static image
     'image'
     """
-    mode = _check_mode(mode if mode is not None else _default_view)
-    if mode == "auto":
-        mode = (settings if settings is not None else process_settings()).view
-        if mode not in VIEW_MODES:
-            mode = "auto"
-    if mode == "canvas":
-        return "canvas" if _canvas.available() else "image"
-    if mode == "auto":
-        if _kernel.in_kernel() and _canvas_frontend_installed() and _canvas.available():
-            return "canvas"
-        wanted = _kernel.in_kernel() and (_notebook_uses_ipympl() or _ipympl_frontend_installed())
-        return "ipympl" if wanted and _ipympl_available() else "image"
-    if mode == "ipympl" and not _ipympl_available():
-        return "image"
-    return mode
+    return (display if display is not None else _DEFAULT).resolve(mode, settings)
 
 
 class FigureView:
@@ -166,9 +254,11 @@ class FigureView:
     figsize : (float, float)
         Size in inches.
     mode : str or None
-        "auto", "canvas", "ipympl" or "image"; None: `default_view()`.
+        "auto", "canvas", "ipympl" or "image"; None: the display's `Display.view`.
     dpi : float
         Dots per inch of the shown image.
+    display : Display, optional
+        Decides the mode and gives the fallback warnings; default `default_display()`.
 
     Attributes
     ----------
@@ -192,8 +282,9 @@ class FigureView:
     True
     """
 
-    def __init__(self, figsize, mode=None, dpi=90):
-        self.mode = resolve_view(mode)
+    def __init__(self, figsize, mode=None, dpi=90, display=None):
+        display = display if display is not None else _DEFAULT
+        self.mode = display.resolve(mode)
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.dpi = dpi
         self.draw_count = 0
@@ -210,7 +301,7 @@ class FigureView:
             self._frames = _canvas.FrameBuilder(self.figure, dpi)
             self.widget = _canvas.widget_class()()
         elif self.mode == "ipympl":
-            Canvas, FigureManager = _ipympl.import_canvas()
+            Canvas, FigureManager = _ipympl.import_canvas(display.warn_once)
             canvas = Canvas(self.figure)
             # A manager gives the canvas its toolbar (pan, zoom, home, download); num is only a label.
             with warnings.catch_warnings():
@@ -218,7 +309,7 @@ class FigureView:
                 warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
                 FigureManager(canvas, 0)
             # Every frame goes to the front end whole, encoded like the image view.
-            self.whole_frames = _ipympl.install_whole_frames(canvas, self._encode)
+            self.whole_frames = _ipympl.install_whole_frames(canvas, self._encode, display.warn_once)
             canvas.header_visible = False
             canvas.toolbar_position = "left"
             canvas.resizable = False
@@ -358,3 +449,6 @@ class FigureView:
             self.widget.value = b""
         self.widget.close()
         self.figure.clear()
+
+
+_DEFAULT = Display()
