@@ -149,6 +149,8 @@ class GradingSession:
         #: The predictions committed in this kernel (`check` of a `PredictionQuestion`), by id.
         self.predictions: dict[str, object] = {}
         self.attempts = Attempts(self.settings.home, persist=not self.settings.executed_by_nbgrader)
+        #: This session's worked solutions (`grading.solutions.book_of` makes it on first use).
+        self.solution_book = None
         self._student: Student | None = None
 
     # ---------------------------------------------------------------- who

@@ -41,7 +41,6 @@ import datetime
 import difflib
 import html
 import re
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,6 +329,7 @@ def _feedback_preprocessor():
     return WorkedSolutions
 
 
+# The WorkedSolutions class, made on first use (nbgrader is imported then): a constant built once, like an import.
 _worked_class = None
 
 
@@ -479,17 +479,13 @@ class SolutionBook:
         return self.solution(question_id)
 
 
-#: One book per session, for as long as the session lives.
-_books: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def book_of(session=None):
-    """The `SolutionBook` of `session` (default: the notebook's `default_session`)."""
+    """The `SolutionBook` of `session` (default: the notebook's `default_session`): one per session,
+    kept by the session (``session.solution_book``) for as long as it lives."""
     session = session if session is not None else default_session()
-    book = _books.get(session)
-    if book is None:
-        book = _books[session] = SolutionBook(session)
-    return book
+    if session.solution_book is None:
+        session.solution_book = SolutionBook(session)
+    return session.solution_book
 
 
 def solution(question_id):

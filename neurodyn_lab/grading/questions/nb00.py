@@ -1,8 +1,6 @@
 """Questions of notebook 00 getting started: the classic neuron (LIF_Step), a prediction before the
 step is shown, and the step's voltage trace drawn with the closed-form charging curve."""
 
-from functools import lru_cache
-
 import numpy as np
 from brian2 import amp
 
@@ -17,9 +15,9 @@ __all__ = ["QUESTIONS", "STEP_START_00"]
 STEP_START_00, STEP_END_00, RECORD_END_00 = 20.0, 70.0, 100.0
 
 
-@lru_cache(maxsize=64)
 def _classic_step(amplitude):
-    # The classic LIF_Step(I_amp=amplitude): its times (s), voltages (V) and spike count.
+    # The classic LIF_Step(I_amp=amplitude): its times (s), voltages (V) and spike count. Simulated
+    # on each call, no cache: 12 ms a call (2026-12-03, load average 7 on 2 cores), a few calls a check.
     from ... import lif
 
     rec = lif.LIF_Step(I_amp=amplitude, do_plot=False)
