@@ -145,7 +145,7 @@ def test_a_long_trace_goes_as_two_points_per_pixel_column_and_keeps_every_spike(
     v = np.frombuffer(widget.arrays[v_line["y"]], dtype=np.float32)
     t = np.frombuffer(widget.grid[v_line["x"]], dtype=np.float32)
     samples = len(panel.result.t)
-    assert samples == 10_001 and len(v) == len(t) <= 2 * (columns + 1)
+    assert samples >= 10_000 and len(v) == len(t) <= 2 * (columns + 1)
     print(f"\n1000 ms StepPanel: {samples} samples sent as {len(v)} points ({columns:.0f} pixel columns); "
           f"update {panel.view.payload_bytes} bytes")
     # Every spike's reset (the lowest value after each spike) and the highest value stay, and the
@@ -159,7 +159,7 @@ def test_a_long_trace_goes_as_two_points_per_pixel_column_and_keeps_every_spike(
         assert {v[i], v[i + 1]} == {chunk.min(), chunk.max()}
     # A zoomed axis keeps the samples it shows at full resolution.
     x, y = _canvas.thin(np.arange(10_001) * 0.1, np.sin(np.arange(10_001)), xlim=(10.0, 40.0), columns=557)
-    assert len(x) == 302 and x[0] == pytest.approx(9.9) and x[-1] == pytest.approx(40.1)
+    assert x[0] < 10 <= x[1] and x[-2] <= 40 <= x[-1] and np.array_equal(np.diff(x) > 0.09, np.ones(len(x) - 1, bool))
     panel.close()
 
 
@@ -298,8 +298,10 @@ class Kernel:
 
         self.manager, self.client = start_new_kernel(kernel_name="python3")
 
-    def execute(self, code, cell_id=None, timeout=120):
-        """Run `code` as a notebook cell (with `cell_id` as JupyterLab sends it); return its text output."""
+    def execute(self, code, cell_id=None, timeout=120, shown=None):
+        """Run `code` as a notebook cell (with `cell_id` as JupyterLab sends it); return its text output.
+
+        The bundles the cell shows (its value, ``display()``) are appended to the list `shown`."""
         client = self.client
         content = {"code": code, "silent": False, "store_history": True, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": True}
@@ -313,6 +315,8 @@ class Kernel:
             kind, body = reply["msg_type"], reply["content"]
             if kind == "stream":
                 out.append(body["text"])
+            elif kind in ("execute_result", "display_data") and shown is not None:
+                shown.append(body["data"])
             elif kind == "error":
                 raise AssertionError("\n".join(body["traceback"]))
             elif kind == "status" and body["execution_state"] == "idle":
@@ -393,3 +397,33 @@ def test_running_a_panel_cell_again_frees_the_previous_panel(kernel):
     assert kernel.execute(shown).strip() == "2"
     kernel.execute("pass", cell_id="display-cell")  # that cell, edited and run again
     assert kernel.execute(shown).strip() == "1"
+
+
+MYSTERY = """
+from brian2 import ms, nA
+from neurodyn_lab import inputs
+from neurodyn_lab.grading.mystery import Lab, MysteryNeuron
+m = MysteryNeuron("s1", lab=Lab())
+r = m.simulate(inputs.step(0.5 * nA, 10 * ms, 100 * ms), 150 * ms)
+"""
+
+
+def test_the_mystery_traces_show_in_the_canvas_view_and_a_rerun_frees_the_widget(kernel):
+    import base64
+
+    kernel.execute(MYSTERY + "import gc, ipywidgets\n"
+                   "def open_widget(model_id):\n"
+                   "    return next((o for o in gc.get_objects() if isinstance(o, ipywidgets.Widget)\n"
+                   "                 and getattr(o.comm, 'comm_id', None) == model_id), None)\n")
+    is_open = "print(open_widget({!r}) is not None)"
+    models = []
+    for _ in range(2):  # the same plotting cell, run twice
+        shown = []
+        kernel.execute("r.plot()", cell_id="mystery-plot", shown=shown)
+        [bundle] = shown
+        assert Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))).size == (700, 450)
+        models.append(bundle["application/vnd.jupyter.widget-view+json"]["model_id"])
+        assert kernel.execute(is_open.format(models[-1])).strip() == "True"
+    assert kernel.execute(is_open.format(models[0])).strip() == "False"  # closed when its cell ran again
+    label = kernel.execute(f"print(open_widget({models[1]!r}).frame['label'])")
+    assert label.startswith("Plot of v(t) above I(t) over 150 ms")

@@ -5,7 +5,10 @@ How well a careful experiment measures the parameters, and how the questions gra
 in tests/test_nb04_experiment.py."""
 
 import copy
+import gc
 import pickle
+
+import ipywidgets
 
 import numpy as np
 import pytest
@@ -284,3 +287,49 @@ def test_matches_refuses_an_unknown_parameter_name():
         matches("s1", "C", 1.0, Tolerance(rel=0.1))
     assert matches(None, "R", float(hidden_parameters(None).R), Tolerance(rel=1e-9))
     assert 50 * Mohm <= hidden_parameters(None).R <= 300 * Mohm
+
+
+# --------------------------------------------------------------- the traces on the canvas view
+
+
+def test_the_traces_show_in_the_browser_drawn_view_with_the_same_png_beside():
+    """In the canvas view a result's plot() is shown as a canvas widget drawn from the figure, and
+    its display carries the matplotlib PNG for front ends without widgets (nbconvert, the docs)."""
+    import base64
+    import json
+
+    m = mystery_neuron(777)
+    result = m.simulate(inputs.step(0.5 * nA, 10 * ms, 200 * ms), 250 * ms)
+    assert result.spike_count > 0
+    fig = result.plot(view="canvas")
+    bundle, _metadata = fig._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]) == fig._repr_png_()  # the PNG as before
+    model_id = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
+    [canvas] = [o for o in gc.get_objects() if isinstance(o, ipywidgets.Widget)
+                and getattr(o.comm, "comm_id", None) == model_id]
+    frame = canvas.frame
+    v_axes, i_axes = frame["axes"]
+    # What is drawn: v(t) and the spike markers above I(t), the title and the text alternative; no
+    # threshold or resting line (finding them is the exercise), nothing of the hidden parameters.
+    assert [s["coords"] for s in v_axes["series"]] == ["data", "xaxis"]
+    assert [entry["label"] for entry in v_axes["legend"]] == ["v(t)", "spikes"]
+    assert v_axes["title"] == f"mystery neuron: {result.spike_count} spikes in 250 ms" and v_axes["titlepad"] == 22
+    spikes = v_axes["series"][1]["x"]
+    assert len(np.frombuffer(canvas.arrays[spikes], dtype=np.float32)) == result.spike_count
+    assert frame["label"].startswith("Plot of v(t) above I(t) over 250 ms") and frame["label"] == fig.label
+    assert (frame["width"], frame["height"]) == (700, 450)  # the PNG's size
+    assert "LIFParams" not in json.dumps(frame)
+    # 2500 samples, thinned to two points per pixel column, the extremes of the noisy trace kept.
+    v = np.frombuffer(canvas.arrays[v_axes["series"][0]["y"]], dtype=np.float32)
+    assert len(v) < 2 * 610 and v.max() == np.float32(result.v.max() / mV) and v.min() == np.float32(result.v.min() / mV)
+    canvas.close()
+    assert canvas.comm is None and canvas.layout.comm is None
+
+
+def test_the_traces_are_the_static_png_outside_a_kernel_and_in_the_image_view():
+    result = mystery_neuron(5).simulate(inputs.step(30 * pA, 10 * ms, 60 * ms), 80 * ms)
+    for fig in (result.plot(), result.plot(view="image")):
+        assert fig._repr_mimebundle_() is None  # Jupyter then shows _repr_png_, as for any figure
+        assert fig._repr_png_()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError, match="view must be one of 'auto', 'canvas', 'ipympl', 'image', got"):
+        result.plot(view="svg")

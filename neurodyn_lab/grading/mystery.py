@@ -290,14 +290,31 @@ class MysteryResult(Recording):
     dt, spike_count, firing_rate) like `simulate`'s result, without the parameters; ``v`` carries
     the measurement noise (`NOISE`), the current and the spike times are exact."""
 
-    def plot(self, title=None, *, xlim=None, ylim=None):
+    def plot(self, title=None, *, xlim=None, ylim=None, view=None):
         """A matplotlib Figure: v with spike markers above I, on a shared time axis (no threshold line:
-        finding it is the exercise). `xlim`/`ylim` as for `Recording.plot`."""
+        finding it is the exercise). `xlim`/`ylim` as for `Recording.plot`.
+
+        In a notebook whose panels are drawn by the browser the figure shows as the panels'
+        canvas view (with the plot's text alternative), and as the same matplotlib PNG anywhere
+        else (nbconvert, the docs); `view` ("auto", "canvas", "image") chooses as for a panel
+        (see `neurodyn_lab.panels.browser_figure.BrowserFigure`).
+
+        Examples
+        --------
+        >>> from brian2 import pA
+        >>> from neurodyn_lab import inputs
+        >>> r = MysteryNeuron("s12345", lab=Lab()).simulate(inputs.step(20 * pA, 10 * ms, 60 * ms), 80 * ms)
+        >>> fig = r.plot()
+        >>> [ax.get_ylabel() for ax in fig.axes], fig.label.split(":")[0]
+        (['v (mV)', 'I (nA)'], 'Plot of v(t) above I(t) over 80 ms')
+        """
+        from ..panels.browser_figure import BrowserFigure, trace_label
         from ..plotting import plot_result
 
+        figure = BrowserFigure(figsize=(7, 4.5), label=trace_label(self), view=view)
         return plot_result(self, title=title or f"mystery neuron: {self.spike_count} spike"
                            f"{'s' if self.spike_count != 1 else ''} in {float(self.duration / ms):g} ms",
-                           xlim=xlim, ylim=ylim)
+                           fig=figure, xlim=xlim, ylim=ylim)
 
     def __repr__(self):
         return (f"<MysteryResult: {float(self.duration / ms):g} ms, {self.spike_count} "

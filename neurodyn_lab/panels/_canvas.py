@@ -250,9 +250,10 @@ class FrameBuilder:
                 coords = "xaxis" if transform is xaxis_transform else "yaxis" if transform is yaxis_transform else "data"
                 style = _style(line)
                 x, y = _floats(x), _floats(y)
-                if coords == "data" and not style["marker"] and line.get_gid() != DRAGGABLE:
+                trace = coords == "data" and not style["marker"] and line.get_gid() != DRAGGABLE
+                if trace:  # a trace's x is the time grid: kept in the browser while it does not change
                     x, y = thin(x, y, ax.get_xlim(), columns=(position.x1 - position.x0) * width)
-                entry = style | {"coords": coords, "x": data(x, "x"), "y": data(y)}
+                entry = style | {"coords": coords, "x": data(x, "x" if trace else "a"), "y": data(y)}
                 if line.get_gid() == DRAGGABLE:
                     entry["drag"] = True
                 series.append(entry)

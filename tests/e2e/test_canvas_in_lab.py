@@ -128,3 +128,50 @@ def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_notebook_7(one_panel
         assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
     finally:
         page.context.close()
+
+
+MYSTERY_NOTEBOOK = "canvas_mystery.ipynb"
+MYSTERY_SOURCE = {
+    "cells": [{
+        "cell_type": "code", "execution_count": None, "id": "mystery", "metadata": {}, "outputs": [],
+        "source": ["from brian2 import ms, pA\n", "from neurodyn_lab import inputs\n",
+                   "from neurodyn_lab.grading.mystery import Lab, MysteryNeuron\n",
+                   "m = MysteryNeuron('s12345', lab=Lab())\n",
+                   "r = m.simulate(inputs.step(400 * pA, 20 * ms, 120 * ms), 150 * ms)\n",
+                   "r.plot()"],
+    }],
+    "metadata": SOURCE["metadata"], "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def test_the_mystery_neurons_traces_are_drawn_by_the_browser_in_jupyterlab(browser, lab_server, artifacts):
+    """A mystery neuron's ``r.plot()`` as a cell's value: the canvas view (not the PNG beside it in
+    the output), painted, with its text alternative; axe-core clean."""
+    (lab_server.root / MYSTERY_NOTEBOOK).write_text(json.dumps(MYSTERY_SOURCE))
+    nb = browser.open_notebook(lab_server, MYSTERY_NOTEBOOK)
+    try:
+        nb.run_all()
+        nb.wait_for_no_loading_widgets()
+        assert nb.error_outputs() == [] and nb.widget_errors() == []
+        output = nb.page.locator(".jp-OutputArea-output").first
+        canvas = output.locator("canvas.neurodyn-lab-canvas").first
+        canvas.wait_for(state="visible", timeout=120_000)
+        canvas.scroll_into_view_if_needed()
+        state = wait_for(lambda: (s := canvas_state(canvas))["paints"] >= 1 and s, timeout=60, what="the first paint")
+        assert state["role"] == "img" and state["width"] > 0
+        assert state["label"].startswith("Plot of v(t) above I(t) over 150 ms:") and "spike" in state["label"]
+        assert output.locator("img").count() == 0  # the widget is shown, not the static PNG
+        # Painted: dark pixels (the traces, axes and text) on the white background.
+        dark = canvas.evaluate("c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                               " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n; }")
+        assert dark > 2000, f"only {dark} dark pixels: the canvas looks empty"
+        output.screenshot(path=str(artifacts / "canvas_mystery_traces.png"))
+        violations = axe_violations(nb.page, ".jp-OutputArea-output")
+        report = summarise(violations)
+        (artifacts / "axe_canvas_mystery.txt").write_text("\n".join(report) or "no violations\n")
+        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
+        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+        assert not [c for c in nb.console if c.startswith("pageerror")]
+    finally:
+        nb.shutdown_kernel()
+        nb.close()

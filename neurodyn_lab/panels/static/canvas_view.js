@@ -1,9 +1,10 @@
 // neurodyn_lab's browser-drawn panel view (an anywidget ES module; see neurodyn_lab/panels/_canvas.py).
 //
-// The kernel sends a *frame*: the figure's axes (position, limits, scales, ticks, labels), its
-// lines (colour, width, dash, marker) and legend, as JSON, and the lines' data as float32 binary
-// buffers (`arrays`, one DataView per array). This module paints them on one <canvas> in the
-// next animation frame: several frames arriving within one display frame cost one paint.
+// The kernel sends a *frame*: the figure's axes (position, limits, scales, ticks, labels, title),
+// its lines (colour, width, dash, marker) and legend, as JSON, and the lines' data as float32
+// binary buffers, one DataView per array: the x data in `grid` (the time grid, sent again only
+// when it changes) and the rest in `arrays`. This module paints them on one <canvas> in the next
+// animation frame: several frames arriving within one display frame cost one paint.
 //
 // Own drawer, no chart library: the panels draw lines, dots, markers and reference lines on
 // linear or logarithmic axes, about 250 lines of Canvas 2D, nothing to build or to keep up to date.
@@ -203,6 +204,13 @@ function drawAxes(ctx, ax, frame, arrays, W, H, px, hits, index, moved) {
     ctx.fillText(ax.ylabel, 0, 0);
     ctx.restore();
   }
+  if (ax.title) {
+    // matplotlib's title: centred, its baseline `titlepad` points above the axes.
+    ctx.font = `${(ax.titlesize || 12) * px}px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(ax.title, (box.L + box.R) / 2, box.T - (ax.titlepad ?? 6) * px);
+  }
   if (ax.legend && ax.legend.length) drawLegend(ctx, ax.legend, box, px);
 }
 
@@ -323,7 +331,7 @@ function render({ model, el }) {
     hits = [];
     const last = drag || held;
     const moved = last ? { axes: last.hit.axes, index: last.index, y: last.y } : null;
-    paint(canvas, frame, model.get("arrays"), hits, moved);
+    paint(canvas, frame, { ...(model.get("grid") || {}), ...(model.get("arrays") || {}) }, hits, moved);
     canvas.style.cursor = hits.length ? "ns-resize" : "";
     const points = choosable();
     if (points.length) {
@@ -409,10 +417,12 @@ function render({ model, el }) {
   };
   model.on("change:frame", fresh);
   model.on("change:arrays", schedule);
+  model.on("change:grid", schedule);
   schedule();
   return () => {
     model.off("change:frame", fresh);
     model.off("change:arrays", schedule);
+    model.off("change:grid", schedule);
   };
 }
 
