@@ -106,17 +106,26 @@ def settle(page, t0, expected_text, summary_of):
         time.sleep(0.05)
 
 
-def measure_moves(nb, moves):
+def focused_step_slider(nb, instrument=INSTRUMENT, rest_ms=500):
+    """The first StepPanel of `nb` on screen, `instrument` installed in its page, its amplitude
+    slider's handle focused: ``(panel, slider, handle)``, after `rest_ms` of rest.
+
+    The set-up of every slider benchmark (this module's and bench_canvas.py's)."""
     page = nb.page
     panel = nb.panel(0)
     panel.wait_for(state="visible")
-    figure = nb.figure(panel)
-    figure.scroll_into_view_if_needed()
-    page.evaluate(INSTRUMENT)
+    nb.figure(panel).scroll_into_view_if_needed()
+    page.evaluate(instrument)
     slider = nb.slider(panel, "step amplitude (nA)")
     handle = slider.locator(".noUi-handle").first
     handle.focus()
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(rest_ms)
+    return panel, slider, handle
+
+
+def measure_moves(nb, moves):
+    page = nb.page
+    panel, slider, handle = focused_step_slider(nb)
     latencies = []
     for i in range(moves):
         key = "ArrowRight" if (i // 12) % 2 == 0 else "ArrowLeft"

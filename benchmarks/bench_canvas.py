@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_browser import first_paint_js, percentile, wait_until  # noqa: E402
+from bench_browser import first_paint_js, focused_step_slider, percentile, wait_until  # noqa: E402
 from labdriver import Browser, LabServer, chromium_available  # noqa: E402
 
 QUIET_MS = 400
@@ -157,16 +157,8 @@ def settle(page, t0, expected_text, summary_of, timeout=30):
 
 def measure_view(nb, socket, moves):
     page = nb.page
-    panel = nb.panel(0)
-    panel.wait_for(state="visible")
-    figure = nb.figure(panel)
-    figure.scroll_into_view_if_needed()
-    page.evaluate(INSTRUMENT)
-    slider = nb.slider(panel, "step amplitude (nA)")
-    handle = slider.locator(".noUi-handle").first
+    panel, slider, handle = focused_step_slider(nb, INSTRUMENT, rest_ms=800)
     summary = lambda: nb.summary(panel)  # noqa: E731
-    handle.focus()
-    page.wait_for_timeout(800)
 
     # 1. single moves by keyboard, and the websocket bytes they cost
     latencies, missed = [], []
