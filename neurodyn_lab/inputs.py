@@ -31,7 +31,7 @@ from brian2 import Hz, Quantity, amp, coulomb, hertz, ms, nA, second
 from ._validation import as_dimensionless, as_int, as_nonnegative, as_positive, as_quantity, describe
 
 __all__ = ["Current", "Tabulated", "step", "pulse", "sinusoid", "ramp", "noise", "from_array", "zero", "as_current",
-           "MAX_TABLE_SAMPLES", "MIN_SAMPLE_DT"]
+           "MAX_TABLE_SAMPLES", "MIN_SAMPLE_DT", "InputLimitError"]
 
 _FOREVER = np.inf
 #: Most samples a noise or array current may be evaluated on (8 bytes each: 80 MB; 1000 s of
@@ -46,6 +46,26 @@ STEPS_PER_PERIOD = 10
 def _ms(seconds):
     """A time in seconds as a student writes it: '0.1 ms'."""
     return f"{seconds * 1e3:g} ms"
+
+
+class InputLimitError(ValueError):
+    """An input's argument beyond what a run at its time step can show: the one sentence (``str``),
+    and its parts, so that a layer with its own names for the argument (the classic ``I_freq`` in
+    kHz) can say it in those (`neurodyn_lab.engine.Spelling`).
+
+    Attributes
+    ----------
+    argument : str
+        The input's argument (``"frequency"``).
+    limit, given : float
+        The largest value allowed and the value given, in SI units.
+    reason : str
+        Why, e.g. ``"10 time steps per period at dt=0.1 ms"``.
+    """
+
+    def __init__(self, message: str, *, argument: str, limit: float, given: float, reason: str) -> None:
+        super().__init__(message)
+        self.argument, self.limit, self.given, self.reason = argument, limit, given, reason
 
 
 def _times(t):
@@ -412,10 +432,11 @@ class Sinusoid(Current):
     def check_time_step(self, dt):
         highest = 1.0 / (STEPS_PER_PERIOD * dt)
         if self.frequency > highest * (1 + 1e-9):
-            raise ValueError(
+            raise InputLimitError(
                 f"frequency must be at most {highest:g} Hz at dt={_ms(dt)} ({STEPS_PER_PERIOD} time steps per "
-                f"period; use a smaller dt for higher frequencies), got {self.frequency:g} Hz"
-            )
+                f"period; use a smaller dt for higher frequencies), got {self.frequency:g} Hz",
+                argument="frequency", limit=highest, given=self.frequency,
+                reason=f"{STEPS_PER_PERIOD} time steps per period at dt={_ms(dt)}")
 
     def scaled(self, factor):
         return _new(Sinusoid, amplitude=self.amplitude * factor, frequency=self.frequency,

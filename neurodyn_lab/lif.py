@@ -25,12 +25,11 @@ import numbers
 import numpy as np
 from brian2 import Quantity, TimedArray, amp, kHz, mV, ms, nA, second
 
-from . import engine
-from ._validation import as_positive, describe, format_number, format_value
-from .engine import RunSpec
-from .inputs import STEPS_PER_PERIOD, Current, from_array, sinusoid, step
+from ._validation import describe, format_number, format_value
+from .engine import RunSpec, Spelling
+from .inputs import MAX_TABLE_SAMPLES, Current, from_array, sinusoid, step
 from .parameters import LIFParams
-from .simulation import simulate
+from .simulation import simulate_spec
 
 __all__ = ["LIF_Neuron", "LIF_Step", "LIF_Sinus", "plot_data", "ClassicRecord", "warm_up_jobs"]
 
@@ -39,6 +38,17 @@ CLASSIC = LIFParams.classic()
 
 #: The time step of LIF_Neuron and LIF_Step [ms] (LIF_Sinus takes its own `dt`).
 DT_MS = 0.1
+
+# How each classic function names the run's duration and time step: RunSpec, which holds every
+# rule of a run, refuses in these terms (plain ms for tend and dt, a Quantity for simtime).
+_TAU = "the classic neuron's membrane time constant"
+#: LIF_Neuron: ``simtime`` a Quantity, the time step fixed at 0.1 ms.
+SIMTIME = Spelling(duration="simtime", duration_example="100*ms", dt_is_argument=False, tau=_TAU, end=".")
+#: LIF_Step: ``tend`` in plain ms, the time step fixed at 0.1 ms.
+TEND = Spelling(duration="tend", plain_ms=True, duration_example="100", dt_is_argument=False, tau=_TAU, end=".")
+#: LIF_Sinus: ``tend`` and ``dt`` in plain ms, and the sinusoid's frequency as ``I_freq`` in kHz.
+TEND_DT = Spelling(duration="tend", plain_ms=True, duration_example="100", dt_example="0.1", tau=_TAU,
+                   inputs=(("frequency", "I_freq", "kHz", 1e3, "0.1 for 100 Hz"),), end=".")
 
 
 class ClassicRecord:
@@ -95,38 +105,6 @@ def _number(name, value, unit, example, *, positive=False, nonnegative=False):
     return value
 
 
-def _check_length(name, duration_ms, dt_ms, example, with_unit=False):
-    """Refuse a simulated time shorter than one step or longer than the engine's step limit.
-
-    Both limits are stated as the student wrote the argument: a plain number of ms (`tend`), or a
-    time with its unit (`simtime`, ``with_unit=True``).
-    """
-    steps = f"{format_number(engine.MAX_STEPS)} time steps of {format_number(dt_ms)} ms"
-    if with_unit:
-        def shown(x):
-            return format_value(x * ms)
-        shortest, longest = f"one time step, e.g. {name}={example}", f"{steps}, e.g. {name}={example}"
-    else:
-        shown = format_number
-        shortest, longest = f"ms: one time step; e.g. {name}={example}", f"ms: {steps}; e.g. {name}={example}"
-    if duration_ms < dt_ms:
-        raise ValueError(f"{name} must be at least {shown(dt_ms)} ({shortest}), got {shown(duration_ms)}.")
-    if duration_ms / dt_ms > engine.MAX_STEPS:
-        raise ValueError(f"{name} must be at most {shown(engine.MAX_STEPS * dt_ms)} ({longest}), "
-                         f"got {shown(duration_ms)}.")
-    # A run covers exactly the time asked for (the engine's rule, RunSpec.whole_steps), said in
-    # the argument's own terms.
-    if RunSpec.whole_steps(duration_ms, dt_ms) is None:
-        below = int(duration_ms / dt_ms) * dt_ms
-        above = below + dt_ms
-        if with_unit:
-            allowed = f"a multiple of {shown(dt_ms)} such as {shown(below)} or {shown(above)}"
-        else:
-            allowed = f"ms: a multiple of {shown(dt_ms)} such as {name}={shown(below)} or {name}={shown(above)}"
-        raise ValueError(f"{name} must be a whole number of time steps of {format_number(dt_ms)} ms ({allowed}), "
-                         f"got {shown(duration_ms)}.")
-
-
 def _timed_array_current(curr, simtime_ms):
     """The input of `LIF_Neuron` for a Brian2 TimedArray, for a run of `simtime_ms`.
 
@@ -144,10 +122,11 @@ def _timed_array_current(curr, simtime_ms):
         raise ValueError(f"curr must hold finite currents ({example}), got {format_value(Quantity(values, dim=amp.dim))}.")
     dt_ms = float(curr.dt) * 1e3
     needed = int(np.ceil(simtime_ms / dt_ms)) + 1
-    if needed > max(len(values), engine.MAX_STEPS):
+    # The array current's table limit (inputs.MAX_TABLE_SAMPLES), checked before the samples are made.
+    if needed > max(len(values), MAX_TABLE_SAMPLES):
         raise ValueError(f"curr's time step dt={format_value(dt_ms * ms)} is too fine for simtime="
                          f"{format_value(simtime_ms * ms)}: the run would need {format_number(needed)} samples, "
-                         f"at most {format_number(engine.MAX_STEPS)} (e.g. TimedArray(..., dt=0.1*ms)).")
+                         f"at most {format_number(MAX_TABLE_SAMPLES)} (e.g. TimedArray(..., dt=0.1*ms)).")
     if needed > len(values):
         values = np.concatenate([values, np.full(needed - len(values), values[-1])])
     return from_array(Quantity(values, dim=amp.dim), dt_ms * ms)
@@ -187,10 +166,11 @@ def LIF_Neuron(curr, simtime):
     if not isinstance(curr, (TimedArray, Current)):
         raise TypeError(f"curr must be a brian2 TimedArray of currents (e.g. TimedArray([0, 2, 0]*nA, dt=1*ms)) "
                         f"or a current from neurodyn_lab.inputs, got {describe(curr)}.")
-    simtime = as_positive("simtime", simtime, second, "a time such as 100*ms")
-    _check_length("simtime", float(simtime / ms), DT_MS, "100*ms", with_unit=True)
-    current = _timed_array_current(curr, float(simtime / ms)) if isinstance(curr, TimedArray) else curr
-    return ClassicRecord(simulate(current, simtime, params=CLASSIC, dt=DT_MS * ms))
+    # The run's rules first (RunSpec's, in simtime's terms), before the TimedArray's samples are made.
+    simtime_s, _, _ = RunSpec.time_grid(simtime, DT_MS * ms, CLASSIC, spelling=SIMTIME)
+    current = _timed_array_current(curr, simtime_s * 1e3) if isinstance(curr, TimedArray) else curr
+    return ClassicRecord(simulate_spec(RunSpec(current, simtime_s * second, params=CLASSIC, dt=DT_MS * ms,
+                                               name="curr", spelling=SIMTIME)))
 
 
 def _step_current(I_tstart, I_tend, I_amp):
@@ -233,26 +213,21 @@ def LIF_Step(I_tstart=20, I_tend=70, I_amp=1.005, tend=100, do_plot=True):
     TypeError: I_amp must be a plain number in nA such as I_amp=1.005 (the classic API takes numbers without units), got 1.5 nA.
     """
     current = _step_current(I_tstart, I_tend, I_amp)
-    duration = _number("tend", tend, "ms", "100", positive=True)
-    _check_length("tend", duration, DT_MS, "100")
-    rec = ClassicRecord(simulate(current, duration * ms, params=CLASSIC, dt=DT_MS * ms))
+    duration = _number("tend", tend, "ms", "100")
+    rec = ClassicRecord(simulate_spec(RunSpec(current, duration * ms, params=CLASSIC, dt=DT_MS * ms, spelling=TEND)))
     if do_plot:
         plot_data(rec, title="Step current")
     return rec
 
 
-def _sinus_current(I_freq, I_offset, I_amp, dt_ms):
-    """The input of `LIF_Sinus`: ``I_offset + I_amp sin(2 pi I_freq t)`` nA, I_freq in kHz."""
+def _sinus_current(I_freq, I_offset, I_amp):
+    """The input of `LIF_Sinus`: ``I_offset + I_amp sin(2 pi I_freq t)`` nA, I_freq in kHz.
+
+    Its highest frequency at a time step is the sinusoid's own rule, said in kHz by RunSpec (`TEND_DT`).
+    """
     freq = _number("I_freq", I_freq, "kHz", "0.1 (100 Hz)", positive=True)
     offset = _number("I_offset", I_offset, "nA", "0.5")
     amplitude = _number("I_amp", I_amp, "nA", "0.5")
-    # The engine's limit, said in kHz: with fewer than STEPS_PER_PERIOD steps a period the recorded
-    # v (and plot_data's trace of the current) no longer shows the sinusoid asked for.
-    highest = 1.0 / (STEPS_PER_PERIOD * dt_ms)
-    if freq > highest * (1 + 1e-9):
-        raise ValueError(f"I_freq must be at most {format_number(highest)} (kHz: {STEPS_PER_PERIOD} time steps per "
-                         f"period at dt={format_number(dt_ms)} ms; e.g. I_freq=0.1 for 100 Hz), "
-                         f"got {format_number(freq)}.")
     return sinusoid(amplitude * nA, freq * kHz, offset=offset * nA)
 
 
@@ -283,15 +258,11 @@ def LIF_Sinus(I_freq=0.1, I_offset=0.5, I_amp=0.5, tend=100, dt=.1, do_plot=True
     ...
     ValueError: dt must be at most 1 (ms: the classic neuron's membrane time constant; e.g. dt=0.1), got 2.
     """
-    step_ms = _number("dt", dt, "ms", "0.1", positive=True)
-    tau_ms = float(CLASSIC.tau / ms)
-    if step_ms > tau_ms:
-        raise ValueError(f"dt must be at most {format_number(tau_ms)} (ms: the classic neuron's membrane time "
-                         f"constant; e.g. dt=0.1), got {format_number(step_ms)}.")
-    current = _sinus_current(I_freq, I_offset, I_amp, step_ms)
-    duration = _number("tend", tend, "ms", "100", positive=True)
-    _check_length("tend", duration, step_ms, "100")
-    rec = ClassicRecord(simulate(current, duration * ms, params=CLASSIC, dt=step_ms * ms))
+    step_ms = _number("dt", dt, "ms", "0.1")
+    current = _sinus_current(I_freq, I_offset, I_amp)
+    duration = _number("tend", tend, "ms", "100")
+    rec = ClassicRecord(simulate_spec(RunSpec(current, duration * ms, params=CLASSIC, dt=step_ms * ms,
+                                              spelling=TEND_DT)))
     if do_plot:
         plot_data(rec, title="Sinusoidal current")
     return rec
@@ -312,7 +283,7 @@ def warm_up_jobs():
     timed = TimedArray(np.array([0.0, 2.0, 0.0]) * nA, dt=1 * ms)
     return [
         ("classic LIF_Step", [_step_current(20, 70, 1.005)], True),
-        ("classic LIF_Sinus", [_sinus_current(0.1, 0.5, 0.5, DT_MS)], True),
+        ("classic LIF_Sinus", [_sinus_current(0.1, 0.5, 0.5)], True),
         ("classic LIF_Neuron (TimedArray)", [_timed_array_current(timed, 100.0)], True),
     ]
 

@@ -11,7 +11,7 @@ from .engine import Engine, RawRun, RunSpec, default_engine
 from .inputs import as_current
 from .results import LIFResult, Recording
 
-__all__ = ["simulate", "Recording", "LIFResult", "check_duration_dt", "warn_if_capped"]
+__all__ = ["simulate", "simulate_spec", "Recording", "LIFResult", "check_duration_dt", "warn_if_capped"]
 
 
 def _ms(seconds):
@@ -96,11 +96,36 @@ def simulate(current, duration, params=None, dt=0.1 * ms, *, engine: Engine | No
     ValueError: duration must be a whole number of time steps of dt=0.6 ms (a multiple of 0.6 ms such as 0.6 ms or 1.2 ms), got duration=1 ms
     """
     spec = RunSpec(as_current(current), duration, params=params, dt=dt, name="current")
-    raw = engine_of(engine).run(spec)
+    raw, result = _run(spec, engine)
+    warn_if_capped(raw, spec.dt_s)  # here, so that the warning points at the caller's line
+    return result
+
+
+def simulate_spec(spec: RunSpec, *, engine: Engine | None = None) -> LIFResult:
+    """`simulate` of a one-neuron `RunSpec` the caller made itself (in its own terms: the classic
+    functions and the neurodynex3 layer pass their `engine.Spelling`).
+
+    Examples
+    --------
+    >>> from brian2 import nA, ms
+    >>> from neurodyn_lab import inputs
+    >>> simulate_spec(RunSpec(inputs.step(3 * nA, 10 * ms, 60 * ms), 100 * ms)).spike_count
+    5
+    """
+    if not isinstance(spec, RunSpec) or spec.n_neurons != 1:
+        raise TypeError(f"spec must be a RunSpec of one current such as RunSpec(step(3*nA), 100*ms), "
+                        f"got {describe(spec)}")
+    raw, result = _run(spec, engine)
     warn_if_capped(raw, spec.dt_s)
+    return result
+
+
+def _run(spec: RunSpec, engine: Engine | None) -> tuple[RawRun, LIFResult]:
+    """The engine's raw run of a one-neuron `spec`, and its `LIFResult`."""
+    raw = engine_of(engine).run(spec)
     t = Quantity(raw.t, dim=second.dim)
     current = spec.currents[0]
-    return LIFResult(
+    return raw, LIFResult(
         t=t,
         v=Quantity(raw.v[0], dim=volt.dim),
         I=current(t),

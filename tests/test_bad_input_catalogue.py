@@ -78,6 +78,10 @@ EXEMPT = {
     "inputs.Tabulated": "the base class of from_array and noise currents (those are walked), not made by students",
     "inputs.MAX_TABLE_SAMPLES": "a limit (data, not a callable)",
     "inputs.MIN_SAMPLE_DT": "a limit (data, not a callable)",
+    "inputs.InputLimitError": "an exception class (raised by a current's check_run, through RunSpec)",
+    "engine.Spelling": "a frozen record of a layer's names for its arguments (made by the classic and neurodynex3 "
+                       "layers, not by students; a wrong one given to RunSpec is walked)",
+    "engine.RUN_TERMS": "the default Spelling (data, not a callable)",
     "simulation.warn_if_capped": "takes the engine's raw run, given by simulate and fi_curve, not by students",
     "grading.Student": "made by student() (walked with its student_id)",
     "grading.warm_up_jobs": "takes no argument",
@@ -370,6 +374,7 @@ def catalogue():
     cases += case("engine.RunSpec", {**spec, "duration": 1 * ms, "dt": 0.6 * ms}, "duration",
                   "not a whole number of time steps (issue 17)")
     cases += case("engine.RunSpec", {**spec, "record_v": "yes"}, "record_v", "text")
+    cases += case("engine.RunSpec", {**spec, "spelling": "tend"}, "spelling", "text")
     for label, value in (("unknown", "gpu"), ("number", 3)):
         cases += case("engine.Engine", {"target": value}, "target", label)
     cases += case("engine.Engine", {"fast_path": "yes"}, "fast_path", "text")
@@ -379,6 +384,7 @@ def catalogue():
     cases += case("engine.Engine.run", {"spec": 42}, "spec", "number",
                   call=lambda _, **kw: _resolve("engine.Engine")().run(**kw))
     cases += case("simulation.simulate", {**sim, "engine": "default"}, "engine", "text")
+    cases += case("simulation.simulate_spec", {"spec": 42}, "spec", "number")
 
     # analysis ---------------------------------------------------------------------------------
     cases += bad("analysis.rheobase", {}, "params", "params")

@@ -490,7 +490,7 @@ BAD_CALLS = [
     (lambda: LIF.simulate_LIF_neuron(b2.TimedArray(np.array([[np.nan]]) * nA, dt=1 * ms)), ValueError, "input_current must hold finite currents"),
     (lambda: LIF.simulate_LIF_neuron(input_factory.get_step_current(1, 5, 0.05 * ms, 2 * nA)), ValueError, "whole multiple of the simulation time step"),
     (lambda: LIF.simulate_LIF_neuron(input_factory.get_step_current(1, 5, b2.ms, 2 * nA), simulation_time=100), TypeError, "simulation_time must be a time such as 100*b2.ms"),
-    (lambda: LIF.simulate_LIF_neuron(input_factory.get_zero_current(), simulation_time=1e-6 * ms), ValueError, "simulation_time must be at least one time step"),
+    (lambda: LIF.simulate_LIF_neuron(input_factory.get_zero_current(), simulation_time=1e-6 * ms), ValueError, "simulation_time must be at least 0.1 ms (one time step, e.g. simulation_time=100*b2.ms), got 1e-6 ms"),
     (lambda: LIF.simulate_LIF_neuron(input_factory.get_zero_current(), simulation_time=10 ** 4 * second), ValueError, "simulation_time must be at most"),
     (lambda: LIF.simulate_LIF_neuron(input_factory.get_zero_current(), v_rest=-70), TypeError, "v_rest must be a voltage such as -70*b2.mV"),
     (lambda: LIF.simulate_LIF_neuron(input_factory.get_zero_current(), v_reset=-40 * mV), ValueError, "v_reset must be below firing_threshold"),

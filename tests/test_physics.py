@@ -374,7 +374,7 @@ SIZE_LIMITS = {
                             "duration must be at most 5 s for a mystery neuron"),
     "classic LIF_Step: tend": (lambda: None, lambda _: _classic(tend=1e9), r"tend must be at most 1e6"),
     "neurodynex3 layer: simulation_time": (lambda: None, lambda _: _neurodynex3(1e9 * second),
-                                           r"simulation_time must be at most 1e\+07 time steps"),
+                                           r"simulation_time must be at most 1e6 ms \(1e7 time steps of 0\.1 ms"),
 }
 
 

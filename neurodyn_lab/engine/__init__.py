@@ -54,10 +54,10 @@ from ._core import (Engine, RawRun, check_device, code_objects_of, code_target, 
                     default_engine, fast_path_active, run, threshold_margin, warm_up)
 from ._fastpath import Brian2Internals, FastPathWarning
 from ._model import Structure
-from ._spec import (LIMITS, MAX_NEURONS, MAX_RECORDED, MAX_SAMPLES, MAX_STEPS, MAX_TABLE, RunSpec, n_steps_of,
-                    sampled_table_rows, structure_of)
+from ._spec import (LIMITS, MAX_NEURONS, MAX_RECORDED, MAX_SAMPLES, MAX_STEPS, MAX_TABLE, RUN_TERMS, RunSpec, Spelling,
+                    n_steps_of, sampled_table_rows, structure_of)
 
-__all__ = ["Engine", "RunSpec", "default_engine", "run", "RawRun", "Structure", "structure_of", "code_target",
+__all__ = ["Engine", "RunSpec", "Spelling", "RUN_TERMS", "default_engine", "run", "RawRun", "Structure", "structure_of", "code_target",
            "warm_up", "sampled_table_rows", "n_steps_of", "check_device", "compiled_structures", "code_objects_of",
            "fast_path_active", "threshold_margin", "Brian2Internals", "FastPathWarning",
            "MAX_STEPS", "MAX_NEURONS", "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS", "shared_cache"]

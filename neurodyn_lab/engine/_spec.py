@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from brian2 import Quantity, ms, second
 
-from .._validation import as_positive, describe, format_value
-from ..inputs import Current, as_current
+from .._validation import as_positive, describe, format_number, format_value
+from ..inputs import Current, InputLimitError, as_current
 from ..parameters import LIFParams, as_params
 from ._model import Structure
 
-__all__ = ["RunSpec", "Layout", "structure_of", "sampled_table_rows", "n_steps_of", "MAX_STEPS", "MAX_NEURONS",
+__all__ = ["RunSpec", "Spelling", "RUN_TERMS", "Layout", "structure_of", "sampled_table_rows", "n_steps_of", "MAX_STEPS", "MAX_NEURONS",
            "MAX_SAMPLES", "MAX_RECORDED", "MAX_TABLE", "LIMITS"]
 
 #: Most time steps of one run (10^7: 1000 s at dt = 0.1 ms).
@@ -78,6 +78,121 @@ def sampled_table_rows(duration: float, dt: float) -> int:
     while rows < n_steps + 1:
         rows *= 2
     return rows
+
+
+# --------------------------------------------------------------------------------------------
+# the caller's terms
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Spelling:
+    """How a caller names and writes a run's duration and time step, so `RunSpec` refuses in its terms.
+
+    `RunSpec` holds every rule of a run; a layer with arguments of its own (the classic functions'
+    ``tend`` in plain ms, neurodynex3's ``simulation_time``) converts them to quantities and passes
+    its `Spelling`, and the one sentence that refuses names the argument the student wrote, with
+    an example to copy in the form the student writes it.
+
+    Attributes
+    ----------
+    duration, dt : str
+        The caller's names of the duration and the time step (``"tend"``, ``"simtime"``,
+        ``"simulation_time"``; ``"dt"``, ``"brian2.defaultclock.dt"``).
+    plain_ms : bool
+        The caller writes times as plain numbers of ms (``tend=100``), not as quantities.
+    duration_example, dt_example : str
+        What the student may copy, as they would write it (``"100"``, ``"100*b2.ms"``).
+    dt_is_argument : bool
+        Whether the student chose dt (False: a fixed or global time step; a too short duration,
+        or a too small tau, is then what the sentence names).
+    tau : str
+        The membrane time constant as the caller knows it (``"the classic neuron's membrane time
+        constant"``, ``"membrane_time_scale"``).
+    tau_example : str
+        An example of `tau` to copy when it is the student's argument (``"8*b2.ms"``), else "".
+    inputs : tuple of (str, str, str, float, str)
+        The caller's names of input arguments with limits: (the input's argument, the caller's
+        name, the caller's unit, SI units per caller's unit, example), e.g. ``("frequency",
+        "I_freq", "kHz", 1e3, "0.1 for 100 Hz")``.
+    end : str
+        What ends the sentence (the classic API's sentences end with a full stop).
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> tend = Spelling(duration="tend", plain_ms=True, duration_example="100", dt_is_argument=False, end=".")
+    >>> RunSpec.time_grid(0.05 * ms, 0.1 * ms, spelling=tend)
+    Traceback (most recent call last):
+    ...
+    ValueError: tend must be at least 0.1 (ms: one time step; e.g. tend=100), got 0.05.
+    """
+
+    duration: str = "duration"
+    dt: str = "dt"
+    plain_ms: bool = False
+    duration_example: str = "100*ms"
+    dt_example: str = "0.1*ms"
+    dt_is_argument: bool = True
+    tau: str = "the membrane time constant tau"
+    tau_example: str = ""
+    inputs: tuple = ()
+    end: str = ""
+
+    def time(self, seconds: float) -> str:
+        """A time as the caller writes it: ``"0.1"`` (plain ms) or ``"0.1 ms"``."""
+        return format_number(seconds * 1e3) if self.plain_ms else format_value(seconds * second)
+
+    def _unit_note(self, note: str) -> str:
+        # Plain numbers carry their unit in the parentheses: "(ms: one time step; e.g. tend=100)".
+        return f"ms: {note}; " if self.plain_ms else f"{note}, "
+
+    def positive(self, name: str, value, example: str) -> float:
+        """`value` (a time Quantity) in seconds, or one sentence if it is not a positive finite time."""
+        if not self.plain_ms:
+            return float(as_positive(name, value, second, f"a time such as {example}") / second)
+        seconds = float(value / second)  # the caller's adapter made a Quantity of its plain number
+        if not seconds > 0 or not seconds < float("inf"):
+            raise ValueError(f"{name} must be positive (a plain number in ms such as {name}={example}), "
+                             f"got {self.time(seconds)}{self.end}")
+        return seconds
+
+    def too_short(self, duration_s: float, dt_s: float) -> str:
+        return (f"{self.duration} must be at least {self.time(dt_s)} ({self._unit_note('one time step')}e.g. "
+                f"{self.duration}={self.duration_example}), got {self.time(duration_s)}{self.end}")
+
+    def too_long(self, duration_s: float, dt_s: float) -> str:
+        steps = f"{format_number(MAX_STEPS)} time steps of {format_number(dt_s * 1e3)} ms"
+        return (f"{self.duration} must be at most {self.time(MAX_STEPS * dt_s)} ({self._unit_note(steps)}e.g. "
+                f"{self.duration}={self.duration_example}), got {self.time(duration_s)}{self.end}")
+
+    def not_whole(self, duration_s: float, dt_s: float) -> str:
+        below = int(duration_s / dt_s) * dt_s
+        above = below + dt_s
+        if self.plain_ms:
+            allowed = (f"ms: a multiple of {self.time(dt_s)} such as {self.duration}={self.time(below)} or "
+                       f"{self.duration}={self.time(above)}")
+        else:
+            allowed = f"a multiple of {self.time(dt_s)} such as {self.time(below)} or {self.time(above)}"
+        return (f"{self.duration} must be a whole number of time steps of {format_number(dt_s * 1e3)} ms "
+                f"({allowed}), got {self.time(duration_s)}{self.end}")
+
+    def dt_above_tau(self, dt_s: float, tau_s: float) -> str:
+        if not self.dt_is_argument and self.tau_example:  # the student chose tau, not dt
+            return (f"{self.tau} must be at least the time step {self.dt} = {self.time(dt_s)} (e.g. "
+                    f"{self.tau}={self.tau_example}), got {self.time(tau_s)}{self.end}")
+        return (f"{self.dt} must be at most {self.time(tau_s)} ({self._unit_note(self.tau)}e.g. "
+                f"{self.dt}={self.dt_example}), got {self.time(dt_s)}{self.end}")
+
+    def input_limit(self, error: InputLimitError) -> str | None:
+        """`error` said with the caller's name and unit of its argument, or None if the caller has none."""
+        for argument, name, unit, per_unit, example in self.inputs:
+            if argument == error.argument:
+                return (f"{name} must be at most {format_number(error.limit / per_unit)} ({unit}: {error.reason}; "
+                        f"e.g. {name}={example}), got {format_number(error.given / per_unit)}{self.end}")
+        return None
+
+
+#: The terms of `simulate` and `RunSpec` themselves: ``duration`` and ``dt``, quantities.
+RUN_TERMS = Spelling()
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,6 +313,9 @@ class RunSpec:
         Record the membrane potential of every neuron (spikes are always recorded).
     name : str
         The caller's name for `currents`, used in messages (``"current"`` for ``simulate``).
+    spelling : Spelling
+        The caller's names and way of writing the duration and time step (and inputs' limited
+        arguments), used in messages; default `RUN_TERMS` (``duration``, ``dt``, quantities).
 
     Attributes
     ----------
@@ -244,7 +362,9 @@ class RunSpec:
     layout: Layout
 
     def __init__(self, currents, duration, *, params: LIFParams | None = None, dt=0.1 * ms, record_v: bool = True,
-                 name: str = "currents") -> None:
+                 name: str = "currents", spelling: Spelling = RUN_TERMS) -> None:
+        if not isinstance(spelling, Spelling):
+            raise TypeError(f"spelling must be an engine.Spelling (e.g. engine.RUN_TERMS), got {describe(spelling)}")
         if isinstance(currents, (Current, Quantity)) and not (isinstance(currents, Quantity) and currents.ndim):
             currents = (currents,)
         elif not isinstance(currents, (list, tuple)):
@@ -258,15 +378,21 @@ class RunSpec:
         if not isinstance(record_v, (bool, numbers.Integral)):
             raise TypeError(f"record_v must be True or False, got {describe(record_v)}")
         duration_s, dt_s, n_steps = self.time_grid(duration, dt, params, n_neurons=len(currents),
-                                                   record_v=bool(record_v))
+                                                   record_v=bool(record_v), spelling=spelling)
         for current in currents:
-            current.check_run(duration_s, dt_s)
+            try:
+                current.check_run(duration_s, dt_s)
+            except InputLimitError as error:  # the input's rule, said in the caller's terms if it has them
+                said = spelling.input_limit(error)
+                if said is None:
+                    raise
+                raise ValueError(said) from None
         layout = layout_of(currents, duration_s, dt_s, bool(record_v))
         cells = layout.structure.sampled_rows * layout.structure.n_neurons
         if cells > MAX_TABLE:
-            raise ValueError(f"duration={_ms(duration_s)} is too long for {len(currents)} noise or array "
-                             f"input{'s' if len(currents) > 1 else ''}: their table would need {cells:.3g} "
-                             f"cells; {LIMITS}")
+            raise ValueError(f"{spelling.duration}={spelling.time(duration_s)} is too long for {len(currents)} noise "
+                             f"or array input{'s' if len(currents) > 1 else ''}: their table would need {cells:.3g} "
+                             f"cells; {LIMITS}{spelling.end}")
         for attribute, value in (("params", params), ("currents", currents), ("duration_s", duration_s),
                                  ("dt_s", dt_s), ("n_steps", n_steps), ("record_v", bool(record_v)),
                                  ("layout", layout)):
@@ -274,12 +400,13 @@ class RunSpec:
 
     @staticmethod
     def time_grid(duration, dt, params: LIFParams | None = None, n_neurons: int = 1,
-                  record_v: bool = True) -> tuple[float, float, int]:
+                  record_v: bool = True, spelling: Spelling = RUN_TERMS) -> tuple[float, float, int]:
         """Check a run's duration and time step; return them in seconds and the number of steps.
 
         `duration` must be a whole number of time steps (a run covers exactly the duration asked
         for, so no spike is reported after it); dt at most tau (of `params`) and at most the
-        duration; and the run within the limits (`LIMITS`) for `n_neurons`.
+        duration; and the run within the limits (`LIMITS`) for `n_neurons`. Every refusal is one
+        sentence in the terms of `spelling` (default: ``duration`` and ``dt``, quantities).
 
         Examples
         --------
@@ -291,6 +418,8 @@ class RunSpec:
         ...
         ValueError: dt must not be larger than the membrane time constant tau=8 ms (e.g. dt=0.1*ms), got dt=10 ms
         """
+        if spelling != RUN_TERMS:
+            return RunSpec._time_grid_in(spelling, duration, dt, params, n_neurons, record_v)
         duration_s = float(as_positive("duration", duration, second, "a time such as 100*ms") / second)
         dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
         tau = float(as_params(params).tau)
@@ -321,20 +450,26 @@ class RunSpec:
         return duration_s, dt_s, n_steps
 
     @staticmethod
-    def whole_steps(duration: float, dt: float) -> int | None:
-        """The number of time steps of `dt` in `duration` (float seconds), or None if it is not whole.
-
-        The rule `time_grid` applies, for layers that word the refusal in their own terms (the
-        classic functions take plain numbers of ms).
-
-        Examples
-        --------
-        >>> RunSpec.whole_steps(0.1, 1e-4), RunSpec.whole_steps(0.001, 6e-4)
-        (1000, None)
-        """
-        ratio = duration / dt
-        n_steps = int(round(ratio))
-        return n_steps if n_steps >= 1 and abs(ratio - n_steps) <= _WHOLE else None
+    def _time_grid_in(spelling: Spelling, duration, dt, params, n_neurons: int, record_v: bool):
+        """`time_grid`'s rules, refused in the caller's terms: the argument the student wrote first."""
+        dt_s = spelling.positive(spelling.dt, dt, spelling.dt_example)
+        tau = float(as_params(params).tau)
+        if dt_s > tau:
+            raise ValueError(spelling.dt_above_tau(dt_s, tau))
+        duration_s = spelling.positive(spelling.duration, duration, spelling.duration_example)
+        ratio = duration_s / dt_s
+        if ratio < 1 - _WHOLE:
+            raise ValueError(spelling.too_short(duration_s, dt_s))
+        if ratio > MAX_STEPS + 0.5:
+            raise ValueError(spelling.too_long(duration_s, dt_s))
+        n_steps = n_steps_of(duration_s, dt_s)
+        if abs(ratio - n_steps) > _WHOLE:
+            raise ValueError(spelling.not_whole(duration_s, dt_s))
+        if n_neurons > MAX_NEURONS or n_steps * n_neurons > MAX_SAMPLES or (
+                record_v and n_steps * n_neurons > MAX_RECORDED):
+            raise ValueError(f"the run is too large ({n_neurons} neurons x {n_steps} time steps): {LIMITS}; "
+                             f"use a shorter {spelling.duration}{spelling.end}")
+        return duration_s, dt_s, n_steps
 
     # -- derived, read-only ------------------------------------------------------------------
     @property

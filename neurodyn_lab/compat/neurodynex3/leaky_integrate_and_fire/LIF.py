@@ -29,10 +29,11 @@ import numpy as np
 import brian2 as b2
 from brian2 import Mohm, Quantity, TimedArray, amp, mV, ms, ohm, second, volt
 
-from neurodyn_lab import engine, inputs
+from neurodyn_lab import inputs
 from neurodyn_lab._validation import as_nonnegative, as_positive, as_quantity, describe, format_value
+from neurodyn_lab.engine import RunSpec, Spelling
 from neurodyn_lab.parameters import LIFParams
-from neurodyn_lab.simulation import simulate
+from neurodyn_lab.simulation import simulate_spec
 
 from ..monitors import SpikeRecord, StateRecord
 
@@ -57,6 +58,12 @@ _LABELS = ("Resting potential", "Reset voltage", "Firing threshold", "Membrane r
            "Membrane time-scale", "Absolute refractory period")
 
 _TIMED_ARRAY_EXAMPLE = "a TimedArray of currents such as input_factory.get_step_current(5, 100, b2.ms, 2*b2.nA)"
+
+#: How neurodynex3 names a run: RunSpec, which holds every rule of a run, refuses in these terms
+#: (the time step is Brian2's default clock, set by the course, so a too small membrane_time_scale
+#: is what a sentence names).
+SPELLING = Spelling(duration="simulation_time", duration_example="100*b2.ms", dt="brian2.defaultclock.dt",
+                    dt_example="0.1*b2.ms", dt_is_argument=False, tau="membrane_time_scale", tau_example="8*b2.ms")
 
 
 def _print_parameters(values):
@@ -98,20 +105,21 @@ def _n_steps(simulation_time, dt):
     return int(np.ceil(duration / dt))
 
 
-def _check_simulation_time(simulation_time, dt):
-    simulation_time = as_positive("simulation_time", simulation_time, second, "a time such as 100*b2.ms")
+def _brian2_duration(simulation_time, dt):
+    """What Brian2's network would run for `simulation_time`: its whole number of steps of `dt`.
+
+    Only the unit is checked here; RunSpec refuses the rest (`SPELLING`). A time shorter than half
+    a step, or not positive, is passed on as it is, for RunSpec to refuse in its own words.
+    """
+    simulation_time = as_quantity("simulation_time", simulation_time, second, "a time such as 100*b2.ms")
+    duration = float(simulation_time / second)
+    if not np.isfinite(duration) or duration <= 0:
+        return simulation_time
     n = _n_steps(simulation_time, dt)
-    if n < 1:
-        raise ValueError(f"simulation_time must be at least one time step (brian2.defaultclock.dt = "
-                         f"{format_value(dt * second)}), e.g. simulation_time=100*b2.ms, got {format_value(simulation_time)}")
-    if n > engine.MAX_STEPS:
-        raise ValueError(f"simulation_time must be at most {engine.MAX_STEPS:.0e} time steps "
-                         f"({format_value(engine.MAX_STEPS * dt * second)} at dt = {format_value(dt * second)}), "
-                         f"e.g. simulation_time=500*b2.ms, got {format_value(simulation_time)}")
-    return n
+    return n * dt * second if n >= 1 else simulation_time
 
 
-def _neuron(v_rest, v_reset, firing_threshold, membrane_resistance, membrane_time_scale, abs_refractory_period, dt):
+def _neuron(v_rest, v_reset, firing_threshold, membrane_resistance, membrane_time_scale, abs_refractory_period):
     """The LIFParams for neurodynex3's arguments, each checked under its neurodynex3 name."""
     v_rest = as_quantity("v_rest", v_rest, volt, "a voltage such as -70*b2.mV")
     v_reset = as_quantity("v_reset", v_reset, volt, "a voltage such as -65*b2.mV")
@@ -123,9 +131,6 @@ def _neuron(v_rest, v_reset, firing_threshold, membrane_resistance, membrane_tim
         raise ValueError(f"v_reset must be below firing_threshold (e.g. v_reset=-65*b2.mV with "
                          f"firing_threshold=-50*b2.mV), got v_reset={format_value(v_reset)} and "
                          f"firing_threshold={format_value(firing_threshold)}")
-    if float(tau / second) < dt:
-        raise ValueError(f"membrane_time_scale must be at least the time step brian2.defaultclock.dt = "
-                         f"{format_value(dt * second)} (e.g. membrane_time_scale=8*b2.ms), got {format_value(tau)}")
     return LIFParams(v_rest=v_rest, v_reset=v_reset, v_threshold=firing_threshold, R=resistance, tau=tau, t_ref=t_ref)
 
 
@@ -218,12 +223,15 @@ def simulate_LIF_neuron(input_current,
     TypeError: simulation_time must be a time such as 100*b2.ms, got 100 (a bare number, without a unit).
     """
     dt = _simulation_dt()
-    n_steps = _check_simulation_time(simulation_time, dt)
     params = _neuron(v_rest, v_reset, firing_threshold, membrane_resistance, membrane_time_scale,
-                     abs_refractory_period, dt)
+                     abs_refractory_period)
+    # The run's rules (RunSpec's, in neurodynex3's terms) before the per-step currents are made.
+    duration = _brian2_duration(simulation_time, dt)
+    _, _, n_steps = RunSpec.time_grid(duration, dt * second, params, spelling=SPELLING)
     per_step = _current_per_step(input_current, n_steps, dt)
-    result = simulate(inputs.from_array(Quantity(per_step, dim=amp.dim), dt=dt * second), n_steps * dt * second,
-                      params=params, dt=dt * second)
+    current = inputs.from_array(Quantity(per_step, dim=amp.dim), dt=dt * second)
+    result = simulate_spec(RunSpec(current, duration, params=params, dt=dt * second, name="input_current",
+                                   spelling=SPELLING))
     # neurodyn_lab times a spike exactly within its time step; Brian2 (and so neurodynex3) records
     # the start of that step. Report Brian2's grid times so published answers still hold.
     dt_s = float(result.dt / second)

@@ -39,6 +39,7 @@ import numpy as np
 from brian2 import Quantity, TimedArray, amp, hertz, ms, second, uamp, us
 
 from neurodyn_lab._validation import as_dimensionless, as_positive, as_quantity, describe
+from neurodyn_lab.inputs import MAX_TABLE_SAMPLES
 
 __all__ = [
     "get_step_current", "get_ramp_current", "get_sinusoidal_current", "get_zero_current", "get_spikes_current",
@@ -46,8 +47,9 @@ __all__ = [
     "MAX_ENTRIES",
 ]
 
-#: Most entries (time steps x columns) one current may have: 10^7 entries are 80 MB.
-MAX_ENTRIES = 10_000_000
+#: Most entries (time steps x columns) one current may have: the most samples an array current may
+#: hold (`neurodyn_lab.inputs.MAX_TABLE_SAMPLES`, 80 MB), refused here before the table is allocated.
+MAX_ENTRIES = MAX_TABLE_SAMPLES
 
 
 def _index(name, value):
