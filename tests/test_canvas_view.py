@@ -427,3 +427,32 @@ def test_the_mystery_traces_show_in_the_canvas_view_and_a_rerun_frees_the_widget
     assert kernel.execute(is_open.format(models[0])).strip() == "False"  # closed when its cell ran again
     label = kernel.execute(f"print(open_widget({models[1]!r}).frame['label'])")
     assert label.startswith("Plot of v(t) above I(t) over 150 ms")
+
+
+READOUTS = """
+from brian2 import nA, ms
+from neurodyn_lab.panels import StepPanel
+rested = StepPanel(view="canvas", duration=20 * ms)
+tables, frames = [], []
+rested._readout.observe(lambda change: tables.append(change["new"]), "value")
+rested.view.widget.observe(lambda change: frames.append(change["new"]["seq"]), "frame")
+print(rested.controls["amplitude"].model_id)
+"""
+
+
+def test_during_a_drag_the_readout_table_waits_until_the_drag_rests(kernel):
+    comm_id = kernel.execute(READOUTS).strip()
+    values = [round(1.0 + 0.01 * i, 2) for i in range(60)]
+    for value in values:  # a drag: a move every 10 ms
+        kernel.send_value(comm_id, value)
+        time.sleep(0.01)
+    time.sleep(0.1)
+    during = json.loads(kernel.execute("import json; print(json.dumps([len(tables), len(frames)]))"))
+    time.sleep(0.5)  # ... at rest
+    tables, frames, summary = json.loads(kernel.execute("print(json.dumps([len(tables), len(frames), rested.summary]))"))
+    print(f"\n{len(values)} moves: {frames} frames, {tables} readout tables ({during[0]} while moving)")
+    assert frames >= 3  # the figure followed the drag
+    assert tables <= 2 < frames  # the table did not: at most the drag's first move and its rest
+    assert during[0] <= 1
+    last = kernel.execute("print(tables[-1])")
+    assert f"{values[-1]:.2f} nA step" in summary and f"{values[-1]:.2f} nA step" in last

@@ -330,7 +330,8 @@ class Panel:
 
         self._dirty = False
         self._hold = 0
-        self._latest = _kernel.LatestWins(weakly(self.flush))
+        self._latest = _kernel.LatestWins(weakly(self.flush), rest=weakly(self._show_rested_readout))
+        self._readout_html = ""
         self._updating = False
         self._syncing_preset = False
         self._result = None
@@ -577,8 +578,17 @@ class Panel:
                     "<tr><th></th><th scope='col'>simulated</th></tr>")
             note = ("<p><small>The book's closed forms are shown for the named presets (neurodynex3, classic) only; "
                     "for this neuron, work them out yourself.</small></p>")
-        self._readout.value = (f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>"
-                               f"{self._prediction_note()}{note}")
+        self._readout_html = (f"<p style='margin-top:0'>{html.escape(summary)}</p>{head}{body}</table>"
+                              f"{self._prediction_note()}{note}")
+        # During a drag the table waits until the drag rests (`_kernel.LatestWins.moving`): one
+        # message less per frame, and no table for the browser to lay out 20 times a second.
+        if not self._latest.moving:
+            self._readout.value = self._readout_html
+
+    def _show_rested_readout(self):
+        """Show the readout table put off during a drag (called once the drag has rested)."""
+        if not self._closed and self._readout.value != self._readout_html:
+            self._readout.value = self._readout_html
 
     # --------------------------------------------------------------------------- predictions
 
@@ -783,8 +793,8 @@ class Panel:
             return
         self.summary = summary
         self.readouts = {}
-        self._readout.value = (f"<p style='margin-top:0'><b>Predict, then see.</b> {html.escape(instruction)}</p>"
-                               f"{self._prediction_note()}")
+        self._readout.value = self._readout_html = (
+            f"<p style='margin-top:0'><b>Predict, then see.</b> {html.escape(instruction)}</p>{self._prediction_note()}")
         self._error = None
         self._message.value = ""
 

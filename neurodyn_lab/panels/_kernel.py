@@ -13,7 +13,7 @@ import asyncio
 import time
 import weakref
 
-__all__ = ["in_kernel", "kernel_loop", "LatestWins", "QUIET_S", "LONGEST_S", "cell_panels", "CellPanels"]
+__all__ = ["in_kernel", "kernel_loop", "LatestWins", "QUIET_S", "LONGEST_S", "REST_S", "cell_panels", "CellPanels"]
 
 #: A change is acted on once no other change arrived for this long (s): the widget messages that
 #: queued up while a simulation ran arrive back to back (well under a millisecond apart, measured
@@ -22,6 +22,9 @@ QUIET_S = 0.004
 #: ... but never later than this after the first change waiting (s): a stream of changes faster
 #: than `QUIET_S` still updates the panel about 20 times a second.
 LONGEST_S = 0.05
+#: A stream of changes (a drag) has come to rest when no change arrived for this long (s); what a
+#: panel puts off while the stream runs (its readout table) is shown then.
+REST_S = 0.2
 
 
 def in_kernel():
@@ -65,21 +68,32 @@ class LatestWins:
     seconds, at most `longest` seconds after the first change), and `update` reads the controls'
     values when it runs, so it sees only the newest: a drag never queues stale work.
 
+    While changes stream in (an update that waited for the queue to drain: a drag), `moving` is
+    True during `update`, and `rest` (if given) is called once the stream has rested for
+    `rest_after` seconds: a panel puts off what need not follow every move (its readout table,
+    rebuilt and re-laid out by the browser on every message) until then. A single change (a key
+    press, a click, a change long after the last update) runs with `moving` False.
+
     Examples
     --------
     >>> runs = []
-    >>> latest = LatestWins(lambda: runs.append(1))
+    >>> latest = LatestWins(lambda: runs.append(latest.moving))
     >>> for _ in range(3):
-    ...     latest.changed(None)  # no event loop: each change runs at once
-    >>> len(runs)
-    3
+    ...     latest.changed(None)  # no event loop: each change runs at once, never "moving"
+    >>> runs
+    [False, False, False]
     """
 
-    def __init__(self, update, quiet=QUIET_S, longest=LONGEST_S):
+    def __init__(self, update, quiet=QUIET_S, longest=LONGEST_S, rest=None, rest_after=REST_S):
         self.update = update
         self.quiet = quiet
         self.longest = longest
+        self.rest = rest
+        self.rest_after = rest_after
         self.scheduled = False
+        #: True while `update` runs for a change in a stream of changes (see the class docstring).
+        self.moving = False
+        self._resting = False  # a call of `rest` is scheduled
         self._first = self._last = 0.0
         self._finished = float("-inf")
 
@@ -104,14 +118,28 @@ class LatestWins:
             loop.call_later(due - now, self._settle, loop)
             return
         self.scheduled = False
+        self.moving = not idle
         try:
             self.update()
         finally:
+            self.moving = False
             self._finished = time.monotonic()
+            if not idle and self.rest is not None and not self._resting:
+                self._resting = True
+                loop.call_later(self.rest_after, self._rested, loop)
+
+    def _rested(self, loop):
+        waited = time.monotonic() - self._last
+        if self.scheduled or waited < self.rest_after:  # still moving: look again when it may have rested
+            loop.call_later(self.rest_after - waited if not self.scheduled else self.rest_after, self._rested, loop)
+            return
+        self._resting = False
+        self.rest()
 
     def cancel(self):
-        """Forget a pending update (a closed panel): `update` is no longer called."""
+        """Forget a pending update (a closed panel): `update` and `rest` are no longer called."""
         self.update = _nothing
+        self.rest = _nothing if self.rest is not None else None
 
 
 def _nothing():
