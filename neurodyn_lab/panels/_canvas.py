@@ -19,8 +19,11 @@ keep and no second description of the figure (the frame is read from the same ma
 that `save_figure`, ``result.plot()`` and the docs draw, so the two cannot drift apart).
 
 Payload (measured 2026-12-03): a StepPanel update with the default 100 ms at dt = 0.1 ms sends
-three arrays of 1000 float32 (t, shared by v(t) and I(t), v and I: 12.0 kB) and 2.7 kB of JSON,
-14.7 kB in all, against 34.7 kB for the image view's PNG; `CanvasWidget.last_payload_bytes`
+v and I as two arrays of 1000 float32 (8.0 kB) and 2.7 kB of JSON, 10.7 kB in all, against 34.7
+kB for the image view's PNG; t, which v(t) and I(t) share, goes in the `grid` trait only when the
+time grid changes (the first frame, a new duration: 4.0 kB more). Traces longer than two points
+per pixel column of their axes are thinned to two (`thin`): a 1000 ms StepPanel sends 1112 points
+per trace instead of 10 000 (16.8 kB instead of 123 kB). `CanvasWidget.last_payload_bytes`
 counts it for every update.
 
 Dragging: a line whose gid is `DRAGGABLE` (a student's prediction points while a panel asks for
