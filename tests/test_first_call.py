@@ -180,6 +180,8 @@ FIRST_CALLS = {
     "neurodyn_lab.engine.RunSpec": f"from neurodyn_lab import inputs\nfrom neurodyn_lab.engine import RunSpec\n"
                                    f"RunSpec([{_STEP}] * 3, 100 * ms, record_v=False)",
     "neurodyn_lab.engine.default_engine": "from neurodyn_lab.engine import default_engine\nrepr(default_engine())",
+    "neurodyn_lab.engine.Spelling": "from neurodyn_lab.engine import RunSpec, Spelling\n"
+                                    "RunSpec.time_grid(100 * ms, 0.1 * ms, spelling=Spelling(duration='tend', plain_ms=True))",
     "neurodyn_lab.engine.run": "from neurodyn_lab import inputs, engine\n"
                                "engine.run(engine.RunSpec(inputs.pulse(charge=4e-12 * coulomb, duration=0.5 * ms), 40 * ms))",
     "neurodyn_lab.engine.structure_of": "from neurodyn_lab import inputs, engine\n"
@@ -220,6 +222,9 @@ FIRST_CALLS = {
     # simulation
     "neurodyn_lab.simulation.simulate": "from neurodyn_lab import inputs\nfrom neurodyn_lab.simulation import simulate\n"
                                         "simulate(inputs.pulse(charge=4e-12 * coulomb, duration=0.5 * ms, start=10 * ms), 40 * ms)",
+    "neurodyn_lab.simulation.simulate_spec": "from neurodyn_lab import inputs\nfrom neurodyn_lab.engine import RunSpec\n"
+                                             "from neurodyn_lab.simulation import simulate_spec\nsimulate_spec(RunSpec("
+                                             "inputs.pulse(charge=4e-12 * coulomb, duration=0.5 * ms, start=10 * ms), 40 * ms))",
     "neurodyn_lab.simulation.check_duration_dt": "from neurodyn_lab import LIFParams\nfrom neurodyn_lab.simulation import "
                                                  "check_duration_dt\ncheck_duration_dt(100 * ms, 0.1 * ms, LIFParams())",
     "neurodyn_lab.simulation.warn_if_capped": "from neurodyn_lab.engine import RawRun\nfrom neurodyn_lab.simulation import "
@@ -356,6 +361,8 @@ NOT_CALLED = {
     "neurodyn_lab.results.LIFResult": "a result class, made by simulate() (called above)",
     "neurodyn_lab.inputs.MAX_TABLE_SAMPLES": "a limit (data)",
     "neurodyn_lab.inputs.MIN_SAMPLE_DT": "a limit (data)",
+    "neurodyn_lab.inputs.InputLimitError": "an exception class (raised by a current's check_run)",
+    "neurodyn_lab.engine.RUN_TERMS": "the default Spelling (data)",
     "neurodyn_lab.plotting.TraceLike": "a typing Protocol",
     "neurodyn_lab.plotting.ResultFigure": "a Figure subclass, made by new_figure() (called above)",
     "neurodyn_lab.lif.ClassicRecord": "made by the classic functions (called above)",

@@ -24,7 +24,7 @@ Three ways to show the figure:
   zoom and the toolbar's download work.
 
 ``"auto"`` (the default) chooses ``"canvas"`` inside a Jupyter kernel when anywidget works
-(`_canvas.available`) and its front-end extension is in the Jupyter data paths; otherwise, as
+(`Display.canvas_available`) and its front-end extension is in the Jupyter data paths; otherwise, as
 before, ``"ipympl"`` inside a Jupyter kernel when ipympl is installed and
 its front-end extension is found in the Jupyter data paths (or the notebook has switched to it with
 ``%matplotlib widget``), and ``"image"`` otherwise. Both were measured in JupyterLab 4 with
