@@ -116,6 +116,9 @@ class Spelling:
     end : str
         What ends the sentence (the classic API's sentences end with a full stop).
 
+    `RUN_TERMS` (the default) keeps the sentences of ``simulate`` itself; any other spelling says
+    a refusal argument first (``tend must be at most ...``), in the form the caller writes it.
+
     Examples
     --------
     >>> from brian2 import ms
@@ -124,6 +127,13 @@ class Spelling:
     Traceback (most recent call last):
     ...
     ValueError: tend must be at least 0.1 (ms: one time step; e.g. tend=100), got 0.05.
+    >>> from brian2 import Hz, nA
+    >>> from neurodyn_lab import inputs
+    >>> rates = Spelling(inputs=(("frequency", "f", "Hz", 1.0, "50*Hz"),))
+    >>> RunSpec(inputs.sinusoid(1 * nA, 2000 * Hz), 100 * ms, spelling=rates)
+    Traceback (most recent call last):
+    ...
+    ValueError: f must be at most 1000 Hz (10 time steps per period at dt=0.1 ms, e.g. f=50*Hz), got 2000 Hz
     """
 
     duration: str = "duration"
@@ -186,8 +196,12 @@ class Spelling:
         """`error` said with the caller's name and unit of its argument, or None if the caller has none."""
         for argument, name, unit, per_unit, example in self.inputs:
             if argument == error.argument:
-                return (f"{name} must be at most {format_number(error.limit / per_unit)} ({unit}: {error.reason}; "
-                        f"e.g. {name}={example}), got {format_number(error.given / per_unit)}{self.end}")
+                limit, given = format_number(error.limit / per_unit), format_number(error.given / per_unit)
+                if self.plain_ms:  # plain numbers: the unit goes with the explanation, as for times
+                    return (f"{name} must be at most {limit} ({unit}: {error.reason}; e.g. {name}={example}), "
+                            f"got {given}{self.end}")
+                return (f"{name} must be at most {limit} {unit} ({error.reason}, e.g. {name}={example}), "
+                        f"got {given} {unit}{self.end}")
         return None
 
 
