@@ -20,14 +20,20 @@ uses under 10 s of CPU, the kernel's start included (about 50 s when a student c
 18; CPU rather than wall-clock time, which on a busy machine measures the other work), and
 fires the number of spikes the book's closed form gives for its step.
 
-Then nbgrader's exchange for 01_step_current (the site configuration in the venv's etc/jupyter
-names the course and the exchange; the course is made by ``build --course`` without a course id):
-the instructor (root) generates and releases; each student fetches and submits through nbgrader's
-endpoints of their own server (the Assignments tab's calls), their answers saved through the
-contents API as the browser saves; the instructor collects, autogrades (in bubblewrap), makes and
-releases feedback; the students fetch it. Checked: a right submission (the solution notebook's
-answer cells, whose values tests/test_nbgrader.py checks against the book) gets every point, a
-wrong one and an empty one none, and each student has their feedback.
+Then nbgrader's exchange for the whole course, one assignment with every notebook (the site
+configuration in the venv's etc/jupyter names the course and the exchange; the course is made by
+``build --course`` without a course id; the course's ``c.Confinement.cython_cache`` names the shared
+cache, so the autograder's sandboxed kernels link the warm models too): the instructor (root)
+generates and releases; each student fetches and submits through nbgrader's endpoints of their own
+server (the Assignments tab's calls), their answers saved through the contents API as the browser
+saves; the instructor collects, autogrades (one ``nbgrader autograde``, in bubblewrap), makes and
+releases feedback; the students fetch it. Checked, per notebook, in nbgrader's gradebook: a right
+submission (the solution notebooks' answer cells, whose values tests/test_nbgrader.py checks
+against the book) gets every point; a wrong one (the same, with two questions of each notebook
+answered wrong: `WRONG_LINES`) exactly the points of the others; an empty one none. Each student
+has the feedback of every notebook, and the wrong student's names the questions they lost. The
+notebooks are not run before they are submitted: the autograder runs them, once each, and
+tests/test_nbgrader.py covers every question's grading; this test covers the hub's path.
 
 The hub's machinery (the venv, the warm-up, the users, the hub and proxy, kernels over the
 websocket, the clean-up) is tests/hub_rig.py, shared with benchmarks/bench_hub.py.
@@ -39,7 +45,6 @@ the temporary folder. Skipped with the reason where it cannot run: not root, no 
 configurable-http-proxy, no useradd, no Debian Python with venv, no lock file for it, no C compiler.
 """
 
-import csv
 import json
 import os
 import pwd
@@ -56,7 +61,7 @@ from hub_rig import CELL_TIMEOUT, ROOT, Hub, Users, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.notebooks]
 
-STUDENTS = 3  # right, wrong and empty submissions of 01
+STUDENTS = 3  # a right, a wrong and an empty submission of every notebook
 COURSE_ID = "neurodyn-hubtest"
 GRADE_TIMEOUT = 1200
 
@@ -69,7 +74,9 @@ def workdir():
         pytest.skip(reason.replace("the hub needs", "the hub test needs"))
     folder = hub_rig.make_workdir()
     yield folder
+    started = time.perf_counter()
     shutil.rmtree(folder, ignore_errors=True)
+    print(f"work folder removed in {time.perf_counter() - started:.1f} s")
 
 
 @pytest.fixture(scope="session")
@@ -104,9 +111,12 @@ def hub(workdir, hub_venv, shared_cache):
         print(f"hub started and {STUDENTS} servers spawned in {time.perf_counter() - started:.1f} s")
         yield hub, tokens
     finally:
+        started = time.perf_counter()
         if hub is not None:
             hub.stop()
+        stopped = time.perf_counter()
         users.remove()
+        print(f"hub stopped in {stopped - started:.1f} s, users removed in {time.perf_counter() - stopped:.1f} s")
 
 
 #: The one-panel notebook: a StepPanel (its own code path into the engine), 3 nA from 10 to 60 ms.
@@ -184,8 +194,9 @@ def _nbgrader(venv: Path, course: Path, *args):
 
 def _solution_answers(source: Path) -> dict:
     """The solution notebook's answer cells without nbgrader's markers (what a student who solved
-    every question writes), by grade id: a right submission whatever questions 01 has. Their values
-    are checked against the book's closed forms in tests/test_nbgrader.py; here the hub's path is."""
+    every question writes), by grade id: a right submission whatever questions the notebook has.
+    Their values are checked against the book's closed forms in tests/test_nbgrader.py; here the
+    hub's path is."""
     cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
     return {cell["metadata"]["nbgrader"]["grade_id"]: "\n".join(
         line for line in "".join(cell["source"]).splitlines()
@@ -193,31 +204,77 @@ def _solution_answers(source: Path) -> dict:
         for cell in cells if cell["metadata"].get("nbgrader", {}).get("solution")}
 
 
-#: Wrong answers to some questions; the other answer cells keep nbgrader's stub (no points).
-WRONG_ANSWERS = {
-    "q01_rheobase_answer": "answer = 7.5 * nA",
-    "q01_first_spike_time_answer": "answer = 3 * ms",
-    "q01_v_after_tau_answer": "answer = -10 * mV",
-    "q01_min_charge_answer": "answer = 1 * nA * ms",
+#: The wrong student: the solution's answer cells, with these questions answered wrong by a line
+#: after the solution (which keeps whatever else the solution's cell defines): the value tripled
+#: (far outside every tolerance, whoever the student), another of the question's choices, or no
+#: prediction. Two questions of each notebook, so each notebook's grade is exact, neither full nor 0.
+TRIPLED = "answer = (3 * answer[0], answer[1]) if isinstance(answer, tuple) else 3 * answer"
+WRONG_LINES = {
+    "00.classic_rheobase": TRIPLED, "00.predict_step_spikes": "answer = ...",
+    "01.rheobase": TRIPLED, "01.near_rheobase": "choice",
+    "02.max_rate": TRIPLED, "02.no_t_ref_limit": "choice",
+    "03.cutoff_frequency": TRIPLED, "03.filter_type": "choice",
+    "04.R": TRIPLED, "04.averaging": "choice",
+    "05.poisson_cv": TRIPLED, "05.irregular_regime": "choice",
 }
 
 
-def test_the_exchange_cycle_of_01_through_the_students_servers(hub, hub_venv, workdir):
+def _answer_id(qid: str) -> str:
+    return "q" + qid.replace(".", "_") + "_answer"
+
+
+def _wrong_answers(right: dict, questions) -> dict:
+    """`right` (grade id -> solution code) with `WRONG_LINES`' questions among `questions` answered wrong."""
+    wrong = dict(right)
+    for q in questions:
+        if q.id in WRONG_LINES:
+            line = WRONG_LINES[q.id]
+            if line == "choice":  # another of its choices than the solution's, decided in the kernel
+                line = f"answer = next(choice for choice in {tuple(q.choices)!r} if choice != answer)"
+            wrong[_answer_id(q.id)] += "\n" + line
+    return wrong
+
+
+#: The per-notebook scores of nbgrader's gradebook, read by the hub venv's nbgrader: {student: {notebook: score}}.
+GRADEBOOK_SCORES = textwrap.dedent("""
+    import json, sys
+    from nbgrader.api import Gradebook
+    with Gradebook(sys.argv[1]) as gradebook:
+        print(json.dumps({student.id: {nb.name: nb.score for nb in gradebook.find_submission(sys.argv[2], student.id).notebooks}
+                          for student in gradebook.students}))
+""")
+
+
+def test_the_exchange_cycle_of_the_whole_course_through_the_students_servers(hub, hub_venv, workdir, shared_cache):
+    """One assignment with every notebook of the course, one release, fetch, submit, collect, one
+    autograde and one feedback round: a right, a wrong and an empty submission of each notebook."""
     from neurodyn_lab.grading import QUESTIONS
 
     hub_, tokens = hub
     names = list(tokens)
-    notebook = "01_step_current.ipynb"
-    total = sum(q.points for q in QUESTIONS.values() if q.notebook == "01")
-    started = time.perf_counter()
+    right_student, wrong_student, empty_student = names
+    notebooks = sorted(path.name for path in (ROOT / "exercises" / "source").glob("[0-9][0-9]_*.ipynb"))
+    questions = {nb: QUESTIONS.of(nb[:2]) for nb in notebooks}
+    assert set(WRONG_LINES) <= {q.id for qs in questions.values() for q in qs}, "WRONG_LINES names a question the bank no longer has"
+    steps, started = {}, time.perf_counter()
+
+    def step(name):
+        steps[name] = time.perf_counter()
+
     course = workdir / "course"
     run([hub_venv / "bin" / "python", "-m", "neurodyn_lab.grading.build", "--course", course, "--assignment", "lif",
           "--source", ROOT / "exercises" / "source"], 300, cwd=workdir)
-    for other in (course / "source" / "lif").glob("*.ipynb"):
-        if other.name != notebook:
-            other.unlink()
+    assert sorted(p.name for p in (course / "source" / "lif").glob("*.ipynb")) == notebooks
+    # The autograder's sandboxed kernels link the models the warm-up compiled for this interpreter
+    # (by default they would take the instructor's own Brian2 cache, empty for a new venv, and every
+    # submission would compile its models again in its sandbox).
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(f"\nc.Confinement.cython_cache = {str(shared_cache)!r}\n")
+    step("build")
     _nbgrader(hub_venv, course, "generate_assignment", "lif", "--force")
+    step("generate_assignment")
     _nbgrader(hub_venv, course, "release_assignment", "lif", "--force")
+    step("release_assignment")
 
     def action(name, what):
         """What the Assignments tab calls: nbgrader's endpoint of the student's server; its list."""
@@ -226,31 +283,55 @@ def test_the_exchange_cycle_of_01_through_the_students_servers(hub, hub_venv, wo
         assert done["success"], f"{what} failed for {name}: {done.get('value')}"
         return done["value"]
 
-    plan = {names[0]: _solution_answers(course / "source" / "lif" / notebook), names[1]: WRONG_ANSWERS, names[2]: {}}
+    right = {nb: _solution_answers(course / "source" / "lif" / nb) for nb in notebooks}
+    plan = {right_student: right, wrong_student: {nb: _wrong_answers(right[nb], questions[nb]) for nb in notebooks},
+            empty_student: {nb: {} for nb in notebooks}}
     for name, answers in plan.items():
         action(name, "fetch")
-        path = f"/user/{name}/api/contents/lif/{notebook}"
-        model = hub_.api("GET", path + "?content=1", token=tokens[name])
-        for cell in model["content"]["cells"]:
-            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-            if grade_id in answers:
-                cell["source"] = answers[grade_id]
-        hub_.api("PUT", path, {"type": "notebook", "format": "json", "content": model["content"]}, token=tokens[name])
+        for nb in notebooks:
+            path = f"/user/{name}/api/contents/lif/{nb}"
+            model = hub_.api("GET", path + "?content=1", token=tokens[name])
+            for cell in model["content"]["cells"]:
+                grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+                if grade_id in answers[nb]:
+                    cell["source"] = answers[nb][grade_id]
+            hub_.api("PUT", path, {"type": "notebook", "format": "json", "content": model["content"]},
+                     token=tokens[name])
         listed = action(name, "submit")
         assert any(a.get("status") == "submitted" for a in listed), listed
+    step("fetch, answer, submit")
 
     _nbgrader(hub_venv, course, "collect", "lif")
+    step("collect")
     _nbgrader(hub_venv, course, "autograde", "lif", "--force")
+    step("autograde")
     _nbgrader(hub_venv, course, "generate_feedback", "lif", "--force")
     _nbgrader(hub_venv, course, "release_feedback", "lif")
-    _nbgrader(hub_venv, course, "export", "--to", workdir / "grades.csv")
-    with open(workdir / "grades.csv", newline="") as handle:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
-    assert scores == {names[0]: total, names[1]: 0.0, names[2]: 0.0}, scores
+    step("generate and release feedback")
+
+    scores = json.loads(run([hub_venv / "bin" / "python", "-c", GRADEBOOK_SCORES, f"sqlite:///{course / 'gradebook.db'}",
+                             "lif"], 120).stdout)
+    total = {nb[:-6]: sum(q.points for q in questions[nb]) for nb in notebooks}
+    lost = {nb[:-6]: sum(q.points for q in questions[nb] if q.id in WRONG_LINES) for nb in notebooks}
+    expected = {right_student: total, wrong_student: {nb: total[nb] - lost[nb] for nb in total},
+                empty_student: {nb: 0.0 for nb in total}}
+    assert scores == expected, {name: {nb: (scores.get(name, {}).get(nb), expected[name][nb]) for nb in total}
+                                for name in names}
+    assert all(0 < expected[wrong_student][nb] < total[nb] for nb in total)
+
     for name in names:
         action(name, "fetch_feedback")
         feedback = hub_.api("GET", f"/user/{name}/api/contents/lif/feedback", token=tokens[name])["content"]
         assert len(feedback) == 1, feedback  # one submission's folder, named by its timestamp
         files = hub_.api("GET", f"/user/{name}/api/contents/{quote(feedback[0]['path'])}", token=tokens[name])["content"]
-        assert [f["name"] for f in files] == ["01_step_current.html"], files
-    print(f"exchange cycle of 01 for {len(names)} students: {time.perf_counter() - started:.0f} s")
+        assert sorted(f["name"] for f in files) == [nb.replace(".ipynb", ".html") for nb in notebooks], files
+        if name == wrong_student:  # the lost questions, named in the feedback the student reads
+            for nb in notebooks:
+                html = hub_.api("GET", f"/user/{name}/api/contents/{quote(feedback[0]['path'])}/"
+                                f"{nb.replace('.ipynb', '.html')}?content=1", token=tokens[name])["content"]
+                missing = [q.id for q in questions[nb] if q.id in WRONG_LINES and q.id not in html]
+                assert not missing, (nb, missing)
+    step("fetch feedback")
+    marks = [started, *steps.values()]
+    print(f"exchange cycle of {len(notebooks)} notebooks for {len(names)} students: {time.perf_counter() - started:.0f} s ("
+          + ", ".join(f"{what} {b - a:.0f} s" for what, a, b in zip(steps, marks, marks[1:])) + ")")
