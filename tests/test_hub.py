@@ -23,7 +23,9 @@ fires the number of spikes the book's closed form gives for its step.
 Then nbgrader's exchange for the whole course, one assignment with every notebook (the site
 configuration in the venv's etc/jupyter names the course and the exchange; the course is made by
 ``build --course`` without a course id; the course's ``c.Confinement.cython_cache`` names the shared
-cache, so the autograder's sandboxed kernels link the warm models too): the instructor (root)
+cache, so the autograder's sandboxed kernels link the warm models too, and the instructor's nbgrader
+runs with ``NEURODYN_LAB_SHARED_CACHE`` and a home of its own in the temporary folder, as in a
+terminal of the instructor's hub server, so it compiles nothing either): the instructor (root)
 generates and releases; each student fetches and submits through nbgrader's endpoints of their own
 server (the Assignments tab's calls), their answers saved through the contents API as the browser
 saves; the instructor collects, autogrades (one ``nbgrader autograde``, in bubblewrap), makes and
@@ -186,8 +188,11 @@ def test_each_students_first_panel_uses_the_shared_cache(hub, shared_cache, hub_
         assert pwd.getpwuid((Path(pwd.getpwnam(name).pw_dir) / ".cython").stat().st_uid).pw_name == name
 
 
-def _nbgrader(venv: Path, course: Path, *args):
+def _nbgrader(venv: Path, course: Path, instructor: dict, *args):
+    """``nbgrader *args`` in the course, as the instructor: their environment `instructor` (HOME,
+    NEURODYN_LAB_SHARED_CACHE) as their hub server has it, none of this process's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEURODYN_LAB_", "JUPYTERHUB_"))}
+    env.update(instructor)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"  # nbgrader runs `alembic`
     return run([venv / "bin" / "python", "-m", "nbgrader", *args], GRADE_TIMEOUT, cwd=course, env=env)
 
@@ -261,19 +266,26 @@ def test_the_exchange_cycle_of_the_whole_course_through_the_students_servers(hub
     def step(name):
         steps[name] = time.perf_counter()
 
+    # The instructor's own home (their Brian2 cache; nothing written to root's) and the hub's shared cache,
+    # as c.Spawner.environment gives their server: the autograder simulates each student's expected values
+    # in its own process, and with a cold cache of its own it compiles the models first (00's right
+    # submission took 51 s instead of 25 s, 2026-12-03, load average 8).
+    home = workdir / "instructor"
+    home.mkdir()
+    instructor = {"HOME": str(home), "NEURODYN_LAB_SHARED_CACHE": str(shared_cache)}
     course = workdir / "course"
     run([hub_venv / "bin" / "python", "-m", "neurodyn_lab.grading.build", "--course", course, "--assignment", "lif",
           "--source", ROOT / "exercises" / "source"], 300, cwd=workdir)
     assert sorted(p.name for p in (course / "source" / "lif").glob("*.ipynb")) == notebooks
-    # The autograder's sandboxed kernels link the models the warm-up compiled for this interpreter
-    # (by default they would take the instructor's own Brian2 cache, empty for a new venv, and every
-    # submission would compile its models again in its sandbox).
+    # The autograder's sandboxed kernels link the models the warm-up compiled for this interpreter (by
+    # default they take the instructor's own Brian2 cache, cold for a new venv, and every submission
+    # compiles its models again in its sandbox: 85 s instead of 25 s for 01's, 2026-12-03, load average 10).
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(f"\nc.Confinement.cython_cache = {str(shared_cache)!r}\n")
     step("build")
-    _nbgrader(hub_venv, course, "generate_assignment", "lif", "--force")
+    _nbgrader(hub_venv, course, instructor, "generate_assignment", "lif", "--force")
     step("generate_assignment")
-    _nbgrader(hub_venv, course, "release_assignment", "lif", "--force")
+    _nbgrader(hub_venv, course, instructor, "release_assignment", "lif", "--force")
     step("release_assignment")
 
     def action(name, what):
@@ -301,12 +313,12 @@ def test_the_exchange_cycle_of_the_whole_course_through_the_students_servers(hub
         assert any(a.get("status") == "submitted" for a in listed), listed
     step("fetch, answer, submit")
 
-    _nbgrader(hub_venv, course, "collect", "lif")
+    _nbgrader(hub_venv, course, instructor, "collect", "lif")
     step("collect")
-    _nbgrader(hub_venv, course, "autograde", "lif", "--force")
+    _nbgrader(hub_venv, course, instructor, "autograde", "lif", "--force")
     step("autograde")
-    _nbgrader(hub_venv, course, "generate_feedback", "lif", "--force")
-    _nbgrader(hub_venv, course, "release_feedback", "lif")
+    _nbgrader(hub_venv, course, instructor, "generate_feedback", "lif", "--force")
+    _nbgrader(hub_venv, course, instructor, "release_feedback", "lif")
     step("generate and release feedback")
 
     scores = json.loads(run([hub_venv / "bin" / "python", "-c", GRADEBOOK_SCORES, f"sqlite:///{course / 'gradebook.db'}",
