@@ -13,9 +13,11 @@ LOCK := requirements/py$(PYVER).txt
 LOCK_PYTHONS := 3.10 3.11 3.12 3.13
 # The suite runs on this many worker processes (pytest-xdist; a test file stays on one worker, so a
 # notebook's cells and a module's fixtures stay together) and in random order (pytest-randomly; the
-# seed is printed first; `make test PYTEST_ARGS=--randomly-seed=N` repeats an order).
+# seed is printed first; `make test PYTEST_ARGS=--randomly-seed=N` repeats an order), except that the
+# longest files start first (conftest.py's HEAVIEST; --no-loadscope-reorder keeps xdist from putting
+# the files with the most tests first, which put the nbgrader round last).
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: lab test test-core test-latest lint bench bench-hub exercises docs install install-test lock clean help
 

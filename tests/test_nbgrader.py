@@ -16,10 +16,12 @@ executed notebook is what nbgrader collects and autogrades. The students:
   ``check.__globals__`` (in 04: out of the mystery neuron's simulation), and calls the package's
   closed form inside a function answer; each attack sits in the answer cell of a question it aims
   at, next to a wrong answer, and scores no more than that honest wrong answer would, flagged;
-- ``w1`` ... ``w4``: wrong answers. ``wK`` types correct literals except the questions at positions K,
-  K + 4, K + 8, ... of each notebook, which it answers wrong (a notebook with fewer questions is not in
-  wK's submission), and
-  adds a cell at the end that compares with the package's closed form once everything is checked
+- ``w1`` and ``w2``: wrong answers. ``w1`` types correct literals except the questions at even positions
+  of each notebook (the first, third, ...), which it answers wrong, and ``w2`` those at odd positions:
+  every question is wrong in one submission and right in the other, so each question's points are
+  checked both ways, and no wrong answer sits next to a right one it could spoil that the four
+  students of before (positions K, K + 4, ...; 2026-12-03: 48 submissions, now 36) did not also have.
+  Each adds a cell at the end that compares with the package's closed form once everything is checked
   (`AFTERWARDS`: flagged, but it can change no answer, so it costs nothing). Every question's
   wrong answer runs through the real round: one
   autograde of a notebook takes a few seconds (about 4 s of kernel and 1-2 s of nbgrader,
@@ -88,12 +90,11 @@ ASSIGNMENT = "lif"
 #: Ids whose numbers differ enough: `COPIER` fails with `CODE`'s numbers on every question whose
 #: answer depends on the student (`test_the_students_numbers_tell_them_apart` checks it).
 CODE, TYPED, COPIER, ATTACKER = "s2026001", "s2026002", "s2026004", "s2026005"
-#: One student per position of a question in its notebook (the longest notebook sets how many).
 #: Students with a few wrong answers each: ``wK`` answers the questions at positions K, K + n, K + 2n, ...
 #: of each notebook wrong (n of them; every question is some wK's wrong one). Each question's points are
 #: checked on their own, so several wrong answers in one submission test as much as one each, in fewer
 #: executions of the notebook (the round grows with the notebooks, not with their questions).
-WRONG_STUDENTS = 4
+WRONG_STUDENTS = 2
 SINGLE_WRONG = [f"w{k + 1}" for k in range(WRONG_STUDENTS)]
 STUDENTS = [CODE, TYPED, COPIER, ATTACKER] + SINGLE_WRONG
 HONEST = [CODE, TYPED, COPIER] + SINGLE_WRONG
