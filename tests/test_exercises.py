@@ -93,6 +93,42 @@ def test_notebooks_are_stored_without_outputs(pair):
                 assert cell.outputs == [] and cell.execution_count is None, name
 
 
+def _discarded_displays(source):
+    """Lines of a cell that make a picture or a panel only to drop it: a call to a result's ``.plot()`` or to a
+    panel/figure maker as an expression statement that is not the cell's last (Jupyter shows the last
+    expression's value only)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics: not our cells' style
+        return []
+    found = []
+    for statement in body[:-1]:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            func = statement.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            # A result's plot() takes no data (matplotlib's ax.plot(x, y) draws into a figure kept elsewhere).
+            if (name == "plot" and not statement.value.args) or name.endswith("Panel") or name == "explore":
+                found.append(statement.lineno)
+    return found
+
+
+def test_no_cell_makes_a_plot_it_does_not_show(pair):
+    # 04's first mystery trace was `first.plot()` followed by `m.budget`: built, never shown (2026-12-03).
+    name, source, student = pair
+    for nb in (source, student):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                assert not _discarded_displays(cell.source), f"{name} cell {index}: {cell.source!r}"
+
+
+def test_a_dropped_plot_is_found():
+    assert _discarded_displays("r = run()\nr.plot()\nm.budget") == [2]
+    assert _discarded_displays("StepPanel()\nx = 1") == [1]
+    assert _discarded_displays("print(m.budget)\nr.plot()") == []
+    assert _discarded_displays("fig = r.plot()\nfig") == []
+    assert _discarded_displays("ax.plot(t, v)\nfig") == []
+
+
 def test_student_answer_cells_keep_a_placeholder_and_no_nbgrader_metadata(pair):
     name, source, student = pair
     assert [c.id for c in source.cells] == [c.id for c in student.cells]
