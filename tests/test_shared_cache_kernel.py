@@ -46,20 +46,36 @@ def _bwrap_works():
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
-    """A shared cache compiled for this interpreter with the one model the kernel below needs."""
+    """A shared cache for this interpreter with the models the kernel below needs, as `publish`
+    leaves it; ``models.json`` beside it names the model files (not Brian2's Cython probe).
+
+    The files come from this user's own Brian2 cache, where a step simulation loads them (compiled
+    there first when no test has run a step yet; the rest of the suite finds them then): compiling
+    them into an empty folder took 95 s (2026-12-03, load average 6) and gave the same files, the
+    same names (Brian2's key is the code, the interpreter and the versions, not the folder). What
+    this module tests is a kernel's use of the folder, not the compiler.
+    """
     folder = tmp_path_factory.mktemp("shared-cache")
     build = textwrap.dedent(f"""
-        import brian2
-        brian2.prefs.codegen.runtime.cython.cache_dir = {str(folder)!r}
+        import json, shutil, sys
         from brian2 import nA, ms
-        from neurodyn_lab import inputs, simulate
+        from neurodyn_lab import engine, inputs, simulate
         from neurodyn_lab.engine import shared_cache
+        def loaded():
+            return {{name: module.__file__ for name, module in sys.modules.items() if name.startswith("_cython_magic_")}}
+        engine.code_target()  # Brian2's Cython probe: a module too
+        probe = loaded()
         simulate(inputs.step(1 * nA, 10 * ms, 60 * ms), 100 * ms)
-        print(shared_cache.publish({str(folder)!r}))
+        for path in loaded().values():
+            shutil.copy(path, {str(folder)!r})
+        models = sorted(shutil.os.path.basename(path) for name, path in loaded().items() if name not in probe)
+        print(json.dumps({{"published": shared_cache.publish({str(folder)!r}), "models": models}}))
     """)
     done = subprocess.run([sys.executable, "-c", build], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert int(done.stdout.split()[-1]) >= 1
+    built = json.loads(done.stdout.strip().splitlines()[-1])
+    assert built["published"] >= 2 and built["models"], built
+    (folder.parent / "models.json").write_text(json.dumps(built["models"]))
     return folder
 
 
@@ -94,8 +110,16 @@ def test_a_cache_built_by_another_interpreter_is_named_and_the_kernel_compiles_i
     shutil.copytree(shared, other)
     manifest = json.loads((other / "neurodyn_lab_cache.json").read_text())
     (other / "neurodyn_lab_cache.json").write_text(json.dumps({**manifest, "executable": "/opt/venv/bin/python3"}))
+    # The kernel's own cache holds the models of an earlier session of its own but one (the smallest),
+    # which it must compile: all of them took 64 s here (2026-12-03, load average 6), one takes a few.
+    models = sorted(json.loads((shared.parent / "models.json").read_text()), key=lambda name: (shared / name).stat().st_size)
+    own = tmp_path / "student" / ".cython" / "brian_extensions"
+    own.mkdir(parents=True)
+    for name in models[1:]:
+        shutil.copy(shared / name, own / name)
     out = _kernel(other, tmp_path / "student")
-    assert out["target"] == "CythonCodeObject" and out["linked"] == [] and out["compiled_here"]
+    assert out["target"] == "CythonCodeObject" and out["linked"] == [], out
+    assert models[0] in out["compiled_here"], out  # compiled by the kernel: the other interpreter's file is not used
     assert len(out["warnings"]) == 1 and "was built for interpreter /opt/venv/bin/python3" in out["warnings"][0]
 
 
