@@ -293,7 +293,8 @@ def one_round(hub, venv, workdir, n, args) -> dict:
             kernels = []
             try:
                 def opener(name):
-                    return lambda: hub_rig.KernelSocket.open(f"{hub.url}/user/{name}", tokens[name])
+                    return lambda: hub_rig.KernelSocket.open(f"{hub.url}/user/{name}", tokens[name],
+                                                          nodelay=not args.client_nagle)
 
                 cold = await asyncio.gather(*(first_panel(opener(name), args.view) for name in names))
                 kernels += [kernel for kernel, _ in cold]
@@ -441,6 +442,10 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=20.0, help="slider changes per second per student")
     parser.add_argument("--view", default="auto", help="the panel's view (auto: what a student gets)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--client-nagle", action="store_true",
+                        help="leave Nagle's algorithm on in the benchmark's websocket client (tornado's default; "
+                             "browsers turn it off; it made no difference to p50 on 2026-12-03, 47 ms either way: "
+                             "the hub's constant is the single-user server's Nagle, docs/instructors.md)")
     parser.add_argument("--venv", type=Path, help="an installed hub venv to measure (e.g. /opt/neurodyn-lab/venv) "
                                                   "instead of a new one from the lock file; needs --cache")
     parser.add_argument("--cache", type=Path, help="its shared compile cache (made by warmup --shared)")
