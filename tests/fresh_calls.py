@@ -1,24 +1,29 @@
 """Run snippets of code, each as the first thing an interpreter does with neurodyn_lab.
 
-`run_each(cases, after)` starts one new interpreter (``python tests/fresh_calls.py``) that imports
-the third-party libraries the package builds on (numpy, Brian2, matplotlib on Agg, ipywidgets) and
-nothing of neurodyn_lab; for each case it forks a child, which runs the case's code and then
-`after` (say, a step simulation), and reports both. So each case meets a neurodyn_lab that no
-other code has touched, as in a fresh kernel, for about a second instead of the three an
-interpreter takes to import Brian2. Children run `jobs` at a time, each killed after `timeout`
-seconds (a hang is one failed case), each in a folder of its own, with a NEURODYN_LAB_HOME of
-their own (not the user's).
+`FirstCallServer` starts one new interpreter (``python tests/fresh_calls.py``) that does what a
+notebook does before it meets neurodyn_lab (`warm_up`: imports numpy, Brian2, matplotlib on Agg,
+ipywidgets and the modules Brian2 itself imports at its first run; asks Brian2 which compiler flags
+this machine's compiler takes) and nothing of neurodyn_lab; it asserts that no module of the
+package is loaded before every batch. For each case it forks a child, which runs the case's code
+and then `after` (say, a step simulation), and reports both. So each case meets a neurodyn_lab that
+no other code has touched, as in a fresh kernel, in about 0.7 s instead of the 4-5 s an
+interpreter takes to import Brian2 and probe the compiler (measured 2026-12-03, load average 7-8).
+Children run `jobs` at a time, each killed after `timeout` seconds (a hang is one failed case),
+each in a folder of its own, with a NEURODYN_LAB_HOME of their own (not the user's). One server
+serves several batches (`FirstCallServer.run_each`); `run_each` is one batch in a server of its own.
 
-`run_fresh(code)` runs code in a really new interpreter (``python -c``), for the few tests that want
-nothing at all imported before.
+`run_fresh(code)` runs code in a really new interpreter (``python -c``): nothing imported before,
+Brian2's compiler probe cold, for the tests that want that.
 """
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -34,16 +39,71 @@ def _environment(folder):
     return env
 
 
-def run_each(cases, after, jobs=2, timeout=60.0):
-    """{case id: {"first": "ok" or a traceback, "after": what `after` set as RESULT or a traceback,
-    "seconds": float}} for `cases` ({id: code}); None for a case killed after `timeout` seconds."""
-    with tempfile.TemporaryDirectory(prefix="neurodyn-first-call-") as folder:
+class FirstCallServer:
+    """One warmed-up interpreter that forks a child per case, for several batches of cases.
+
+    Use it as a context manager (the server ends, by its process id, when the block ends). The
+    package is never imported in the server: it says so before each batch or fails the batch.
+    """
+
+    def __init__(self):
+        self._folder = tempfile.TemporaryDirectory(prefix="neurodyn-first-call-")
+        folder = self._folder.name
+        self._stderr = open(os.path.join(folder, "server-stderr.txt"), "w+")
+        self._process = subprocess.Popen([sys.executable, HERE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._stderr, text=True, cwd=folder, env=_environment(folder))
+        self._lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self._process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def _failed(self, why):
+        self._stderr.seek(0)
+        return RuntimeError(f"the first-call server {why} (return code {self._process.poll()}): "
+                            f"{self._stderr.read()[-_LIMIT:]}")
+
+    def run_each(self, cases, after, jobs=2, timeout=60.0):
+        """{case id: {"first": "ok" or a traceback, "after": what `after` set as RESULT or a traceback,
+        "seconds": float}} for `cases` ({id: code}); None for a case killed after `timeout` seconds."""
         request = json.dumps({"cases": cases, "after": after, "jobs": jobs, "timeout": timeout})
-        done = subprocess.run([sys.executable, HERE], input=request, capture_output=True, text=True, cwd=folder,
-                              env=_environment(folder), timeout=timeout * (len(cases) / jobs + 2) + 60)
-        if done.returncode != 0 or not done.stdout.strip():
-            raise RuntimeError(f"the first-call server failed ({done.returncode}): {done.stderr[-_LIMIT:]}")
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        try:
+            self._process.stdin.write(request + "\n")
+            self._process.stdin.flush()
+        except OSError as error:
+            raise self._failed(f"took no request ({error})") from None
+        try:  # the server's warm-up (under a minute), then each case within its time limit
+            line = self._lines.get(timeout=timeout * (len(cases) / jobs + 2) + 120)
+        except queue.Empty:
+            raise self._failed("gave no answer in time") from None
+        if line is None:
+            raise self._failed("ended")
+        return json.loads(line)
+
+    def close(self):
+        if self._process.poll() is None:
+            self._process.stdin.close()  # the server ends at the end of its input
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()  # this Popen's own process, by its id
+                self._process.wait()
+        self._stderr.close()
+        self._folder.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_each(cases, after, jobs=2, timeout=60.0):
+    """`FirstCallServer.run_each` in a server of its own."""
+    with FirstCallServer() as server:
+        return server.run_each(cases, after, jobs=jobs, timeout=timeout)
 
 
 def run_fresh(code, timeout=120.0):
@@ -91,7 +151,9 @@ def _child(code, after, write_fd, output_path):
     os._exit(0)
 
 
-def _serve(request):
+def warm_up():
+    """What the server does before its first fork: what a notebook has done before it imports
+    neurodyn_lab (``from brian2 import *``, matplotlib, ipywidgets), nothing of the package."""
     import numpy  # noqa: F401 -- the libraries every case needs, imported once, before the forks
     import brian2  # noqa: F401
     import matplotlib
@@ -103,15 +165,33 @@ def _serve(request):
         import ipywidgets  # noqa: F401
     except ImportError:
         pass
-    imported = sorted(m for m in sys.modules if m == "neurodyn_lab" or m.startswith("neurodyn_lab."))
-    if imported:
+    # Brian2 imports sympy at its first run, not at `import brian2`; importing it is what every child
+    # would do first (0.2-0.3 s a child, 2026-12-03).
+    import sympy  # noqa: F401
+    # Before its first Cython run Brian2 asks the C compiler which of its default flags it takes
+    # (-march=native, ...): one test compile per flag, six gcc runs, 0.3-0.8 s a child (measured
+    # 2026-12-03, load average 7-8), kept in Brian2's table keyed on (compiler, flag). That is a fact
+    # about the machine, not state of neurodyn_lab, and neurodyn_lab cannot change its answer; a cold
+    # probe is what `run_fresh`'s interpreters meet (test_first_call keeps one per kind of entry point).
+    from brian2.codegen.cpp_prefs import get_compiler_and_args
+
+    get_compiler_and_args()
+
+
+def _package_modules():
+    return sorted(m for m in sys.modules if m == "neurodyn_lab" or m.startswith("neurodyn_lab."))
+
+
+def _serve(request, batch):
+    imported = _package_modules()
+    if imported:  # the promise of every case: the package is new to this interpreter
         raise RuntimeError(f"the server imported {imported} before the first calls")
     waiting = list(request["cases"].items())
     running, results = {}, {}
     while waiting or running:
         while waiting and len(running) < request["jobs"]:
             case_id, code = waiting.pop(0)
-            folder = os.path.join(os.getcwd(), f"case-{len(results) + len(running)}")
+            folder = os.path.join(os.getcwd(), f"batch-{batch}-case-{len(results) + len(running)}")
             os.mkdir(folder)
             output_path = os.path.join(folder, "output.txt")
             read_fd, write_fd = os.pipe()
@@ -142,8 +222,14 @@ def _serve(request):
                     report["output"] = output.read()[-_LIMIT:]
             results[case_id] = report
             del running[pid]
-    print(json.dumps(results))
+    return results
+
+
+def _main():
+    warm_up()
+    for batch, line in enumerate(sys.stdin):  # one request a line, one answer a line; ends with its input
+        print(json.dumps(_serve(json.loads(line), batch)), flush=True)
 
 
 if __name__ == "__main__":
-    _serve(json.loads(sys.stdin.read()))
+    _main()

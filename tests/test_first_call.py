@@ -8,12 +8,21 @@ interpreter does with neurodyn_lab, and then a step current is simulated and che
 book's closed forms (/work/shared/reference/book-formulas.md).
 
 Each first call runs in a child forked from an interpreter that has imported numpy, Brian2 and
-matplotlib and nothing of neurodyn_lab (tests/fresh_calls.py): the package's state is as new as in
-a fresh kernel, at a second a call instead of the three an interpreter takes to import Brian2. One
-child per call: two calls in one interpreter could hide each other's first-call bugs.
+matplotlib (what a notebook does when its first cell is ``from brian2 import *``) and nothing of
+neurodyn_lab (tests/fresh_calls.py; the server asserts it before every batch). The call is still the
+first call of the package in its process: every module of neurodyn_lab, and so every module-level
+table, cache, lock or warning flag, is created in the child by that call, as in a fresh kernel. What
+the child shares with its siblings is third-party: imported modules and Brian2's table of the flags
+this machine's C compiler takes. So a call costs 0.7 s instead of the 4-5 s of a new interpreter
+(2026-12-03, load average 7-8). One child per call: two calls in one interpreter could hide each
+other's first-call bugs. One server serves the module (fixture `server`).
+
+A really new interpreter (``python -c``: nothing imported, Brian2's compiler probe cold) runs one
+first call of each kind of entry point: the package's lazily loaded names (issue 17's reproducer), a
+panel constructor, a grading call, the classic functions and the neurodynex3 layer.
 
 - `test_every_input_kind_first_then_a_step`: each input kind is the first and only kind run;
-- `test_the_reproducer_in_a_really_new_interpreter`: the issue's reproducer in ``python -c``;
+- `test_each_kind_of_entry_point_in_a_really_new_interpreter`: the reproducer and the other kinds;
 - `test_every_public_call_first_then_a_step` (slow): every public callable of the walked modules'
   ``__all__`` (`FIRST_CALLS`, or `NOT_CALLED` with the reason), panel constructors included.
 """
@@ -23,7 +32,14 @@ import importlib
 import numpy as np
 import pytest
 
-from fresh_calls import run_each, run_fresh_many
+from fresh_calls import FirstCallServer, run_fresh_many
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One first-call server for the module's batches (it warms up once, 3-5 s)."""
+    with FirstCallServer() as first_calls:
+        yield first_calls
 
 # ---------------------------------------------------------------------------- the book's answer
 # neurodynex3's set (LIFParams()): v_rest -70 mV, v_reset -65 mV, v_threshold -50 mV, R 10 MOhm,
@@ -80,8 +96,8 @@ FIRST = simulate({current}, 40 * ms)
 """
 
 
-def test_every_input_kind_first_then_a_step():
-    outcomes = run_each({name: "import numpy as np\n" + _KIND_FIRST.format(current=code) for name, code in KINDS.items()},
+def test_every_input_kind_first_then_a_step(server):
+    outcomes = server.run_each({name: "import numpy as np\n" + _KIND_FIRST.format(current=code) for name, code in KINDS.items()},
                         AFTER, jobs=2, timeout=90)
     failed = {name: (report or {}).get("first") for name, report in outcomes.items()
               if report is None or report["first"] != "ok"}
@@ -90,17 +106,29 @@ def test_every_input_kind_first_then_a_step():
         check_after(report, f"a {name} as the first run")
 
 
-def test_the_reproducer_in_a_really_new_interpreter():
-    """Issue 17's reproducer as a student ran it: nothing imported before (``python -c``)."""
+#: One first call of each kind of entry point, for a really new interpreter (the units are imported before).
+ENTRY_POINTS = {
+    "the package's names (issue 17's reproducer)": _KIND_FIRST.format(current=KINDS["pulse"])
+    + "assert FIRST.spike_count == 0  # 4 pC from rest: R I (1 - exp(-w/tau)) = 80 mV (1 - exp(-0.5/8)) = 4.8 mV",
+    "a panel constructor": "from neurodyn_lab.panels import StepPanel\nStepPanel()",
+    "a grading call": "from neurodyn_lab import check\ncheck('01.rheobase', 2 * nA)",
+    "the classic functions": "from neurodyn_lab.lif import LIF_Step\nLIF_Step(do_plot=False)",
+    "the neurodynex3 layer": "from neurodyn_lab.compat.neurodynex3.leaky_integrate_and_fire import LIF\n"
+                             "LIF.simulate_LIF_neuron(TimedArray(np.r_[np.zeros(5), 3 * np.ones(20)][:, None] * nA, "
+                             "dt=1 * ms), 30 * ms)",
+}
+
+
+def test_each_kind_of_entry_point_in_a_really_new_interpreter():
+    """Issue 17's reproducer as a student ran it, and a first call of each other kind of entry point:
+    nothing imported before (``python -c``), then the step."""
     import json
 
-    code = _KIND_FIRST.format(current=KINDS["pulse"]) + AFTER + "\nprint(json.dumps(dict(RESULT, first=FIRST.spike_count)))"
-    (returncode, out, err), = run_fresh_many({"reproducer": "import json\n" + code}).values()
-    assert returncode == 0, err[-2000:]
-    report = json.loads(out.strip().splitlines()[-1])
-    # 4 pC from rest: dv = R I (1 - exp(-w/tau)) = 80 mV (1 - exp(-0.5/8)) = 4.8 mV, below the 20 mV gap
-    assert report.pop("first") == 0
-    check_after({"after": report}, "the reproducer's pulse")
+    codes = {kind: "import json\n" + _UNITS + code + "\n" + AFTER + "\nprint(json.dumps(RESULT))"
+             for kind, code in ENTRY_POINTS.items()}
+    for kind, (returncode, out, err) in run_fresh_many(codes).items():
+        assert returncode == 0, (kind, err[-2000:])
+        check_after({"after": json.loads(out.strip().splitlines()[-1])}, f"{kind} in a new interpreter")
 
 
 def test_every_input_class_says_its_own_idle_and_example():
@@ -408,8 +436,8 @@ def test_every_public_name_has_a_first_call_or_a_reason():
 
 
 @pytest.mark.slow
-def test_every_public_call_first_then_a_step():
-    outcomes = run_each({name: _UNITS + code for name, code in FIRST_CALLS.items()}, AFTER, jobs=2, timeout=90)
+def test_every_public_call_first_then_a_step(server):
+    outcomes = server.run_each({name: _UNITS + code for name, code in FIRST_CALLS.items()}, AFTER, jobs=2, timeout=90)
     problems = []
     for name, report in outcomes.items():
         if report is None:
@@ -425,11 +453,11 @@ def test_every_public_call_first_then_a_step():
     assert not problems, "\n\n".join(problems)
 
 
-def test_the_server_catches_a_first_call_that_breaks_the_next_run():
+def test_the_server_catches_a_first_call_that_breaks_the_next_run(server):
     """The judge itself: a first call that leaves bad state behind is caught, and a hang is killed."""
     breaking = ("from neurodyn_lab import engine\n"
                 "engine.default_engine()._models = None  # what a hidden-state bug amounts to")
-    outcomes = run_each({"breaks": breaking, "hangs": "import time\ntime.sleep(60)", "fine": "pass"}, AFTER,
+    outcomes = server.run_each({"breaks": breaking, "hangs": "import time\ntime.sleep(60)", "fine": "pass"}, AFTER,
                         jobs=3, timeout=6)
     assert outcomes["breaks"]["first"] == "ok" and "error" in outcomes["breaks"]["after"]
     assert outcomes["hangs"] is None
