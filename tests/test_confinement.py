@@ -16,7 +16,6 @@ A function answer's process (`sandbox.run_function`) gets the same sandbox; with
 default (``"refuse"``) grades nothing and says why in one sentence. The round takes a few minutes.
 """
 
-import csv
 import hashlib
 import json
 import os
@@ -152,11 +151,19 @@ def _files(course):
             for p in sorted(course.rglob("*")) if p.is_file()}
 
 
-def _scores(course, tmp_path, name):
-    target = tmp_path / f"{name}.csv"
-    _nbgrader(course, tmp_path, "export", "--to", str(target))
-    with open(target, newline="") as handle:
-        return {row["student_id"]: row for row in csv.DictReader(handle)}
+def _scores(course):
+    """Each student's submission as the gradebook holds it: score, max_score, timestamp and every grade.
+
+    Read here with nbgrader's own Gradebook rather than by `nbgrader export`, which reads the same rows
+    (and fewer: no grade per cell) and took 20 s a run as a command (2026-12-03, load average 5)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {submission.student.id: {
+            "score": submission.score, "max_score": submission.max_score, "timestamp": str(submission.timestamp),
+            "grades": sorted((notebook.name, grade.name, grade.auto_score, grade.manual_score, grade.extra_credit)
+                             for notebook in submission.notebooks for grade in notebook.grades)}
+            for submission in gradebook.find_assignment(ASSIGNMENT).submissions}
 
 
 def _report(course):
@@ -210,11 +217,11 @@ def confined(tmp_path_factory, listener):
         nbformat.write(nb, folder / NOTEBOOK)
         (folder / "timestamp.txt").write_text("2025-01-06 09:00:00.000000 UTC")
     honest_seconds, _ = _autograde(course, tmp_path, "honest")
-    before, scores_before = _files(course), _scores(course, tmp_path, "before")
+    before, scores_before = _files(course), _scores(course)
     connections = listener.connections
     attack_seconds, _ = _autograde(course, tmp_path, "attack")
     connections = listener.connections - connections
-    after, scores_after = _files(course), _scores(course, tmp_path, "after")
+    after, scores_after = _files(course), _scores(course)
     _nbgrader(course, tmp_path, "generate_feedback", ASSIGNMENT, "--force")
     return {"course": course, "tmp_path": tmp_path, "before": before, "after": after,
             "scores_before": scores_before, "scores_after": scores_after, "connections": connections,
@@ -282,7 +289,7 @@ class TestTheRound:
 
     def test_the_honest_student_gets_full_marks_in_the_sandbox(self, confined):
         row = confined["scores_after"]["honest"]
-        assert float(row["max_score"]) > 0 and float(row["score"]) == float(row["max_score"]), row
+        assert row["max_score"] > 0 and row["score"] == row["max_score"], row
 
     def test_the_kernel_runs_as_nobody_with_the_instructors_compiled_models(self, confined):
         report = confined["report"]
