@@ -76,9 +76,9 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(Quantity|Figure|Axes|ndarray|array_like|Path|VBox|Tab|Widget)"),
     # A private base class ("Bases: neurodyn_lab.panels._base.Panel") is not documented.
     (r"py:class", r"neurodyn_lab(\.\w+)*\._\w+(\.\w+)*"),
-    # Base classes from nbgrader, jupyter_client and the standard library, shown as "Bases: ..."
+    # Base classes from nbgrader, jupyter_client, jupyter_server and the standard library, shown as "Bases: ..."
     # (intersphinx is off).
-    (r"py:class", r"(nbgrader|jupyter_client|collections)(\.\w+)+"),
+    (r"py:class", r"(nbgrader|jupyter_client|jupyter_server|collections)(\.\w+)+"),
 ]
 
 # --- autodoc and numpydoc

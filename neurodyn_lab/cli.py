@@ -223,8 +223,18 @@ def copy_notebooks(directory: Path | str, update: bool = False) -> list[CopyActi
 # JupyterLab
 
 
+#: Jupyter's option that makes the kernel websocket send each message at once (TCP_NODELAY, see
+#: `neurodyn_lab.jupyter_nodelay`): a panel's update no longer waits about 40 ms per message.
+NODELAY_OPTION = ("--ServerApp.kernel_websocket_connection_class="
+                  "neurodyn_lab.jupyter_nodelay.NoDelayWebsocketConnection")
+
+
 def jupyter_lab_command(directory: Path, jupyter_args: Sequence[str] = ()) -> list[str]:
-    """The command that starts JupyterLab in `directory`, opening the first notebook."""
+    """The command that starts JupyterLab in `directory`, opening the first notebook.
+
+    The server's kernel websocket sends without Nagle's delay (`NODELAY_OPTION`) unless the user
+    chose a connection class or a kernel gateway (which has its own) in `jupyter_args`.
+    """
     import importlib.util
 
     if importlib.util.find_spec("jupyterlab") is None:
@@ -238,6 +248,11 @@ def jupyter_lab_command(directory: Path, jupyter_args: Sequence[str] = ()) -> li
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in jupyter_args:
         # Containers and course machines often run as root, where JupyterLab refuses to start.
         command.append("--allow-root")
+    chosen = any(arg.startswith(("--ServerApp.kernel_websocket_connection_class", "--gateway-url",
+                                 "--GatewayClient.url")) for arg in jupyter_args)
+    if not chosen and importlib.util.find_spec("jupyter_server.services.kernels.connection.channels"):
+        # Without that module (a jupyter_server that moved it) JupyterLab starts with its own class.
+        command.append(NODELAY_OPTION)
     return command + list(jupyter_args)
 
 

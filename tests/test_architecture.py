@@ -31,7 +31,7 @@ LAYERS = {
     "lif": 6, "compat": 6,
     "panels": 7,
     "grading": 8,
-    "cli": 9, "__main__": 9, "": 9,  # "" is the package's own __init__
+    "cli": 9, "__main__": 9, "jupyter_nodelay": 9, "": 9,  # "" is the package's own __init__
 }
 
 

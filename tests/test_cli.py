@@ -212,6 +212,17 @@ def test_lab_command_opens_the_first_notebook_and_passes_options_on(tmp_path):
     assert command[-1] == "--port=9999"
 
 
+def test_lab_command_turns_on_the_websocket_without_nagles_delay_unless_the_user_chose(tmp_path):
+    # issues 18 and 20: jupyter_server's kernel websocket holds each message after the first ~40 ms
+    command = cli.jupyter_lab_command(tmp_path)
+    assert command.count(cli.NODELAY_OPTION) == 1
+    assert cli.NODELAY_OPTION.endswith("=neurodyn_lab.jupyter_nodelay.NoDelayWebsocketConnection")
+    own = "--ServerApp.kernel_websocket_connection_class=my.Connection"
+    for chosen in (own, "--gateway-url=http://gateway:8888", "--GatewayClient.url=http://gateway:8888"):
+        command = cli.jupyter_lab_command(tmp_path, [chosen])
+        assert cli.NODELAY_OPTION not in command and command[-1] == chosen
+
+
 # ------------------------------------------------------------------ help and version
 
 
