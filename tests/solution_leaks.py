@@ -322,10 +322,11 @@ def leaks_in(text, secrets):
     return found
 
 
-def leaks_in_site(site, secrets):
-    """``"<file>: <where> (<kind>): <secret>"`` for every secret in every text file of `site`."""
+def leaks_in_site(site, secrets, texts=None):
+    """``"<file>: <where> (<kind>): <secret>"`` for every secret in every text file of `site`
+    (`texts`: its `site_texts` when the caller has read them already)."""
     report = []
-    for relative, text in site_texts(site):
+    for relative, text in (site_texts(site) if texts is None else texts):
         report += [f"{relative}: {s.where} ({s.kind}): {s.text}" for s in leaks_in(text, secrets)]
     return report
 
@@ -334,7 +335,12 @@ def leaks_in_site(site, secrets):
 # Answers every student shares
 # --------------------------------------------------------------------------------------------
 # A number with a unit as a page writes it: "1 nA", "1.00 nA", "1*nA", "-78.7°".
-_NUMBER_UNIT = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*\*?\s*(nA|pA|µA|μA|uA|mV|ms|kHz|Hz|MΩ|Mohm|pC|°|degrees)(?!\w)")
+# The number must not continue a word or another number ("x12 nA", "1.5.3 nA"): `_after` checks the
+# character before it (with a lookbehind first, Python's re tries the pattern at every position of the
+# text: 0.32 s instead of 0.07 s over 4.3 MB of the site, 2026-12-03).
+_NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)\s*\*?\s*(nA|pA|µA|μA|uA|mV|ms|kHz|Hz|MΩ|Mohm|pC|°|degrees)(?!\w)")
+_NUMBER_GLUED = re.compile(r"[\w.]")
+_WORD_CHAR = re.compile(r"[a-z0-9]", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?=\s|$)|\n[ \t]*\n")
 
 
@@ -357,8 +363,9 @@ def shared_questions(bank, variants):
         expected = getattr(question, "expected", None)
         if not callable(expected):
             continue
-        values = [expected(v) for v in variants]
-        if all(_same(values[0], value) for value in values[1:]):
+        # The first variant that differs settles it (05's noisy experiments take seconds each).
+        first = expected(variants[0])
+        if all(_same(first, expected(v)) for v in variants[1:]):
             shared.append(question)
     return shared
 
@@ -384,6 +391,24 @@ def _choice_pattern(choice):
     return re.compile(r"(?<![a-z0-9])" + r"[-\s]?".join(map(re.escape, parts)) + r"(?![a-z0-9])", re.I)
 
 
+def _choice_body(choice):
+    """`_choice_pattern` without its lookbehind (`_after` checks the character before)."""
+    parts = re.findall(r"[a-z0-9]+", choice.lower())
+    return re.compile(r"[-\s]?".join(map(re.escape, parts)) + r"(?![a-z0-9])", re.I)
+
+
+def _after(body, not_before, text):
+    """The matches of ``(?<!not_before)body`` in `text`, as `re.finditer` finds them (the same
+    matches, in the same order), with the lookbehind checked here instead of by `re`."""
+    pos = 0
+    while (m := body.search(text, pos)) is not None:
+        if m.start() > 0 and not_before.match(text, m.start() - 1):
+            pos = m.start() + 1  # finditer would try the next position
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.start() + 1  # as finditer goes on after an empty match
+
+
 def answer_leaks(text, questions, variant, subjects):
     """``(question id, sentence)`` for each sentence of `text` that states a shared answer.
 
@@ -407,16 +432,20 @@ def answer_leaks(text, questions, variant, subjects):
                 graded[question.id, key] = False
         return graded[question.id, key]
 
+    numbers = None  # the numbers with a unit: found once, not once per question
     for question in questions:
         subject = [re.compile(pattern, re.I) for pattern in subjects[question.id]]
         matches = []
         choices = getattr(question, "choices", None)
         if choices:
+            # Only a choice graded correct can give the answer away: the others are not searched for.
             for choice in choices:
-                matches += [(m, choice) for m in _choice_pattern(choice).finditer(text)
-                            if correct(question, choice, choice)]
+                if correct(question, choice, choice):
+                    matches += [(m, choice) for m in _after(_choice_body(choice), _WORD_CHAR, text)]
         else:
-            for m in _NUMBER_UNIT.finditer(text):
+            if numbers is None:
+                numbers = list(_after(_NUMBER_UNIT, _NUMBER_GLUED, text))
+            for m in numbers:
                 unit = _unit(m[2])
                 answer = float(m[1]) * unit if unit is not None else float(m[1])
                 matches += [(m, answer)] if correct(question, answer, (m[1], m[2])) else []

@@ -241,6 +241,20 @@ def test_a_value_without_its_subject_or_another_value_is_not(shared, sentence):
     assert not found, found
 
 
+def test_numbers_and_choices_are_found_where_a_lookbehind_finds_them():
+    # answer_leaks checks the character before a match itself (solution_leaks._after; a lookbehind
+    # makes re test every position of a whole site): the same matches as the lookbehind patterns.
+    import re
+
+    number = re.compile(r"(?<![\w.])" + solution_leaks._NUMBER_UNIT.pattern)
+    text = "a-1 nA, x12 nA, 1.5.3 nA, (-2.5*mV), 3ms, 4 msec, 10°; xlow-pass LOW PASS low--pass 1lowpass Low-pass"
+    found = [m.span() for m in solution_leaks._after(solution_leaks._NUMBER_UNIT, solution_leaks._NUMBER_GLUED, text)]
+    assert found == [m.span() for m in number.finditer(text)] and len(found) == 4
+    choice = [m.span() for m in solution_leaks._after(solution_leaks._choice_body("low-pass"),
+                                                      solution_leaks._WORD_CHAR, text)]
+    assert choice == [m.span() for m in solution_leaks._choice_pattern("low-pass").finditer(text)] and len(choice) == 2
+
+
 def test_a_sentence_ends_where_a_table_cell_or_a_paragraph_does(shared):
     questions, default = shared
     table = ("<table><tr><td>00.classic_step_spikes</td><td>spikes of LIF_Step(I_amp=1 nA)</td></tr>"
