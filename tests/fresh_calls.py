@@ -6,8 +6,9 @@ ipywidgets and the modules Brian2 itself imports at its first run; asks Brian2 w
 this machine's compiler takes) and nothing of neurodyn_lab; it asserts that no module of the
 package is loaded before every batch. For each case it forks a child, which runs the case's code
 and then `after` (say, a step simulation), and reports both. So each case meets a neurodyn_lab that
-no other code has touched, as in a fresh kernel, in about 0.7 s instead of the 4-5 s an
-interpreter takes to import Brian2 and probe the compiler (measured 2026-12-03, load average 7-8).
+no other code has touched, as in a fresh kernel. A child's step simulation takes 0.2 s of CPU
+(0.33 s without the warm-up's sympy and compiler probe), a new interpreter's 1.7 s (measured
+2026-12-03; 0.7 s and 4-5 s of wall time at load average 7-8).
 Children run `jobs` at a time, each killed after `timeout` seconds (a hang is one failed case),
 each in a folder of its own, with a NEURODYN_LAB_HOME of their own (not the user's). One server
 serves several batches (`FirstCallServer.run_each`); `run_each` is one batch in a server of its own.

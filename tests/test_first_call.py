@@ -13,8 +13,8 @@ neurodyn_lab (tests/fresh_calls.py; the server asserts it before every batch). T
 first call of the package in its process: every module of neurodyn_lab, and so every module-level
 table, cache, lock or warning flag, is created in the child by that call, as in a fresh kernel. What
 the child shares with its siblings is third-party: imported modules and Brian2's table of the flags
-this machine's C compiler takes. So a call costs 0.7 s instead of the 4-5 s of a new interpreter
-(2026-12-03, load average 7-8). One child per call: two calls in one interpreter could hide each
+this machine's C compiler takes. So a call and the step cost about 0.2 s of CPU more than the call
+itself instead of the 1.7 s of a new interpreter (2026-12-03). One child per call: two calls in one interpreter could hide each
 other's first-call bugs. One server serves the module (fixture `server`).
 
 A really new interpreter (``python -c``: nothing imported, Brian2's compiler probe cold) runs one
