@@ -29,6 +29,8 @@ from PIL import Image
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
 from neurodyn_lab.panels import _view
 
+from node_paint import needs_node, paint_calls
+
 
 @pytest.fixture(autouse=True)
 def _in_tmp_dir(tmp_path, monkeypatch):
@@ -473,39 +475,9 @@ def test_thin_leaves_short_unordered_or_gappy_lines_as_they_are():
     assert len(x) == 200 and set(y) == {-1.0, 1.0} and np.all(np.diff(x) >= 0)
 
 
-PAINT_TITLE = r"""
-import { readFileSync } from "node:fs";
-const [source, framePath] = process.argv.slice(2);
-const { frame, arrays } = JSON.parse(readFileSync(framePath, "utf8"));
-const calls = [];
-const ctx = new Proxy({}, {
-  get(target, name) {
-    if (name in target) return target[name];
-    if (name === "measureText") return (t) => ({ width: 6 * t.length });
-    return (...args) => calls.push([name, target.font, ...args]);
-  },
-  set(target, name, value) { target[name] = value; return true; },
-});
-globalThis.window = { devicePixelRatio: 1 };
-const canvas = { width: 0, height: 0, style: {}, getContext: () => ctx };
-const views = {};
-for (const [k, b64] of Object.entries(arrays)) {
-  const bytes = Buffer.from(b64, "base64");
-  views[k] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-const module = await import("data:text/javascript;base64," +
-  Buffer.from(readFileSync(source, "utf8") + "\nexport { paint };").toString("base64"));
-module.paint(canvas, frame, views);
-console.log(JSON.stringify(calls.filter((c) => c[0] === "fillText" || c[0] === "lineTo").slice(0, 4000)));
-"""
-
-
-@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="needs Node.js to run the ES module")
+@needs_node
 def test_the_canvas_module_draws_a_mystery_plots_title_and_its_thinned_trace(tmp_path):
     """The shipped ES module's own `paint`, in Node, on the frame of a mystery neuron's plot."""
-    import base64
-    import subprocess
-
     from neurodyn_lab import inputs
     from neurodyn_lab.grading.mystery import Lab, MysteryNeuron
     from neurodyn_lab.panels import _canvas
@@ -513,20 +485,14 @@ def test_the_canvas_module_draws_a_mystery_plots_title_and_its_thinned_trace(tmp
     result = MysteryNeuron("s12345", lab=Lab()).simulate(inputs.step(0.4 * nA, 20 * ms, 1500 * ms), 2000 * ms)
     fig = result.plot()
     frame, arrays = _canvas.figure_frame(fig, dpi=fig.dpi, label=fig.label)
-    (tmp_path / "frame.json").write_text(json.dumps(
-        {"frame": frame, "arrays": {k: base64.b64encode(v).decode() for k, v in arrays.items()}}))
-    (tmp_path / "paint.mjs").write_text(PAINT_TITLE)
-    out = subprocess.run(["node", str(tmp_path / "paint.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "frame.json")],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    calls = json.loads(out.stdout)
+    calls = paint_calls(tmp_path, frame, arrays)  # [method, fillStyle, font, *arguments]
     ax = frame["axes"][0]
     top = (1 - ax["box"][3]) * frame["height"]
     px = frame["dpi"] / 72
-    [title] = [c for c in calls if c[0] == "fillText" and c[2] == ax["title"]]
-    assert title[1].startswith(f"{ax['titlesize'] * px}px")  # 12 pt at 100 dpi
-    assert title[3] == pytest.approx((ax["box"][0] + ax["box"][2]) / 2 * frame["width"])
-    assert title[4] == pytest.approx(top - 22 * px)  # set_title(pad=22): 22 points above the axes
+    [title] = [c for c in calls if c[0] == "fillText" and c[3] == ax["title"]]
+    assert title[2].startswith(f"{ax['titlesize'] * px}px")  # 12 pt at 100 dpi
+    assert title[4] == pytest.approx((ax["box"][0] + ax["box"][2]) / 2 * frame["width"])
+    assert title[5] == pytest.approx(top - 22 * px)  # set_title(pad=22): 22 points above the axes
     # v and I, 20 000 samples each, drawn as about two points per pixel column of the axes (the
     # other lines: two per spike marker, grid lines and ticks).
     columns = (ax["box"][2] - ax["box"][0]) * frame["width"]

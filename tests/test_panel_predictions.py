@@ -24,6 +24,8 @@ from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel
 from neurodyn_lab.panels import _canvas
 from neurodyn_lab.parameters import LIFParams
 
+from node_paint import needs_node, paint_calls
+
 STUDENT = LIFParams(tau=12 * ms)  # no named preset: no closed forms on screen
 
 
@@ -235,48 +237,13 @@ def test_the_canvas_frame_carries_the_prediction_and_its_legend_entry():
     panel.close()
 
 
-PAINT_TEST = r"""
-import { readFileSync } from "node:fs";
-const [source, framePath] = process.argv.slice(2);
-const { frame, arrays } = JSON.parse(readFileSync(framePath, "utf8"));
-const calls = [];
-const ctx = new Proxy({}, {
-  get(target, name) {
-    if (name in target) return target[name];
-    if (name === "measureText") return (t) => ({ width: 6 * t.length });
-    return (...args) => calls.push([name, target.fillStyle, ...args]);
-  },
-  set(target, name, value) { target[name] = value; return true; },
-});
-globalThis.window = { devicePixelRatio: 1 };
-const canvas = { width: 0, height: 0, style: {}, getContext: () => ctx };
-const views = {};
-for (const [k, b64] of Object.entries(arrays)) {
-  const bytes = Buffer.from(b64, "base64");
-  views[k] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-const module = await import("data:text/javascript;base64," +
-  Buffer.from(readFileSync(source, "utf8") + "\nexport { paint };").toString("base64"));
-module.paint(canvas, frame, views);
-console.log(JSON.stringify(calls));
-"""
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the canvas view's ES module")
+@needs_node
 def test_the_canvas_module_paints_black_diamonds_where_the_points_are(tmp_path):
     """The shipped ES module's own `paint`, run in Node on the frame the kernel sends."""
-    import base64
-
     panel = FICurvePanel(STUDENT, count=6, duration=100 * ms, view="canvas",
                          prediction=[(2 * nA, 10 * Hz), (5 * nA, 80 * Hz)])
     frame, arrays = _canvas.figure_frame(panel.figure)
-    (tmp_path / "frame.json").write_text(json.dumps(
-        {"frame": frame, "arrays": {k: base64.b64encode(v).decode() for k, v in arrays.items()}}))
-    (tmp_path / "paint.mjs").write_text(PAINT_TEST)
-    out = subprocess.run(["node", str(tmp_path / "paint.mjs"), str(_canvas.ESM_PATH), str(tmp_path / "frame.json")],
-                         capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    calls = json.loads(out.stdout)
+    calls = paint_calls(tmp_path, frame, arrays)  # [method, fillStyle, font, *arguments]
     # A diamond: moveTo the top corner, lineTo right, bottom, left, filled in black.
     ax = frame["axes"][0]
     width, height = frame["width"], frame["height"]
@@ -287,7 +254,7 @@ def test_the_canvas_module_paints_black_diamonds_where_the_points_are(tmp_path):
         return (left + (x - ax["xlim"][0]) / (ax["xlim"][1] - ax["xlim"][0]) * (right - left),
                 bottom - (y - ax["ylim"][0]) / (ax["ylim"][1] - ax["ylim"][0]) * (bottom - top))
 
-    tops = [(c[2], c[3]) for i, c in enumerate(calls) if c[0] == "moveTo" and c[1] == "#000000"
+    tops = [(c[3], c[4]) for i, c in enumerate(calls) if c[0] == "moveTo" and c[1] == "#000000"
             and i + 4 < len(calls) and [d[0] for d in calls[i + 1:i + 5]] == ["lineTo"] * 3 + ["closePath"]]
     radius = frame["dpi"] / 72 * 6 / 2
     for x, y in [(2, 10), (5, 80)]:
