@@ -44,6 +44,15 @@ def canvas_state(canvas):
         " label: c.getAttribute('aria-label'), role: c.getAttribute('role'), width: c.width})")
 
 
+def assert_axe_clean(page, selector, report_path):
+    """axe-core finds nothing serious or critical of ours under `selector`; its report goes to `report_path`."""
+    violations = axe_violations(page, selector)
+    report = summarise(violations)
+    report_path.write_text("\n".join(report) or "no violations\n")
+    serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
+    assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+
+
 def drive_the_slider(page, panel, slider_handle, readout, artifacts, name):
     """Move the amplitude across the rheobase by keyboard; check the canvas and its text follow."""
     canvas = panel.locator("canvas.neurodyn-lab-canvas").first
@@ -89,11 +98,7 @@ def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_jupyterlab(one_panel
             lambda: slider.locator(".widget-readout").inner_text().strip(), artifacts, "lab")
         print(f"\nJupyterLab: {before['label']!r} -> {after['label']!r} in {seconds:.2f} s")
 
-        violations = axe_violations(nb.page, ".neurodyn-lab-panel")
-        report = summarise(violations)
-        (artifacts / "axe_canvas_lab.txt").write_text("\n".join(report) or "no violations\n")
-        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
-        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+        assert_axe_clean(nb.page, ".neurodyn-lab-panel", artifacts / "axe_canvas_lab.txt")
         assert not [c for c in nb.console if c.startswith("pageerror")]
     finally:
         nb.shutdown_kernel()
@@ -121,11 +126,7 @@ def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_notebook_7(one_panel
             page, panel, slider.locator(".noUi-handle").first,
             lambda: slider.locator(".widget-readout").inner_text().strip(), artifacts, "notebook7")
         print(f"\nNotebook 7: {before['label']!r} -> {after['label']!r} in {seconds:.2f} s")
-        violations = axe_violations(page, ".neurodyn-lab-panel")
-        report = summarise(violations)
-        (artifacts / "axe_canvas_notebook7.txt").write_text("\n".join(report) or "no violations\n")
-        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
-        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+        assert_axe_clean(page, ".neurodyn-lab-panel", artifacts / "axe_canvas_notebook7.txt")
     finally:
         page.context.close()
 
@@ -166,11 +167,7 @@ def test_the_mystery_neurons_traces_are_drawn_by_the_browser_in_jupyterlab(brows
                                " let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n; }")
         assert dark > 2000, f"only {dark} dark pixels: the canvas looks empty"
         output.screenshot(path=str(artifacts / "canvas_mystery_traces.png"))
-        violations = axe_violations(nb.page, ".jp-OutputArea-output")
-        report = summarise(violations)
-        (artifacts / "axe_canvas_mystery.txt").write_text("\n".join(report) or "no violations\n")
-        serious = [line for v, line in zip(violations, report) if v["impact"] in SERIOUS and not is_upstream(v)]
-        assert not serious, "axe-core, serious or critical:\n" + "\n".join(serious)
+        assert_axe_clean(nb.page, ".jp-OutputArea-output", artifacts / "axe_canvas_mystery.txt")
         assert not [c for c in nb.console if c.startswith("pageerror")]
     finally:
         nb.shutdown_kernel()
