@@ -116,25 +116,31 @@ def test_every_student_notebook_is_a_page(built_site):
     assert students and sorted(pages) == students
 
 
-def test_the_site_shows_no_line_of_a_solution(built_site):
+@pytest.fixture(scope="session")
+def site_text(built_site):
+    """`solution_leaks.site_texts` of the built site, read once for the tests below (4-5 s a reading)."""
+    return list(solution_leaks.site_texts(built_site))
+
+
+def test_the_site_shows_no_line_of_a_solution(built_site, site_text):
     # Every file of the site: the pages, the API pages (docstrings), the highlighted sources
     # (_modules/), the search index, any copied notebook or download.
     sources = sorted((REPO / "exercises" / "source").glob("*.ipynb"))
     students = sorted((REPO / "exercises").glob("*.ipynb"))
     secrets = solution_leaks.secrets_of(sources, students)
     assert len(secrets.code) > 30 and len(secrets.prose) > 300, "are the solution markers still found?"
-    files = [relative for relative, _ in solution_leaks.site_texts(built_site)]
+    files = [relative for relative, _ in site_text]
     assert {"index.html", "searchindex.js", "api/generated/neurodyn_lab.grading.html"} <= set(files)
     assert any(f.startswith("_modules/neurodyn_lab/") for f in files)
-    leaks = solution_leaks.leaks_in_site(built_site, secrets)
+    leaks = solution_leaks.leaks_in_site(built_site, secrets, site_text)
     assert not leaks, "lines of the solutions (exercises/source) on the site:\n" + "\n".join(leaks)
     # No page made from a notebook carries nbgrader's markers (the instructors' guide explains them).
-    for relative, text in solution_leaks.site_texts(built_site):
+    for relative, text in site_text:
         if relative.startswith("course/") or relative.endswith(".ipynb"):
             assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, relative
 
 
-def test_the_site_states_no_answer_every_student_shares(built_site):
+def test_the_site_states_no_answer_every_student_shares(site_text):
     from neurodyn_lab.grading.bank import QUESTIONS
     from neurodyn_lab.grading.students import variant_for
 
@@ -142,7 +148,7 @@ def test_the_site_states_no_answer_every_student_shares(built_site):
     shared = solution_leaks.shared_questions(QUESTIONS, [default, variant_for("s1"), variant_for("s2")])
     assert {q.id for q in shared} <= set(solution_leaks.SUBJECTS), "a new shared question: add its subject"
     leaks = [f"{relative}: {qid}: {sentence}"
-             for relative, text in solution_leaks.site_texts(built_site) if not relative.startswith("_modules/")
+             for relative, text in site_text if not relative.startswith("_modules/")
              for qid, sentence in solution_leaks.answer_leaks(text, shared, default, solution_leaks.SUBJECTS)]
     assert not leaks, "answers every student shares, stated on the site:\n" + "\n".join(leaks)
 
