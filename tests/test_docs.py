@@ -4,8 +4,10 @@ pages render in a real browser.
 `built_site` runs the command of ``make docs`` once per session, on a copy of ``docs/`` in a
 temporary directory (the build writes its generated pages into its source tree: a copy keeps two
 runs, or a run and an engineer's ``make docs``, from writing into the same files; ``exercises``
-in the copy is the repository's own). It takes about 2.5 minutes (2m17s on 2 cores, 2026-12): it
-executes the five course notebooks and the user guide's pages. A failure prints every warning with
+in the copy is the repository's own). It takes 50-58 s with load average 2 and about 150 s with load
+average 6 on the 2 cores (2026-12-03): it executes the six course notebooks and the user guide's five
+pages (each in a kernel of its own: about 2 s of each is the kernel's start, imports and shutdown),
+and autodoc, the navigation of every page and the highlighted sources take the rest. A failure prints every warning with
 its file and line; run ``make docs`` to see the same output. The browser tests open the built pages
 from the file system in headless Debian chromium, so nothing is served and nothing is fetched.
 
