@@ -62,13 +62,15 @@ def pytest_collection_modifyitems(config, items):
 #: The test files that take longest, longest first: on parallel workers (`make test`: pytest-xdist,
 #: one file per worker at a time, ``--no-loadscope-reorder``) they start first, so no worker begins
 #: the nbgrader round when the others are nearly done. Worker seconds measured 2026-12-03 in one run
-#: of the whole suite on 2 workers, load average 5-9: test_nbgrader 1587 (48 submissions; 36 now),
-#: test_hub 420, test_docs 318, test_binder_build 281, test_confinement 183, test_first_call 171,
-#: test_shared_cache_kernel 135, test_solutions_release 105, test_nb05_noise 97, e2e notebooks 96;
-#: 3997 in all. xdist's own order (files with the most tests first) had put the round last.
+#: of the whole suite on 2 workers, load average 5-9 (3997 in all): test_nbgrader 1587 (48 submissions,
+#: 36 since: 964 s alone at load 6), test_hub 420, test_docs 318, test_binder_build 281, test_confinement
+#: 183, test_first_call 171, test_shared_cache_kernel 135 (33 since), test_solutions_release 105,
+#: test_nb05_noise 97, e2e notebooks 96; the same day's cuts made test_docs about 30 % and
+#: test_binder_build about 26 % cheaper and test_first_call 78 s. xdist's own order (files with the
+#: most tests first) had put the round last.
 HEAVIEST = ("tests/test_nbgrader.py", "tests/test_hub.py", "tests/test_docs.py", "tests/test_binder_build.py",
-            "tests/test_confinement.py", "tests/test_first_call.py", "tests/test_shared_cache_kernel.py",
-            "tests/test_solutions_release.py", "tests/test_nb05_noise.py", "tests/e2e/test_notebooks_in_lab.py")
+            "tests/test_confinement.py", "tests/test_solutions_release.py", "tests/test_first_call.py",
+            "tests/test_nb05_noise.py", "tests/e2e/test_notebooks_in_lab.py")
 
 
 def heaviest_first(items, root):
