@@ -29,6 +29,7 @@ from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
 from neurodyn_lab import cli
 from neurodyn_lab.jupyter_nodelay import CONNECTION_CLASS, NoDelayWarning, NoDelayWebsocketConnection
+from own_loop import run_in_own_loop
 
 # --------------------------------------------------------------------------- the connection alone
 
@@ -179,8 +180,9 @@ async def request_to_last_output(options, workdir, rounds=8):
 
 def test_a_real_server_with_the_option_sends_a_bursts_outputs_without_nagles_delay(tmp_path):
     option = cli.NODELAY_OPTION
-    with_option = asyncio.run(request_to_last_output([option], tmp_path))
-    without = asyncio.run(request_to_last_output([], tmp_path))
+    # In a loop of its own: Playwright's sync API may have left one running in this worker's thread.
+    with_option = run_in_own_loop(lambda: request_to_last_output([option], tmp_path))
+    without = run_in_own_loop(lambda: request_to_last_output([], tmp_path))
     fast, slow = statistics.median(with_option), statistics.median(without)
     print(f"request -> last of 6 outputs, median of 8: {fast:.1f} ms with {CONNECTION_CLASS}, "
           f"{slow:.1f} ms with jupyter_server's own connection (ratio {slow / fast:.1f})")
