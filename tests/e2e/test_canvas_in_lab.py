@@ -154,18 +154,20 @@ def test_the_mystery_neurons_traces_are_drawn_by_the_browser_in_jupyterlab(brows
         nb.run_all()
         nb.wait_for_no_loading_widgets()
         assert nb.error_outputs() == [] and nb.widget_errors() == []
-        # The output that holds the canvas: a first run in a fresh venv may print Brian2's notes first.
-        output = nb.page.locator(".jp-OutputArea-output").filter(
+        # This notebook's own outputs (the course's notebooks may be open in other tabs of the page, 04's
+        # mystery trace among them: a page-wide locator found that hidden canvas, CI 2026-12-03), and the
+        # one that holds the canvas (a first run in a fresh venv may print Brian2's notes first).
+        output = nb.root.locator(".jp-OutputArea-output").filter(
             has=nb.page.locator("canvas.neurodyn-lab-canvas")).first
         canvas = output.locator("canvas.neurodyn-lab-canvas").first
-        # 300 s: in a fresh clone's venv Brian2 compiles the mystery neuron's models at this first run
-        # (its cache is keyed on the interpreter), with the nbgrader round on the other worker; 120 s
-        # ran out once in CI (2026-12-03; 27 s on a warm, quiet machine).
+        # 300 s: in a fresh clone's venv Brian2 may compile the mystery neuron's models at this first
+        # run (its cache is keyed on the interpreter), with the nbgrader round on the other worker (27 s on
+        # a warm, quiet machine, 2026-12-03).
         try:
             canvas.wait_for(state="visible", timeout=300_000)
         except Exception as timeout:  # say what the output showed instead (a PNG fallback? nothing yet?)
             nb.page.screenshot(path=str(artifacts / "canvas_mystery_missing.png"))
-            shown = [o.inner_html()[:300] for o in nb.page.locator(".jp-OutputArea-output").all()]
+            shown = [o.inner_html()[:300] for o in nb.root.locator(".jp-OutputArea-output").all()]
             raise AssertionError(f"no canvas in the mystery cell's output after 300 s; the outputs: {shown}") from timeout
         canvas.scroll_into_view_if_needed()
         state = wait_for(lambda: (s := canvas_state(canvas))["paints"] >= 1 and s, timeout=60, what="the first paint")
