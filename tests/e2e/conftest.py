@@ -107,6 +107,11 @@ class RanNotebooks:
             raise self.failures[name]
         nb = self.notebooks[name]
         nb.focus()
+        # A dialog (a kernel that died and restarted, a lost server connection) is modal: it would
+        # take every key a test presses. Say so here, with its text, for whichever test comes next.
+        dialogs = nb.dialogs()
+        if dialogs:
+            raise AssertionError(f"a JupyterLab dialog is open over {name}: {dialogs}")
         return nb
 
     def close_all(self):

@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -263,7 +264,7 @@ class Browser:
         page = self.new_page()
         console = _watch_console(page)
         opened_at = time.perf_counter()
-        page.goto(server.url(f"lab/tree/{name}"), wait_until="domcontentloaded")
+        page.goto(server.url(f"{own_workspace()}/tree/{name}"), wait_until="domcontentloaded")
         nb = Notebook(page, name, console)
         nb.opened_at = opened_at
         page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000, polling=50)
@@ -277,11 +278,22 @@ class Browser:
         """A new page with JupyterLab loaded; notebooks are then opened in it as tabs."""
         page = self.new_page()
         console = _watch_console(page)
-        page.goto(server.url("lab"), wait_until="domcontentloaded")
+        page.goto(server.url(own_workspace()), wait_until="domcontentloaded")
         page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000)
         page.evaluate("() => window.jupyterapp.restored.then(() => true)")
         _collapse_sidebars(page)
         return LabPage(page, console)
+
+
+def own_workspace() -> str:
+    """The path of a JupyterLab workspace no other page has used.
+
+    At ``lab`` or ``lab/tree/NAME`` a page restores the server's default workspace, i.e. every
+    notebook another page of this server had open: it then opens them too, on the same kernels,
+    and the two pages' autosaves of one file end in JupyterLab's modal "File Changed" dialog, which
+    takes every key a test presses (CI, 2026-12-02: two keyboard tests pressed 400 times into it).
+    """
+    return f"lab/workspaces/test-{uuid.uuid4().hex[:12]}"
 
 
 def _watch_console(page) -> list:
@@ -458,6 +470,23 @@ class Notebook:
         """Make this notebook the current widget (commands act on the current one)."""
         self.js(
             "const p = nbPanel(name); window.jupyterapp.shell.activateById(p.id); return true;"
+        )
+
+    def dialogs(self) -> list[str]:
+        """The text of every JupyterLab dialog open in the page. A dialog is modal: it takes the
+        keyboard focus from anything else (Lumino's Dialog moves focus back to its own button), so a
+        key pressed on a slider while one is open goes to the dialog."""
+        return self.page.evaluate(
+            "() => Array.from(document.querySelectorAll('.jp-Dialog'))"
+            ".map(d => d.innerText.replace(/\\s+/g, ' ').trim())"
+        )
+
+    def focused(self) -> str:
+        """What has the keyboard focus: tag, classes and a little of its text (for error messages)."""
+        return self.page.evaluate(
+            "() => { const e = document.activeElement; if (!e) return 'nothing';"
+            " return `<${e.tagName.toLowerCase()} class=\"${e.className}\">`"
+            " + (e.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 80); }"
         )
 
     def wait_for_no_loading_widgets(self, timeout: float = 30) -> None:

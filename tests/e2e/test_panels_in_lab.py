@@ -19,17 +19,19 @@ def press_until(nb, slider, key, done, per_press, target, limit=400):
     """Press `key` on the slider's handle until done(value shown) holds; return that value.
 
     `per_press` is how far one press moves the value (for a log slider: the factor), so the
-    presses needed to reach `target` go out in one batch, then the readout is checked.
+    presses needed to reach `target` go out in one batch, then the readout is checked. Each batch
+    starts by giving the handle the focus again (JupyterLab may have moved it, e.g. activating the
+    notebook's tab); if a batch moved nothing, the error says what had the focus and which dialog
+    was open, rather than pressing on into a dialog.
     """
     handle = slider.locator(".noUi-handle").first
-    handle.focus()
     pressed = 0
     while pressed < limit:
         value = nb.slider_value(slider)
         if done(value):
             return value
-        if slider.locator(".noUi-handle:focus").count() == 0:
-            handle.focus()
+        handle.scroll_into_view_if_needed()
+        handle.focus()
         if isinstance(per_press, tuple):  # ("x", factor): a log slider
             needed = math.log(target / value) / math.log(per_press[1])
         else:
@@ -38,6 +40,10 @@ def press_until(nb, slider, key, done, per_press, target, limit=400):
         for _ in range(batch):
             nb.page.keyboard.press(key)
         pressed += batch
+        if nb.slider_value(slider) == value:
+            raise AssertionError(
+                f"{batch} presses of {key} did not move the slider from {value}: the focus was on "
+                f"{nb.focused()}; dialogs open: {nb.dialogs() or 'none'}; kernel {nb.kernel_status()}")
     raise AssertionError(f"{key} pressed {limit} times, the slider shows {nb.slider_value(slider)}")
 
 
