@@ -31,11 +31,9 @@ DEFAULT_OBJECTS = {
     "engine/_core.py": {"_DEFAULT"},  # the default engine
     "panels/_view.py": {"_DEFAULT"},  # the panels' default Display
 }
-#: Registries kept elsewhere for now, each with its reason (not this round's files; see the report).
-KNOWN_ELSEWHERE = {
-    # which panels each cell of this kernel made, one CellPanels per IPython shell, held weakly
-    "panels/_kernel.py": {"_by_shell"},
-}
+#: Registries kept elsewhere for now, each with its reason. None: which panels each cell of a kernel
+#: made is the Display's (`panels._view.Display.cells`), no longer a module's registry by shell.
+KNOWN_ELSEWHERE: dict = {}
 #: functions cached for the process: the one configuration object, read once.
 CACHED_FUNCTIONS = {"_config.py": {"settings"}}
 

@@ -28,7 +28,7 @@ its widgets hold it only weakly (observers and button handlers go through `weakl
 nothing references any more is collected, and a finalizer closes its widgets and frees its figure;
 `close()` does the same at once. In a kernel the cell that shows a panel keeps it alive (the
 output shows it) until that cell runs again, and a panel created by a cell is closed when the
-cell runs again (`_kernel.cell_panels`): re-running a panel cell frees the previous panel even
+cell runs again (`_view.Display.cells`): re-running a panel cell frees the previous panel even
 though IPython's ``Out`` history still holds it.
 """
 
@@ -402,7 +402,7 @@ class Panel:
         )
         # Freed when dropped: the finalizer holds the widgets and the view, never the panel.
         self._finalizer = weakref.finalize(self, _release, self.widget, self._view)
-        _kernel.cell_panels().created(self)
+        self._view.display.cells().created(self)
         # Stable class names for browser tests and for custom styling.
         self.widget.add_class("neurodyn-lab-panel")
         self._readout.add_class("neurodyn-lab-readout")
@@ -879,7 +879,7 @@ class Panel:
         without widgets (nbconvert's HTML, a notebook viewer) shows instead. In a kernel the cell
         showing the panel keeps it alive until that cell runs again.
         """
-        _kernel.cell_panels().shown(self)
+        self._view.display.cells().shown(self)
         data = dict(self.widget._repr_mimebundle_(**kwargs) or {})
         data["text/plain"] = repr(self)
         if not self._closed:

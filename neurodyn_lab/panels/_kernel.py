@@ -1,7 +1,7 @@
 """Where a panel lives: inside a Jupyter kernel (updates wait for the kernel's event loop) or not.
 
-Also, inside a kernel, which notebook cell made or shows a panel (`cell_panels`), so that running
-the cell again frees the panels of its previous run.
+Also, inside a kernel, which notebook cell made or shows a panel (`CellPanels`, one per `Display`:
+`_view.Display.cells`), so that running the cell again frees the panels of its previous run.
 
 A panel defers its update to the kernel's event loop only when it lives in a Jupyter kernel, so
 that a drag coalesces into one simulation. Anywhere else (a script, pytest, a Playwright test
@@ -13,7 +13,7 @@ import asyncio
 import time
 import weakref
 
-__all__ = ["in_kernel", "kernel_loop", "LatestWins", "QUIET_S", "LONGEST_S", "REST_S", "cell_panels", "CellPanels"]
+__all__ = ["in_kernel", "kernel_loop", "LatestWins", "QUIET_S", "LONGEST_S", "REST_S", "kernel_shell", "CellPanels"]
 
 #: A change is acted on once no other change arrived for this long (s): the widget messages that
 #: queued up while a simulation ran arrive back to back (well under a millisecond apart, measured
@@ -193,26 +193,17 @@ class CellPanels:
             panel.close()
 
 
-_NOT_IN_KERNEL = CellPanels()
-_by_shell = weakref.WeakKeyDictionary()
-
-
-def cell_panels():
-    """The `CellPanels` of the running kernel (one per kernel), or one that tracks nothing.
+def kernel_shell():
+    """The IPython shell of the running Jupyter kernel (its cells have ids), or None.
 
     Examples
     --------
-    >>> cell_panels().shell is None  # not in a kernel
+    >>> kernel_shell() is None  # a doctest runs in plain Python
     True
     """
     if not in_kernel():
-        return _NOT_IN_KERNEL
+        return None
     from IPython import get_ipython
 
     shell = get_ipython()
-    if shell is None or not hasattr(shell, "events"):
-        return _NOT_IN_KERNEL
-    tracker = _by_shell.get(shell)
-    if tracker is None:
-        tracker = _by_shell[shell] = CellPanels(shell)
-    return tracker
+    return shell if shell is not None and hasattr(shell, "events") else None

@@ -105,6 +105,7 @@ class Display:
         self._canvas_class = canvas_class or _canvas.widget_class
         self._canvas_problem = None  # why the canvas view does not work ("" when it does), once checked
         self._warned = set()
+        self._cells = None  # the kernel's CellPanels, made on first use
 
     @property
     def view(self):
@@ -120,6 +121,20 @@ class Display:
         if topic not in self._warned:
             self._warned.add(topic)
             warnings.warn(f"neurodyn_lab panels: {text}", RuntimeWarning, stacklevel=3)
+
+    def cells(self):
+        """The `_kernel.CellPanels` of this kernel: which panels each cell made or shows, so that a
+        cell run again frees them. Outside a kernel it tracks nothing.
+
+        Examples
+        --------
+        >>> Display().cells().shell is None  # not in a kernel
+        True
+        """
+        shell = _kernel.kernel_shell()
+        if self._cells is None or self._cells.shell is not shell:
+            self._cells = _kernel.CellPanels(shell)
+        return self._cells
 
     def canvas_available(self):
         """True if the canvas view works here (self-checked on the first call; one warning if not)."""
@@ -284,6 +299,7 @@ class FigureView:
 
     def __init__(self, figsize, mode=None, dpi=90, display=None):
         display = display if display is not None else _DEFAULT
+        self.display = display
         self.mode = display.resolve(mode)
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.dpi = dpi

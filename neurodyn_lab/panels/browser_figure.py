@@ -19,9 +19,9 @@ what it is given and knows nothing of grading.
 import base64
 
 from ..plotting import ResultFigure
-from . import _canvas, _kernel
+from . import _canvas
 from ._base import trace_label
-from ._view import resolve_view
+from ._view import default_display, resolve_view
 
 __all__ = ["BrowserFigure", "trace_label"]
 
@@ -71,7 +71,7 @@ class BrowserFigure(ResultFigure):
         if resolve_view(self.view) != "canvas":
             return None
         widget = self.canvas_widget()
-        _kernel.cell_panels().created(widget)  # closed when this cell runs again
+        default_display().cells().created(widget)  # closed when this cell runs again
         shown = widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         # anywidget answers (data, metadata): the metadata tell Colab which widget manager to load.
         data, metadata = (dict(shown[0]), dict(shown[1])) if isinstance(shown, tuple) else (dict(shown), {})

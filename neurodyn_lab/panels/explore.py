@@ -4,7 +4,7 @@ import weakref
 
 import ipywidgets as widgets
 
-from . import _kernel
+from ._view import default_display
 from ._base import close_widgets, weakly
 from .fi_curve import FICurvePanel
 from .frequency_response import FrequencyResponsePanel
@@ -47,7 +47,7 @@ class Explorer:
         self._build(0)
         # The panels free themselves when the Explorer (their only holder) goes; this closes the tabs.
         self._finalizer = weakref.finalize(self, close_widgets, self.widget)
-        _kernel.cell_panels().created(self)
+        default_display().cells().created(self)
 
     @property
     def children(self):
@@ -64,7 +64,7 @@ class Explorer:
         self.widget.selected_index = index
 
     def _repr_mimebundle_(self, **kwargs):
-        _kernel.cell_panels().shown(self)
+        default_display().cells().shown(self)
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _on_select(self, change):
