@@ -20,7 +20,7 @@ from brian2 import Hz, Quantity, amp, hertz, ms, nA, ohm, second, volt
 from . import engine as _engine_module
 from ._validation import as_positive, as_quantity, describe, format_value, in_course_unit
 from .engine import Engine, RunSpec
-from .inputs import STEPS_PER_PERIOD, Sinusoid, sinusoid, step
+from .inputs import STEPS_PER_PERIOD, Sinusoid, highest_frequency, sinusoid, step
 from .parameters import LIFParams, as_params
 from .simulation import LIFResult, engine_of
 
@@ -276,7 +276,7 @@ def frequency_response(frequencies, amplitude=1 * nA, params: LIFParams | None =
                          f"{len(freqs):,} (that many neurons would make the run too large)")
     amp0 = float(as_positive("amplitude", amplitude, amp, "a current such as 1*nA") / amp)
     dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
-    highest = 1.0 / (STEPS_PER_PERIOD * dt_s)
+    highest = highest_frequency(dt_s * second)
     if freqs.max() > highest * (1 + 1e-9):
         raise ValueError(f"frequencies must be at most {highest:g} Hz at dt={dt_s * 1e3:g} ms ({STEPS_PER_PERIOD} "
                          f"time steps per period; use a smaller dt for higher ones), got up to {freqs.max():g} Hz")
@@ -354,8 +354,9 @@ def measure_gain_phase(result: LIFResult, frequency: Quantity | None = None, amp
     sine = sines[0]
     f = sine.frequency if frequency is None else float(_frequency(frequency, "frequency"))
     dt_s = float(result.dt / second)
-    if f > (1 + 1e-9) / (STEPS_PER_PERIOD * dt_s):
-        raise ValueError(f"frequency must be at most {1 / (STEPS_PER_PERIOD * dt_s):g} Hz for a result at "
+    highest = highest_frequency(dt_s * second)
+    if f > highest * (1 + 1e-9):
+        raise ValueError(f"frequency must be at most {highest:g} Hz for a result at "
                          f"dt={dt_s * 1e3:g} ms ({STEPS_PER_PERIOD} samples per period), got {f:g} Hz")
     i0 = sine.amplitude if amplitude is None else float(as_positive("amplitude", amplitude, amp) / amp)
     if i0 == 0:

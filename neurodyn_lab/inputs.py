@@ -31,7 +31,8 @@ from brian2 import Hz, Quantity, amp, coulomb, hertz, ms, nA, second
 from ._validation import as_dimensionless, as_int, as_nonnegative, as_positive, as_quantity, describe
 
 __all__ = ["Current", "Tabulated", "step", "pulse", "sinusoid", "ramp", "noise", "from_array", "zero", "as_current",
-           "MAX_TABLE_SAMPLES", "MIN_SAMPLE_DT", "InputLimitError"]
+           "MAX_TABLE_SAMPLES", "MIN_SAMPLE_DT", "InputLimitError",
+           "highest_frequency"]
 
 _FOREVER = np.inf
 #: Most samples a noise or array current may be evaluated on (8 bytes each: 80 MB; 1000 s of
@@ -41,6 +42,22 @@ MAX_TABLE_SAMPLES = 10_000_000
 MIN_SAMPLE_DT = 1e-6
 #: Fewest time steps per period of a sinusoid: with fewer, the recorded v aliases (issue 8.3).
 STEPS_PER_PERIOD = 10
+
+
+def highest_frequency(dt) -> float:
+    """The highest frequency, in Hz, a sinusoid may have in a run at time step `dt`.
+
+    `STEPS_PER_PERIOD` time steps per period at least: with fewer, the recorded v aliases. The
+    rule is written here once; `Sinusoid` refuses by it, and `analysis` asks it.
+
+    Examples
+    --------
+    >>> from brian2 import ms
+    >>> highest_frequency(0.1 * ms)
+    1000.0
+    """
+    dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+    return 1.0 / (STEPS_PER_PERIOD * dt_s)
 
 
 def _ms(seconds):
@@ -430,7 +447,7 @@ class Sinusoid(Current):
         return Sinusoid(2 * nA, 200 * Hz, 2 * nA, 0.3, 0 * ms, None)
 
     def check_time_step(self, dt):
-        highest = 1.0 / (STEPS_PER_PERIOD * dt)
+        highest = highest_frequency(dt * second)
         if self.frequency > highest * (1 + 1e-9):
             raise InputLimitError(
                 f"frequency must be at most {highest:g} Hz at dt={_ms(dt)} ({STEPS_PER_PERIOD} time steps per "

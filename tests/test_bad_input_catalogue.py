@@ -302,6 +302,7 @@ def catalogue():
     cases += bad("inputs.step", step_args, "start", "time_nonnegative")
     cases += bad("inputs.step", {**step_args, "start": 0 * ms}, "end", "time_positive")
     cases += case("inputs.step", {**step_args, "start": 60 * ms, "end": 10 * ms}, "end", "before start")
+    cases += bad("inputs.highest_frequency", {"dt": 0.1 * ms}, "dt", "time_positive")
     pulse_args = dict(charge=16 * pcoulomb, duration=0.1 * ms, start=10 * ms)
     cases += bad("inputs.pulse", pulse_args, "charge", "charge")
     cases += bad("inputs.pulse", pulse_args, "duration", "time_positive")
