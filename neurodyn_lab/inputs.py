@@ -56,7 +56,11 @@ def highest_frequency(dt) -> float:
     >>> highest_frequency(0.1 * ms)
     1000.0
     """
-    dt_s = float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second)
+    return _highest_hz(float(as_positive("dt", dt, second, "a time step such as 0.1*ms") / second))
+
+
+def _highest_hz(dt_s):
+    # The rule itself, on a checked float (a run checks its inputs every call: no Quantity here).
     return 1.0 / (STEPS_PER_PERIOD * dt_s)
 
 
@@ -447,7 +451,7 @@ class Sinusoid(Current):
         return Sinusoid(2 * nA, 200 * Hz, 2 * nA, 0.3, 0 * ms, None)
 
     def check_time_step(self, dt):
-        highest = highest_frequency(dt * second)
+        highest = _highest_hz(dt)
         if self.frequency > highest * (1 + 1e-9):
             raise InputLimitError(
                 f"frequency must be at most {highest:g} Hz at dt={_ms(dt)} ({STEPS_PER_PERIOD} time steps per "
