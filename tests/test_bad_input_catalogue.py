@@ -62,6 +62,7 @@ EXEMPT = {
     "lif.ClassicRecord": "made by the classic functions from a LIFResult",
     "lif.warm_up_jobs": "takes no argument",
     "panels.default_view": "takes no argument",
+    "panels.default_display": "takes no argument",
     "grading.CheckResult": "made by check()/grade()",
     "grading.Summary": "made by summary()",
     "grading.CheckFailed": "an exception class (raised by assert_passed in strict mode)",
@@ -528,6 +529,8 @@ def catalogue():
         cases += bad(target, {}, "view", "view")
         cases += bad(target, {}, "save_dir", "path")
     cases += bad("panels.set_default_view", {}, "mode", "view")
+    cases += bad("panels.Display", {}, "view", "view")
+    cases += bad("panels.BrowserFigure", {}, "view", "view")
 
     # grading ------------------------------------------------------------------------------------
     for target in ("grading.check", "grading.grade"):

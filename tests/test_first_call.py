@@ -199,6 +199,8 @@ FIRST_CALLS = {
     "neurodyn_lab.inputs.noise": "from neurodyn_lab.inputs import noise\nnoise(1 * nA, 0.5 * nA, 5 * ms, seed=1)(10 * ms)",
     "neurodyn_lab.inputs.from_array": "from neurodyn_lab.inputs import from_array\nfrom_array([0, 1, 2] * nA, 1 * ms)",
     "neurodyn_lab.inputs.zero": "from neurodyn_lab.inputs import zero\nzero()(5 * ms)",
+    "neurodyn_lab.inputs.highest_frequency": "from neurodyn_lab.inputs import highest_frequency\n"
+                                             "highest_frequency(0.1 * ms)",
     "neurodyn_lab.inputs.as_current": "from neurodyn_lab.inputs import as_current\nas_current(2 * nA)",
     "neurodyn_lab.inputs.Current": "from neurodyn_lab.inputs import Current, step\nassert isinstance(step(1 * nA), Current)",
     "neurodyn_lab.inputs.Tabulated": "from neurodyn_lab.inputs import Tabulated\nTabulated.example().step_means([0.0], 1e-4)",
@@ -312,6 +314,13 @@ FIRST_CALLS = {
     "neurodyn_lab.panels.set_default_view": "from neurodyn_lab.panels import set_default_view\nset_default_view('image')",
     "neurodyn_lab.panels.default_view": "from neurodyn_lab.panels import default_view\ndefault_view()",
     "neurodyn_lab.panels.warm_up_jobs": "from neurodyn_lab.panels import warm_up_jobs\nwarm_up_jobs()",
+    "neurodyn_lab.panels.Display": "from neurodyn_lab.panels import Display, StepPanel\n"
+                                   "StepPanel(display=Display(view='image')).close()",
+    "neurodyn_lab.panels.default_display": "from neurodyn_lab.panels import default_display\n"
+                                           "default_display().resolve('auto')",
+    "neurodyn_lab.panels.BrowserFigure": "from neurodyn_lab.panels import BrowserFigure\n"
+                                         "fig = BrowserFigure(label='a line')\nfig.add_subplot().plot([0, 1])\n"
+                                         "fig._repr_png_()",
     # grading
     "neurodyn_lab.grading.check": "from neurodyn_lab.grading import check\ncheck('01.rheobase', 2 * nA)",
     "neurodyn_lab.grading.grade": "from neurodyn_lab.grading import grade\ngrade('01.rheobase', 2 * nA)",

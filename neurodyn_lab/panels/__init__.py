@@ -6,6 +6,8 @@
 - `FrequencyResponsePanel`: measured gain and phase against frequency.
 - `explore()`: the four panels as tabs.
 - `warm_up_jobs()`: the simulations the panels' defaults run, for ``neurodyn-lab warmup``.
+- `Display`: how a kernel's panels show their figures (`default_display()` is the one they share;
+  a panel's ``display=`` takes another); `BrowserFigure`: a matplotlib figure the browser draws.
 
 For the named presets (``LIFParams()``, "neurodynex3", and ``LIFParams.classic()``, "classic") each panel also shows
 the book's closed forms (rheobase, first-spike time, rate, its limit, gain, phase, cut-off); for any
@@ -30,7 +32,8 @@ True
 
 from brian2 import Hz, ms, nA
 
-from ._view import default_view, set_default_view
+from ._view import Display, default_display, default_view, set_default_view
+from .browser_figure import BrowserFigure
 from .explore import Explorer, explore
 from .fi_curve import FICurvePanel
 from .frequency_response import FrequencyResponsePanel
@@ -39,7 +42,7 @@ from .step import StepPanel
 
 __all__ = [
     "StepPanel", "SinusPanel", "FICurvePanel", "FrequencyResponsePanel", "explore", "Explorer",
-    "set_default_view", "default_view", "warm_up_jobs",
+    "set_default_view", "default_view", "warm_up_jobs", "Display", "default_display", "BrowserFigure",
 ]
 
 
