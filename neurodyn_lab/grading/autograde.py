@@ -42,7 +42,7 @@ from .bank import COURSE_FILE, load_bank
 from .feedback import RECORD_MIME, SYMBOLS
 from .figures import FigureRecord
 from .framework import FunctionQuestion, PredictionQuestion, Verdict, assess
-from .sandbox import run_function
+from .sandbox import run_functions
 from .students import canonical_id, variant_for
 from .tamper import Finding, findings, normalised, statements, without_magics
 
@@ -107,9 +107,37 @@ def _case_args(case):
     return [encode(arg) for arg in case.args]
 
 
-def _function_verdict(question, source, key, student, preamble, seconds):
-    cases = question.hidden_cases(key, student or "default")
-    out = run_function(source, question.name, [_case_args(c) for c in cases], preamble=preamble, seconds=seconds)
+def _function_jobs(questions, key, student):
+    """Each function question's hidden cases and job for `sandbox.run_functions` (qid -> (cases, job)),
+    or the error that drawing its cases raised (our bug, reported on that question alone)."""
+    jobs = {}
+    for qid, (question, source) in questions.items():
+        try:
+            cases = question.hidden_cases(key, student or "default")
+            jobs[qid] = (cases, {"source": without_magics(source), "name": question.name,
+                                 "cases": [_case_args(c) for c in cases]})
+        except Exception as error:
+            jobs[qid] = error
+    return jobs
+
+
+def _function_outs(questions, key, student, preamble, seconds):
+    """Run the notebook's function answers (qid -> (question, answer source)) in one sandboxed
+    process: qid -> (cases, `run_function`'s result), or the exception to report on that question."""
+    jobs = _function_jobs(questions, key, student)
+    ready = [qid for qid, job in jobs.items() if not isinstance(job, Exception)]
+    outs = {qid: job for qid, job in jobs.items() if isinstance(job, Exception)}
+    if ready:
+        try:
+            results = run_functions([jobs[qid][1] for qid in ready], preamble=preamble, seconds=seconds)
+        except Exception as error:  # e.g. confine.Unavailable: each function question says so
+            results = [error] * len(ready)
+        for qid, result in zip(ready, results):
+            outs[qid] = result if isinstance(result, Exception) else (jobs[qid][0], result)
+    return outs
+
+
+def _function_verdict(question, cases, out, seconds):
     if out.get("closed_form_calls"):
         names = ", ".join(sorted(set(out["closed_form_calls"])))
         return Verdict("invalid", f"your function calls the package's closed form ({names}) instead of computing "
@@ -143,11 +171,15 @@ def _safe(applies, failures, cases):
         return False
 
 
-def _verdict(question, record, answer_source, key, student, preamble, seconds, wrong_before=0, predictions=()):
+def _verdict(question, record, answer_source, function_out, student, seconds, wrong_before=0, predictions=()):
+    """The question's verdict; a function question's from its result (`_function_outs`: (cases,
+    result), or the exception its grading raised)."""
     if isinstance(question, FunctionQuestion):
         if answer_source is None:
             return Verdict("invalid", "no answer cell was found for this question.")
-        return _function_verdict(question, without_magics(answer_source), key, student, preamble, seconds)
+        if isinstance(function_out, Exception):
+            raise function_out
+        return _function_verdict(question, *function_out, seconds)
     if record is None:
         return Verdict("invalid", "no answer was recorded: the check cell did not run to its end (an error "
                                   "before it, or check was changed).")
@@ -350,6 +382,15 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
     named = set(named or []) | {r.get("student") for cell in nb.cells for r in _records(cell)}
     others = sorted({n for n in named if isinstance(n, str) and n != student})
 
+    # The function answers first, all in one sandboxed process (imports once, each answer on its own).
+    functions = {}
+    for cell in nb.cells:
+        qid = ids.get(_nbgrader(cell).get("grade_id")) if cell.cell_type == "code" and _nbgrader(cell).get("grade") \
+            else None
+        if qid is not None and isinstance(bank[qid], FunctionQuestion) and answer_cells.get(qid) is not None:
+            functions[qid] = (bank[qid], nb.cells[answer_cells[qid]].source)
+    function_outs = _function_outs(functions, key, student, preamble, seconds)
+
     rows, summary_cell, against, predicted = [], None, {}, {}
     for index, cell in enumerate(nb.cells):
         meta = _nbgrader(cell)
@@ -367,7 +408,7 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
         answer_source = nb.cells[answer_index].source if answer_index is not None else None
         about = [(bank[pid], value) for pid, value in predicted.items() if bank[pid].about == qid]
         try:
-            verdict = _verdict(question, record, answer_source, key, student, preamble, seconds,
+            verdict = _verdict(question, record, answer_source, function_outs.get(qid), student, seconds,
                                _count((wrong_before or {}).get(qid)), about)
         except Exception as error:  # our bug: the instructor must see it, the student gets 0 for now
             verdict = Verdict("error", f"the autograder could not grade this answer ({type(error).__name__}: "
