@@ -10,8 +10,10 @@ What it sets up, as a hub administrator would (docs/instructors.md, "For the hub
   interpreter the kernels run;
 - `Users`: temporary users made with ``useradd`` (homes in the work folder), removed by uid;
 - `Hub`: JupyterHub (``bin/jupyterhub`` of that venv, as root) with configurable-http-proxy from npm,
-  on free loopback ports, ``LocalProcessSpawner``, the given ``c.Spawner.environment``; driven through
-  its REST API with a service token; students' servers spawned together (`Hub.spawn_all`);
+  on free loopback ports, ``LocalProcessSpawner``, the given ``c.Spawner.environment`` and
+  ``c.Spawner.args`` (by default the ones docs/instructors.md ships, `documented_spawner_args`: the
+  kernel websocket with ``TCP_NODELAY``); driven through its REST API with a service token; students'
+  servers spawned together (`Hub.spawn_all`);
 - `KernelSocket`: a kernel of a student's single-user server, reached through the proxy and the
   server's kernel API and websocket as a browser reaches it: cells executed, widget (comm) messages
   sent and received; `execute` runs one cell in a new kernel and returns the JSON it printed.
@@ -26,10 +28,12 @@ no C compiler).
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -71,6 +75,26 @@ def why_not() -> str | None:
     if not (ROOT / "requirements" / f"py{done.stdout.strip()}.txt").exists():
         return f"no lock file for {SYSTEM_PYTHON} (Python {done.stdout.strip()})"
     return None
+
+
+#: The hub administrator's guide, whose ``jupyterhub_config.py`` the hub runs (`documented_spawner_args`).
+INSTRUCTORS_DOC = ROOT / "docs" / "instructors.md"
+
+
+def documented_spawner_args(doc: Path = INSTRUCTORS_DOC) -> list[str]:
+    """The single-user servers' arguments (``c.Spawner.args``) of the ``jupyterhub_config.py`` in
+    docs/instructors.md, read from it, so that the hub runs what the guide tells administrators to set.
+
+    >>> [arg.split("=")[0] for arg in documented_spawner_args()]
+    ['--ServerApp.kernel_websocket_connection_class']
+    """
+    found = re.findall(r"^c\.Spawner\.args = (\[.*?^\])", doc.read_text(encoding="utf-8"), re.M | re.S)
+    assert len(found) == 1, (f"{doc} sets c.Spawner.args {len(found)} times, not once (a list whose closing "
+                             f"bracket starts a line)")
+    args = ast.literal_eval(found[0])
+    assert isinstance(args, list) and all(isinstance(arg, str) for arg in args), \
+        f"{doc}: c.Spawner.args is not a list of strings"
+    return args
 
 
 def free_port() -> int:
@@ -204,11 +228,17 @@ class Users:
 
 
 class Hub:
-    """A JupyterHub run by the hub venv as root, on free loopback ports, driven by an admin token."""
+    """A JupyterHub run by the hub venv as root, on free loopback ports, driven by an admin token.
 
-    def __init__(self, venv: Path, folder: Path, environment: dict):
+    `args`: the single-user servers' arguments (``c.Spawner.args``); None, the ones docs/instructors.md
+    ships (`documented_spawner_args`); ``[]`` for jupyter_server's defaults (benchmarks/bench_hub.py's
+    same-run baseline without the kernel websocket's ``TCP_NODELAY``).
+    """
+
+    def __init__(self, venv: Path, folder: Path, environment: dict, args: list[str] | None = None):
         folder.mkdir()
         self.folder = folder
+        self.args = documented_spawner_args() if args is None else list(args)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = secrets.token_hex(32)
@@ -227,6 +257,7 @@ class Hub:
             c.Authenticator.allow_all = True
             c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
             c.Spawner.cmd = [{str(venv / 'bin' / 'jupyterhub-singleuser')!r}]
+            c.Spawner.args = {self.args!r}
             c.Spawner.environment = {environment!r}
             c.Spawner.start_timeout = {SPAWN_TIMEOUT}
             c.Spawner.http_timeout = {SPAWN_TIMEOUT}
