@@ -62,6 +62,8 @@ SEGFAULT = "import ctypes\ndef rheobase(params):\n    return ctypes.string_at(0)
 RAISES = "def rheobase(params):\n    raise ValueError('not today')"
 BLOCKS_THE_TIMER = ("import signal\ndef rheobase(params):\n    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\n"
                     "    while True:\n        pass")
+# Stops the process that runs the answers: only the instructor's side's deadline ends that.
+STOPS_ITS_PROCESS = "import os, signal\ndef rheobase(params):\n    os.kill(os.getppid(), signal.SIGSTOP)"
 KILLS_ITS_PROCESS = "import os, signal\ndef rheobase(params):\n    os.kill(os.getppid(), signal.SIGKILL)"
 
 
@@ -106,6 +108,18 @@ def test_an_answer_that_kills_its_process_costs_only_itself_and_the_next_run_in_
     book = [pytest.approx(float(book_rheobase(p) / amp)) for p in NEURONS]
     assert values(outs[0]) == values(outs[2]) == values(outs[3]) == book
     assert outs[2]["closed_form_calls"] == ["rheobase", "rheobase"] and outs[3]["closed_form_calls"] == []
+
+
+@pytest.mark.slow
+def test_a_process_stopped_during_an_answer_is_that_answers_timeout_and_the_next_run_in_a_fresh_one():
+    # The backstop is a deadline per answer (2 * 1 s + 30 s here), so it grows with the number of answers.
+    start = time.monotonic()
+    outs = run_functions([job(s) for s in (HONEST, STOPS_ITS_PROCESS, HONEST)], seconds=1)
+    took = time.monotonic() - start
+    book = [pytest.approx(float(book_rheobase(p) / amp)) for p in NEURONS]
+    assert outs[1] == {"results": [], "closed_form_calls": [], "problem": "timeout"}
+    assert values(outs[0]) == values(outs[2]) == book
+    assert 32 <= took < 120, took
 
 
 def test_a_preamble_that_fails_is_every_answers_sentence_as_it_was_for_one():

@@ -20,7 +20,7 @@ output and sees nothing of the course.
 import contextlib
 import json
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
@@ -244,26 +244,27 @@ class _Late(Exception):
 
 class _Reports:
     """The child's JSON lines, read with a deadline (the backstop for a child that blocks signals or
-    was stopped: killing bwrap ends the whole sandbox)."""
+    was stopped: killing bwrap ends the whole sandbox). A thread reads them (pipes cannot be
+    polled with a timeout everywhere)."""
 
     def __init__(self, process):
-        self.process, self.buffer = process, b""
+        self.lines = queue.Queue()
+        self.reader = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self.reader.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.lines.put(line)
+        self.lines.put(None)
 
     def next(self, deadline):
         """The next message (dict), None at the end of the output; raises `_Late` after `deadline`."""
-        fd = self.process.stdout.fileno()
-        while b"\n" not in self.buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _Late()
-            if select.select([fd], [], [], left)[0]:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    return None
-                self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\n", 1)
         try:
-            message = json.loads(line)
+            line = self.lines.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            raise _Late() from None
+        try:
+            message = json.loads(line) if line is not None else None
         except ValueError:
             return None
         return message if isinstance(message, dict) else None
@@ -317,16 +318,21 @@ def _one_process(command, folder, env, count, seconds):
         return results, False
     finally:
         _end(process)
+        reports.reader.join(timeout=5)  # the output ends with the child (nothing else holds it)
+        if not reports.reader.is_alive():
+            process.stdout.close()
 
 
 def _end(process):
     """End the child and everything in its session (unconfined, the sandbox's end does not)."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
     except OSError:
         pass
     process.wait()
-    process.stdout.close()
 
 
 def run_functions(jobs, preamble="", seconds=10.0, confinement=None):
