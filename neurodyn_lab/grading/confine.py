@@ -1,7 +1,7 @@
 """Running students' code where it cannot reach the course: a bubblewrap sandbox for the autograder.
 
 During ``nbgrader autograde`` each submission's kernel (`ConfinedExecute`, `ConfinedKernelManager`)
-and each function answer's process (`sandbox.run_function`) run inside Debian's bubblewrap
+and the process of each notebook's function answers (`sandbox.run_functions`) run inside Debian's bubblewrap
 (``bwrap``, package ``bubblewrap``). What the sandboxed process sees:
 
 - read-only: the system (``/usr`` and the loader's files of ``/etc``), the kernel's Python (its
