@@ -86,7 +86,7 @@ class Display:
     settings : neurodyn_lab._config.Settings, optional
         Whose ``NEURODYN_LAB_VIEW`` "auto" takes first; default this process's, read once.
     canvas_class : callable, optional
-        Returns the canvas widget class to self-check (default `_canvas.widget_class`).
+        Returns the canvas widget class to self-check (default: the package's, ``_canvas.widget_class``).
 
     Examples
     --------
@@ -123,8 +123,8 @@ class Display:
             warnings.warn(f"neurodyn_lab panels: {text}", RuntimeWarning, stacklevel=3)
 
     def cells(self):
-        """The `_kernel.CellPanels` of this kernel: which panels each cell made or shows, so that a
-        cell run again frees them. Outside a kernel it tracks nothing.
+        """The ``CellPanels`` of this kernel (``panels._kernel``): which panels each cell made or
+        shows, so that a cell run again frees them. Outside a kernel it tracks nothing.
 
         Examples
         --------
