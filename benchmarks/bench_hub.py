@@ -179,18 +179,7 @@ class LocalKernel:
         for pump in self.pumps:
             pump.cancel()
         self.client.stop_channels()
-        stop(self.process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End a process we started, by its pid."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        hub_rig.stop_process(self.process, timeout=10)
 
 
 async def first_panel(kernel_factory, view: str) -> tuple:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -83,12 +82,7 @@ async def one_round(nodelay: bool, folder: Path, args) -> dict:
         result["view"] = out["view"]
         return result
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        hub_rig.stop_process(server)
         log.close()
 
 

@@ -103,6 +103,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """End a process we started, by its pid: SIGTERM, then SIGKILL after `timeout` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def run(command, timeout, **kwargs):
     """Run `command`; its output, or AssertionError with the end of its output if it failed."""
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, **kwargs)
@@ -327,13 +338,7 @@ class Hub:
     def stop(self) -> None:
         """Stop the hub by its pid (it stops the students' servers and its proxy), then the proxy's pid."""
         proxy = self.pids()["proxy"]
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, timeout=30)
         if proxy is not None:
             try:
                 os.kill(proxy, signal.SIGTERM)

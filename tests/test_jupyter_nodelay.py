@@ -14,7 +14,6 @@
 
 import asyncio
 import json
-import signal
 import socket
 import statistics
 import subprocess
@@ -23,6 +22,7 @@ import time
 import uuid
 import warnings
 
+import hub_rig
 import pytest
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
@@ -170,12 +170,7 @@ async def request_to_last_output(options, workdir, rounds=8):
         await client.fetch(HTTPRequest(f"{base}/api/kernels/{kernel}", method="DELETE", headers=headers))
         return times[1:]  # the first round includes the kernel's own warm-up
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        hub_rig.stop_process(server)
 
 
 def test_a_real_server_with_the_option_sends_a_bursts_outputs_without_nagles_delay(tmp_path):
