@@ -326,6 +326,14 @@ class GradedNotebook(NamedTuple):
     cells: list
 
 
+def _graded_cells(nb, ids):
+    """(index, cell, question id or None) of each graded code cell: a check cell, or the summary's."""
+    for index, cell in enumerate(nb.cells):
+        meta = _nbgrader(cell)
+        if cell.cell_type == "code" and meta.get("grade"):
+            yield index, cell, ids.get(meta.get("grade_id"))
+
+
 def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=None, shipped=None,
                    wrong_before=None):
     """Grade `nb` (after nbgrader executed it) for `student`: rewrite the check cells' outputs and
@@ -383,20 +391,13 @@ def grade_notebook(nb, student, bank, key, seconds=10.0, attempts=None, named=No
     others = sorted({n for n in named if isinstance(n, str) and n != student})
 
     # The function answers first, all in one sandboxed process (imports once, each answer on its own).
-    functions = {}
-    for cell in nb.cells:
-        qid = ids.get(_nbgrader(cell).get("grade_id")) if cell.cell_type == "code" and _nbgrader(cell).get("grade") \
-            else None
-        if qid is not None and isinstance(bank[qid], FunctionQuestion) and answer_cells.get(qid) is not None:
-            functions[qid] = (bank[qid], nb.cells[answer_cells[qid]].source)
+    functions = {qid: (bank[qid], nb.cells[answer_cells[qid]].source) for _, _, qid in _graded_cells(nb, ids)
+                 if qid is not None and isinstance(bank[qid], FunctionQuestion) and answer_cells.get(qid) is not None}
     function_outs = _function_outs(functions, key, student, preamble, seconds)
 
     rows, summary_cell, against, predicted = [], None, {}, {}
-    for index, cell in enumerate(nb.cells):
+    for index, cell, qid in _graded_cells(nb, ids):
         meta = _nbgrader(cell)
-        if cell.cell_type != "code" or not meta.get("grade"):
-            continue
-        qid = ids.get(meta.get("grade_id"))
         if qid is None:
             if float(meta.get("points", 0) or 0) == 0:
                 summary_cell = cell
