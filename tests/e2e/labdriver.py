@@ -145,6 +145,7 @@ class LabServer:
             f"--LabApp.app_settings_dir={app_settings}",
             # window.jupyterapp lets a test run a JupyterLab command instead of hunting menus.
             "--LabApp.expose_app_in_browser=True",
+            "--JupyterNotebookApp.expose_app_in_browser=True",
             # Kernels that outlive a test are culled rather than piling up on two cores.
             "--MappingKernelManager.cull_idle_timeout=600",
         ]
@@ -272,6 +273,21 @@ class Browser:
         nb.lab_loaded_at = time.perf_counter()
         nb.wait_ready(timeout)
         _collapse_sidebars(page)
+        return nb
+
+    def open_notebook_7(self, server: LabServer, name: str, timeout: float = 120) -> "Notebook":
+        """A new page with `name` open in Notebook 7 (``/notebooks/NAME``), its kernel idle.
+
+        Notebook 7 exposes its application as ``window.jupyterapp`` too (the server is started with
+        ``JupyterNotebookApp.expose_app_in_browser``), so the same `Notebook` helpers work on it.
+        """
+        page = self.new_page()
+        console = _watch_console(page)
+        opened_at = time.perf_counter()
+        page.goto(server.url(f"notebooks/{name}"), wait_until="domcontentloaded")
+        nb = Notebook(page, name, console)
+        nb.opened_at = opened_at
+        nb.wait_ready(timeout)
         return nb
 
     def open_lab(self, server: LabServer, timeout: float = 120) -> "LabPage":
@@ -465,6 +481,41 @@ class Notebook:
         """Run every cell and wait until all have run (or one failed); return the seconds taken."""
         self.start_run_all()
         return self.wait_run(timeout)
+
+    def run_cell_by_keyboard(self, index: int = 0, timeout: float = 30) -> None:
+        """Click into cell `index`'s editor and press Shift+Enter, as a student does; return once
+        the kernel has taken the cell (its execution count is set or the kernel is busy).
+
+        Raises with what the page showed (dialogs, focus, kernel, the cell's prompt) if the key
+        did not start the cell within `timeout` seconds.
+        """
+        cell = self.root.locator(".jp-CodeCell").nth(index)
+        cell.locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state = self.js("const c = nbPanel(name).content.widgets[arg];"
+                            "const k = nbPanel(name).sessionContext.session;"
+                            "return {count: c.model.executionCount,"
+                            " status: k && k.kernel ? k.kernel.status : null,"
+                            " prompt: c.node.querySelector('.jp-InputPrompt').textContent};", index)
+            if state["count"] is not None or state["status"] == "busy" or "*" in state["prompt"]:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{self.name}: Shift+Enter in cell {index} did not run it within {timeout:.0f} s "
+                             f"(prompt {state['prompt']!r}, kernel {state['status']}, focus on {self.focused()}, "
+                             f"dialogs {self.dialogs()})")
+
+    def describe(self) -> str:
+        """What the page shows, for a failure message: kernel, dialogs, focus, each cell's outputs."""
+        try:
+            cells = [(c["count"], [o.get("output_type") + ": " + str(o.get("text") or o.get("evalue")
+                                                                     or list(o.get("data", {})))[:200]
+                                   for o in c["outputs"]]) for c in self.cells()]
+            return (f"kernel {self.kernel_status()}, dialogs {self.dialogs()}, focus on {self.focused()}, "
+                    f"cells (execution count, outputs) {cells}")
+        except Exception as error:  # the page itself may be gone
+            return f"(the page could not be read: {error})"
 
     def focus(self) -> None:
         """Make this notebook the current widget (commands act on the current one)."""

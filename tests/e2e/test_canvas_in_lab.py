@@ -108,18 +108,16 @@ def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_jupyterlab(one_panel
 def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_notebook_7(one_panel_notebook, browser, lab_server,
                                                                          artifacts):
     pytest.importorskip("notebook", reason="Notebook 7 is not installed")
-    page = browser.new_page()
+    nb = browser.open_notebook_7(lab_server, one_panel_notebook)
+    page = nb.page
     try:
-        page.goto(lab_server.url(f"notebooks/{one_panel_notebook}"), wait_until="domcontentloaded")
-        cell = page.locator(".jp-Notebook .jp-CodeCell").first
-        cell.wait_for(state="visible", timeout=120_000)
-        # Wait for the kernel, then run the one cell from the keyboard (Shift+Enter).
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
-                     "#jp-top-bar [data-status='idle'], .jp-KernelStatus-success").first.wait_for(timeout=120_000)
-        cell.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
+        nb.run_cell_by_keyboard(0)
         panel = page.locator(".neurodyn-lab-panel").first
-        panel.wait_for(state="visible", timeout=180_000)
+        try:
+            panel.wait_for(state="visible", timeout=180_000)
+        except Exception as timeout:
+            page.screenshot(path=str(artifacts / "canvas_notebook7_no_panel.png"))
+            raise AssertionError(f"no panel within 180 s of running the cell: {nb.describe()}") from timeout
         slider = panel.locator(".widget-slider").filter(
             has=page.locator("label.widget-label", has_text="step amplitude (nA)")).first
         before, after, seconds = drive_the_slider(
@@ -128,7 +126,8 @@ def test_canvas_repaints_when_a_slider_moves_by_keyboard_in_notebook_7(one_panel
         print(f"\nNotebook 7: {before['label']!r} -> {after['label']!r} in {seconds:.2f} s")
         assert_axe_clean(page, ".neurodyn-lab-panel", artifacts / "axe_canvas_notebook7.txt")
     finally:
-        page.context.close()
+        nb.shutdown_kernel()
+        nb.close()
 
 
 MYSTERY_NOTEBOOK = "canvas_mystery.ipynb"
