@@ -369,7 +369,10 @@ class FastRunner:
                     call()
             timestep[0] = step + 1
             t[0] = (step + 1) * dt
-        model.network.after_run()
+        # Network.after_run does this for its active objects, sorting the schedule again first
+        # (0.18 ms of a 4.2 ms run, py-spy 2026-12-03); the order and the objects are fixed here.
+        for obj in self.objects:
+            obj.after_run()
         return model.results(n_steps, dt)
 
 
