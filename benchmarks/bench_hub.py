@@ -223,6 +223,7 @@ async def drag(kernel, out: dict, seconds: float, rate: float, phase: int) -> di
     task = asyncio.ensure_future(reader())
     loop = asyncio.get_running_loop()
     cpu0 = cpu_seconds(out["pid"])
+    server0 = cpu_seconds(out["ppid"])  # the single-user server (the local baseline's: this process)
     begin = loop.time()
     for k, value in enumerate(drag_values(int(seconds * rate), phase)):
         await asyncio.sleep(max(0.0, begin + k / rate - loop.time()))
@@ -236,8 +237,9 @@ async def drag(kernel, out: dict, seconds: float, rate: float, phase: int) -> di
     except asyncio.TimeoutError:
         pass
     cpu = cpu_seconds(out["pid"]) - cpu0
+    server = cpu_seconds(out["ppid"]) - server0
     return {"latency": [latency[k] for k in sorted(latency)], "changes": len(sent), "lost": len(sent) - len(latency),
-            "updates": len(updates), "cpu": cpu, "stray": stray}
+            "updates": len(updates), "cpu": cpu, "server_cpu": server, "stray": stray}
 
 
 async def sample_load(samples: list, stop_event: asyncio.Event) -> None:
@@ -284,7 +286,8 @@ def summarize_drag(results) -> dict:
             "max_ms": float(latency.max()), "changes": sum(r["changes"] for r in results),
             "lost": sum(r["lost"] for r in results), "stray": sum(r["stray"] for r in results),
             "updates": updates, "cpu_ms_per_update": 1e3 * sum(r["cpu"] for r in results) / max(updates, 1),
-            "cpu_ms_per_change": 1e3 * sum(r["cpu"] for r in results) / sum(r["changes"] for r in results)}
+            "cpu_ms_per_change": 1e3 * sum(r["cpu"] for r in results) / sum(r["changes"] for r in results),
+            "server_cpu_ms_per_change": 1e3 * sum(r["server_cpu"] for r in results) / sum(r["changes"] for r in results)}
 
 
 def one_round(hub, venv, workdir, n, args) -> dict:
@@ -296,6 +299,8 @@ def one_round(hub, venv, workdir, n, args) -> dict:
         started = time.perf_counter()
         tokens = hub.spawn_all(names)
         spawn = time.perf_counter() - started
+
+        hub_proxy_cores = []
 
         async def scenario():
             kernels = []
@@ -309,7 +314,10 @@ def one_round(hub, venv, workdir, n, args) -> dict:
                 for _, out in cold:
                     check_first(out)
                     check_server_args(out["ppid"], hub.args)
+                front = [pid for pid in hub.pids().values() if pid]
+                front0, t0 = sum(cpu_seconds(pid) for pid in front), time.perf_counter()
                 results, load = await drag_all(cold, args)
+                hub_proxy_cores.append((sum(cpu_seconds(pid) for pid in front) - front0) / (time.perf_counter() - t0))
                 mem = [{"kernel": memory(out["pid"]), "server": memory(out["ppid"])} for _, out in cold]
                 warm = await asyncio.gather(*(first_panel(opener(name), args.view) for name in names))
                 kernels += [kernel for kernel, _ in warm]
@@ -331,7 +339,7 @@ def one_round(hub, venv, workdir, n, args) -> dict:
         assert not warned, f"a single-user server could not turn on TCP_NODELAY:\n{hub.log_text()}"
         return {"n": n, "nodelay": bool(hub.args), "spawn_s": spawn, "load_before": load_before,
                 "load_during": load, "cold": cold, "warm": warm, "drag": summarize_drag(results), "memory": mem,
-                "hub_memory": hub_memory, "view": cold[0]["view"]}
+                "hub_memory": hub_memory, "view": cold[0]["view"], "hub_proxy_cores": hub_proxy_cores[0]}
     finally:
         users.remove()
 
@@ -385,6 +393,8 @@ def report(rounds: list, base: dict | None, args) -> None:
         ("CPU per update (ms)", lambda r: f"{r['drag']['cpu_ms_per_update']:.1f}", ""),
         ("CPU per student dragging (core)",
          lambda r: f"{r['drag']['cpu_ms_per_change'] * args.rate / 1e3:.2f}", ""),
+        ("  their servers' CPU per change (ms)", lambda r: f"{r['drag']['server_cpu_ms_per_change']:.1f}", ""),
+        ("  hub + proxy during the drag (core)", lambda r: f"{r.get('hub_proxy_cores', float('nan')):.2f}", ""),
         ("servers spawned together (s)", lambda r: f"{r['spawn_s']:.1f}", ""),
         ("cold first panel, max wall (s)", lambda r: f"{max(o['wall'] for o in r['cold']):.1f}",
          f"N=8 <= {TARGET_FIRST_PANEL_S}"),
