@@ -504,3 +504,41 @@ def test_the_canvas_module_draws_a_mystery_plots_title_and_its_thinned_trace(tmp
     columns = (ax["box"][2] - ax["box"][0]) * frame["width"]
     lines = sum(c[0] == "lineTo" for c in calls)
     assert len(result.t) == 20_000 and lines < 2 * (2 * columns + 2) + 2 * result.spike_count + 100
+
+
+def comm_messages(kernel, seconds):
+    """(method, comm id, state) of every widget message the kernel publishes for `seconds`."""
+    found, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            message = kernel.client.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except Exception:  # queue.Empty: nothing more
+            break
+        if message["msg_type"] == "comm_msg":
+            data = message["content"]["data"]
+            found.append((data.get("method"), message["content"]["comm_id"], data.get("state", {})))
+    return found
+
+
+def test_a_moved_slider_is_not_echoed_but_the_kernels_own_changes_reach_the_page(kernel):
+    # ipywidgets 8 echoes every value a page sends back to it (for other pages showing the same
+    # model); a panel's slider does not: one message fewer per move for the kernel, the
+    # single-user server and the page (bench_hub, 2026-12-03). What the kernel itself changes
+    # (a reset, a value put on the range's end) still goes to the page.
+    comm_id, low, high = kernel.execute(
+        "from brian2 import ms\nfrom neurodyn_lab.panels import StepPanel\n"
+        "echoed = StepPanel(view='canvas', duration=20 * ms)\n"
+        "s = echoed.controls['amplitude']\n"
+        "print(s.model_id, s.min, s.max)").split()
+    comm_messages(kernel, 0.3)  # what the panel's first draw sent
+    kernel.send_value(comm_id, 2.75)
+    moved = [m for m in comm_messages(kernel, 1.0) if m[1] == comm_id]
+    assert moved == [], f"the slider's own value came back to the page: {moved}"
+    assert kernel.execute("print(s.value)").strip() == "2.75"
+    # A value within rounding of the range's end is put on it: the page is told.
+    kernel.send_value(comm_id, float(high) * (1 + 1e-12))
+    snapped = [m for m in comm_messages(kernel, 1.0) if m[1] == comm_id]
+    assert snapped == [("update", comm_id, {"value": float(high)})]
+    kernel.client.execute("echoed.reset()")  # not waited for: its messages are read here
+    reset = [m for m in comm_messages(kernel, 1.5) if m[1] == comm_id]
+    assert [method for method, _, _ in reset] == ["update"] and reset[0][2]["value"] < float(high)

@@ -131,10 +131,16 @@ class _PlainInt(CInt):
         return super().validate(obj, value)
 
 
+# The sliders' values are not echoed (``echo_update=False``): ipywidgets 8 sends every value a page
+# sends back to every page, for a second window showing the same notebook. Without it a move is
+# one kernel message fewer for the kernel, the single-user server and the page (bench_hub on a hub,
+# 2026-12-03); a value the kernel changes (reset, a value put on the range's end) still goes out.
+
+
 class UnitSlider(_Refusing, widgets.FloatSlider):
     """A FloatSlider whose value is a number in its spec's unit; refuses what it cannot show."""
 
-    value = _PlainFloat(7.0, help="Float value").tag(sync=True)
+    value = _PlainFloat(7.0, help="Float value").tag(sync=True, echo_update=False)
 
     @validate("value")
     def _validate_value(self, proposal):
@@ -144,7 +150,7 @@ class UnitSlider(_Refusing, widgets.FloatSlider):
 class UnitLogSlider(_Refusing, widgets.FloatLogSlider):
     """A FloatLogSlider like `UnitSlider`; its range is base**min to base**max."""
 
-    value = _PlainFloat(1.0, help="Float value").tag(sync=True)
+    value = _PlainFloat(1.0, help="Float value").tag(sync=True, echo_update=False)
 
     @validate("value")
     def _validate_value(self, proposal):
@@ -154,7 +160,7 @@ class UnitLogSlider(_Refusing, widgets.FloatLogSlider):
 class CountSlider(_Refusing, widgets.IntSlider):
     """An IntSlider that refuses values outside its range instead of clamping them."""
 
-    value = _PlainInt(0, help="Int value").tag(sync=True)
+    value = _PlainInt(0, help="Int value").tag(sync=True, echo_update=False)
 
     @validate("value")
     def _validate_value(self, proposal):
