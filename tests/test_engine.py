@@ -250,6 +250,16 @@ class _CopiedSpikeCount(Brian2Internals):
         return group.variables["_spikespace"].get_value().copy()
 
 
+class _NoFlagTable(Brian2Internals):
+    def flag_table(self):
+        raise AttributeError("module 'brian2.codegen.cpp_prefs' has no attribute '_compiler_flag_compatibility'")
+
+
+class _OtherFlagTable(Brian2Internals):
+    def flag_table(self):
+        return ["-O3"]
+
+
 BREAKS = {
     "_code_objects missing": _NoCodeObjects,
     "compiled main missing": _NoMain,
@@ -260,6 +270,8 @@ BREAKS = {
     "monitor arrays cannot shrink": _FixedMonitors,
     "no spike space": _NoSpikeSpace,
     "spike count is a copy": _CopiedSpikeCount,
+    "no compiler-flag table": _NoFlagTable,
+    "compiler-flag table of another shape": _OtherFlagTable,
 }
 
 

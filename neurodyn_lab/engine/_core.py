@@ -22,6 +22,7 @@ from brian2.devices.device import RuntimeDevice
 
 from .._validation import as_int, describe
 from ..parameters import LIFParams
+from . import _compiler_flags as compiler_flags
 from . import shared_cache as shared_cache_module
 from ._fastpath import Brian2Internals, FastPath, code_objects
 from ._model import Model, Structure
@@ -290,10 +291,16 @@ class Engine:
 
         if self._wanted == "numpy":
             return NumpyCodeObject
+        own = shared_cache_module.own_cache_dir()
         if self.shared_cache:
-            report = shared_cache_module.overlay(self.shared_cache, shared_cache_module.own_cache_dir())
+            report = shared_cache_module.overlay(self.shared_cache, own)
             if report.reason:
                 warnings.warn(f"neurodyn_lab: {report.reason}.", RuntimeWarning, stacklevel=4)
+        # The compiler's answers about Brian2's flags, kept by an earlier process (compiler_flags).
+        flags = self._fast.flag_table()
+        if flags is not None:
+            compiler_flags.load([self.shared_cache, own], flags)
+        known = len(flags) if flags is not None else 0
         # Brian2 logs its own failed test compile as a warning about compiler configurations, whatever
         # the cause; the one sentence below says the real cause instead.
         brian2_log = logging.getLogger("brian2.codegen.runtime.cython_rt")
@@ -308,6 +315,8 @@ class Engine:
         finally:
             brian2_log.setLevel(level)
         if available:
+            if flags is not None and len(flags) > known:  # this process asked the compiler: keep its answers
+                compiler_flags.save(own, flags)
             return CythonCodeObject
         warnings.warn(f"neurodyn_lab: {shared_cache_module.why_not_cython()}.", RuntimeWarning, stacklevel=4)
         return NumpyCodeObject

@@ -23,10 +23,14 @@ it reads:
   Python layers at every step, 4 us a step of the 10 a whole step costs; 2.10+ resize in C++);
 - ``gc_holder``: ``brian2.core.network``, whose ``gc`` module `FastPath.no_full_collect` swaps for
   `_NoCollect` during our own ``Network.run`` calls only, under a process-wide lock (never at
-  import, never while other code runs Brian2).
+  import, never while other code runs Brian2);
+- ``flag_table``: ``brian2.codegen.cpp_prefs._compiler_flag_compatibility``, the per-process table
+  of the compile flags the C++ compiler accepts, which `_compiler_flags` fills from a file so that a
+  new process does not ask the compiler again (six compiler runs, about 0.1 s).
 
-The loop ends with ``Network.after_run()`` (public), so hooks that releases add there (monitors'
-``after_run`` since brian2 2.10) run as in ``Network.run``.
+The loop ends as ``Network.after_run()`` does (2.9.0 to 2.11.0): each active object's public
+``after_run``, in the schedule's order, so hooks that releases add there (monitors' ``after_run``
+since brian2 2.10) run as in ``Network.run``.
 
 State: none at module level but that lock. Each `neurodyn_lab.engine.Engine` owns a `FastPath`:
 its switch (``enabled``), the internals it reads and whether it has warned.
@@ -97,6 +101,13 @@ class Brian2Internals:
 
     def gc_holder(self):
         return _b2_network
+
+    def flag_table(self):
+        """Brian2's table of the compile flags its compiler accepts, one per process:
+        ``(compiler command, flag) -> bool`` (brian2.codegen.cpp_prefs, 2.9.0 to 2.11.0)."""
+        from brian2.codegen import cpp_prefs
+
+        return cpp_prefs._compiler_flag_compatibility
 
 
 #: Templates whose code does nothing in a step without events (checked in 2.9.0 and 2.11.0).
@@ -177,6 +188,18 @@ class FastPath:
                     holder.gc = gc
                 if old_pref is not None:
                     b2.prefs[pref] = old_pref
+
+    def flag_table(self):
+        """Brian2's compiler-flag table (see `Brian2Internals.flag_table`), or None with one warning."""
+        try:
+            table = self.internals.flag_table()
+            if not isinstance(table, dict) or not all(isinstance(key, tuple) and len(key) == 2 for key in table):
+                raise TypeError(f"its compiler-flag table is a {type(table).__name__} of another shape")
+        except (AttributeError, ImportError, TypeError) as exc:
+            self.warn(f"{type(exc).__name__}: {exc}",
+                      "each new process asks the C++ compiler about Brian2's flags again (about 0.1 s)")
+            return None
+        return table
 
     def network_run(self, network, duration, namespace):
         """``network.run`` without the full garbage collection (for the engine's own networks)."""
