@@ -260,14 +260,20 @@ class Browser:
         page.set_default_timeout(60_000)
         return page
 
-    def open_notebook(self, server: LabServer, name: str, timeout: float = 120) -> "Notebook":
-        """A new page that loads JupyterLab on `name` (as following a link to it does)."""
+    def _goto(self, server: LabServer, path: str, name: str) -> "Notebook":
+        """A new page, watched, that starts loading `path` of `server`; its `Notebook` `name`."""
         page = self.new_page()
         console = _watch_console(page)
         opened_at = time.perf_counter()
-        page.goto(server.url(f"{own_workspace()}/tree/{name}"), wait_until="domcontentloaded")
+        page.goto(server.url(path), wait_until="domcontentloaded")
         nb = Notebook(page, name, console)
         nb.opened_at = opened_at
+        return nb
+
+    def open_notebook(self, server: LabServer, name: str, timeout: float = 120) -> "Notebook":
+        """A new page that loads JupyterLab on `name` (as following a link to it does)."""
+        nb = self._goto(server, f"{own_workspace()}/tree/{name}", name)
+        page = nb.page
         page.wait_for_function("() => !!window.jupyterapp", timeout=timeout * 1000, polling=50)
         page.evaluate("() => window.jupyterapp.restored.then(() => true)")
         nb.lab_loaded_at = time.perf_counter()
@@ -281,12 +287,7 @@ class Browser:
         Notebook 7 exposes its application as ``window.jupyterapp`` too (the server is started with
         ``JupyterNotebookApp.expose_app_in_browser``), so the same `Notebook` helpers work on it.
         """
-        page = self.new_page()
-        console = _watch_console(page)
-        opened_at = time.perf_counter()
-        page.goto(server.url(f"notebooks/{name}"), wait_until="domcontentloaded")
-        nb = Notebook(page, name, console)
-        nb.opened_at = opened_at
+        nb = self._goto(server, f"notebooks/{name}", name)
         nb.wait_ready(timeout)
         return nb
 
