@@ -64,11 +64,15 @@ def compiler_identity(command: str) -> str | None:
 
 
 def _read(folder: str | os.PathLike[str]) -> dict:
+    """The file's entries that have the expected shape: command -> {"identity", "flags"}."""
     try:
         data = json.loads(Path(folder, FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):  # none yet, unreadable or half-written by an older version: ask again
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {command: entry for command, entry in data.items()
+            if isinstance(entry, dict) and isinstance(entry.get("flags"), dict)}
 
 
 def load(folders: Iterable[str | os.PathLike[str] | None], table: Table) -> int:
@@ -83,8 +87,6 @@ def load(folders: Iterable[str | os.PathLike[str] | None], table: Table) -> int:
         if folder is None:
             continue
         for command, entry in _read(folder).items():
-            if not isinstance(entry, dict) or not isinstance(entry.get("flags"), dict):
-                continue
             if command not in identities:
                 identities[command] = compiler_identity(command)
             if identities[command] is None or entry.get("identity") != identities[command]:
@@ -100,14 +102,16 @@ def save(folder: str | os.PathLike[str], table: Table) -> int:
     """Keep the answers of `table` in `folder` (merged with those already there); return how many
     the file holds. A folder this user cannot write is left as it is (0)."""
     data = _read(folder)
+    identities: dict[str, str | None] = {}
     for (command, flag), accepted in table.items():
-        identity = compiler_identity(command)
+        if command not in identities:
+            identities[command] = compiler_identity(command)
+        identity = identities[command]
         if identity is None or not isinstance(accepted, bool):
             continue
-        entry = data.get(command)
-        if not isinstance(entry, dict) or entry.get("identity") != identity or not isinstance(entry.get("flags"), dict):
-            entry = data[command] = {"identity": identity, "flags": {}}
-        entry["flags"][flag] = accepted
+        if command not in data or data[command].get("identity") != identity:
+            data[command] = {"identity": identity, "flags": {}}
+        data[command]["flags"][flag] = accepted
     path = Path(folder, FILE)
     partial = path.with_name(f"{FILE}.{os.getpid()}.tmp")
     try:
@@ -117,5 +121,4 @@ def save(folder: str | os.PathLike[str], table: Table) -> int:
     except OSError:
         partial.unlink(missing_ok=True)
         return 0
-    return sum(len(entry["flags"]) for entry in data.values() if isinstance(entry, dict)
-               and isinstance(entry.get("flags"), dict))
+    return sum(len(entry["flags"]) for entry in data.values())
