@@ -41,13 +41,13 @@ def _in_tmp_dir(tmp_path, monkeypatch):
 def figures_alive():
     """The Figures alive now, as a weak set: compare with ``<=`` (garbage of earlier tests may go)."""
     gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, Figure))
+    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), Figure))
 
 
 def open_widgets():
     """The widgets with an open comm now, as a weak set (compare as `figures_alive`)."""
     gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, widgets.Widget) and o.comm is not None)
+    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), widgets.Widget) and o.comm is not None)
 
 
 class Wire:
@@ -387,7 +387,7 @@ def test_running_a_panel_cell_again_frees_the_previous_panel(kernel):
     count = ("gc.collect()\n"
              "panels = [o for o in gc.get_objects() if type(o) is StepPanel]\n"
              "print(sum(p.closed for p in panels), sum(not p.closed for p in panels),"
-             " sum(isinstance(o, Figure) and o.axes != [] for o in gc.get_objects()))\n"
+             " sum(issubclass(type(o), Figure) and o.axes != [] for o in gc.get_objects()))\n"
              "del panels")
 
     def counts():
@@ -421,7 +421,7 @@ def test_the_mystery_traces_show_in_the_canvas_view_and_a_rerun_frees_the_widget
 
     kernel.execute(MYSTERY + "import gc, ipywidgets\n"
                    "def open_widget(model_id):\n"
-                   "    return next((o for o in gc.get_objects() if isinstance(o, ipywidgets.Widget)\n"
+                   "    return next((o for o in gc.get_objects() if issubclass(type(o), ipywidgets.Widget)\n"
                    "                 and getattr(o.comm, 'comm_id', None) == model_id), None)\n")
     is_open = "print(open_widget({!r}) is not None)"
     models = []

@@ -305,7 +305,7 @@ def test_the_traces_show_in_the_browser_drawn_view_with_the_same_png_beside():
     bundle, _metadata = fig._repr_mimebundle_()
     assert base64.b64decode(bundle["image/png"]) == fig._repr_png_()  # the PNG as before
     model_id = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
-    [canvas] = [o for o in gc.get_objects() if isinstance(o, ipywidgets.Widget)
+    [canvas] = [o for o in gc.get_objects() if issubclass(type(o), ipywidgets.Widget)
                 and getattr(o.comm, "comm_id", None) == model_id]
     frame = canvas.frame
     v_axes, i_axes = frame["axes"]

@@ -48,7 +48,7 @@ def figures_alive():
     ``<=``: no Figure alive that was not before. Garbage of earlier tests (in whatever order they ran)
     may be collected meanwhile, so the count may fall."""
     gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, Figure))
+    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), Figure))
 
 
 @pytest.fixture
@@ -626,7 +626,7 @@ def test_panel_sizes_are_bounded_like_their_sliders(make, message):
 def test_closing_a_panel_frees_its_widgets_and_figure():
     def alive():  # open widgets and figures, as weak sets (see figures_alive)
         gc.collect()
-        return (weakref.WeakSet(o for o in gc.get_objects() if isinstance(o, widgets.Widget) and o.comm is not None),
+        return (weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), widgets.Widget) and o.comm is not None),
                 figures_alive())
 
     def nothing_new(before):
