@@ -13,22 +13,20 @@ import io
 import json
 import time
 import warnings
-import weakref
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
 from brian2 import Hz, mV, ms, nA
-from matplotlib.figure import Figure
 from PIL import Image
 
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel
 from neurodyn_lab.panels import _view
 
+from alive import figures_alive, open_widgets
 from node_paint import needs_node, paint_calls
 
 
@@ -36,18 +34,6 @@ from node_paint import needs_node, paint_calls
 def _in_tmp_dir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEURODYN_LAB_VIEW", raising=False)
-
-
-def figures_alive():
-    """The Figures alive now, as a weak set: compare with ``<=`` (garbage of earlier tests may go)."""
-    gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), Figure))
-
-
-def open_widgets():
-    """The widgets with an open comm now, as a weak set (compare as `figures_alive`)."""
-    gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), widgets.Widget) and o.comm is not None)
 
 
 class Wire:

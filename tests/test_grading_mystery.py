@@ -5,7 +5,6 @@ How well a careful experiment measures the parameters, and how the questions gra
 in tests/test_nb04_experiment.py."""
 
 import copy
-import gc
 import pickle
 
 import ipywidgets
@@ -19,6 +18,7 @@ from neurodyn_lab.grading import MysteryNeuron, grade, mystery, mystery_neuron, 
 from neurodyn_lab.grading.framework import Tolerance
 from neurodyn_lab.grading.mystery import BUDGET, NOISE, RANGES, BudgetExceeded, Lab, matches
 
+from alive import instances
 from test_grading_students import clean  # noqa: E402,F401 (an autouse fixture: no ids, attempts in tmp_path)
 
 
@@ -305,8 +305,7 @@ def test_the_traces_show_in_the_browser_drawn_view_with_the_same_png_beside():
     bundle, _metadata = fig._repr_mimebundle_()
     assert base64.b64decode(bundle["image/png"]) == fig._repr_png_()  # the PNG as before
     model_id = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
-    [canvas] = [o for o in gc.get_objects() if issubclass(type(o), ipywidgets.Widget)
-                and getattr(o.comm, "comm_id", None) == model_id]
+    [canvas] = [o for o in instances(ipywidgets.Widget) if getattr(o.comm, "comm_id", None) == model_id]
     frame = canvas.frame
     v_axes, i_axes = frame["axes"]
     # What is drawn: v(t) and the spike markers above I(t), the title and the text alternative; no

@@ -10,7 +10,6 @@ import asyncio
 import csv
 import gc
 import tracemalloc
-import weakref
 
 import matplotlib
 
@@ -20,12 +19,12 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 from brian2 import Hz, Mohm, mV, ms, nA
-from matplotlib.figure import Figure
 
 from neurodyn_lab import LIFParams, PRESETS, analysis
 from neurodyn_lab._config import Settings
 from neurodyn_lab.panels import FICurvePanel, FrequencyResponsePanel, SinusPanel, StepPanel, explore
 from neurodyn_lab.panels import _base, _ipympl, _kernel, _view
+from alive import figures_alive, open_widgets
 from own_loop import run_in_own_loop
 
 PARAM_NAMES = LIFParams.field_names()
@@ -41,14 +40,6 @@ def _in_tmp_dir(tmp_path, monkeypatch):
 def step_panel(**kwargs):
     kwargs.setdefault("view", "image")
     return StepPanel(**kwargs)
-
-
-def figures_alive():
-    """The matplotlib Figures alive now, as a weak set (it keeps none alive). A test compares with
-    ``<=``: no Figure alive that was not before. Garbage of earlier tests (in whatever order they ran)
-    may be collected meanwhile, so the count may fall."""
-    gc.collect()
-    return weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), Figure))
 
 
 @pytest.fixture
@@ -625,9 +616,7 @@ def test_panel_sizes_are_bounded_like_their_sliders(make, message):
 
 def test_closing_a_panel_frees_its_widgets_and_figure():
     def alive():  # open widgets and figures, as weak sets (see figures_alive)
-        gc.collect()
-        return (weakref.WeakSet(o for o in gc.get_objects() if issubclass(type(o), widgets.Widget) and o.comm is not None),
-                figures_alive())
+        return open_widgets(), figures_alive()
 
     def nothing_new(before):
         now = alive()
