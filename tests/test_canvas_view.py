@@ -11,6 +11,7 @@ import ctypes
 import gc
 import io
 import json
+import queue
 import time
 import warnings
 
@@ -498,7 +499,7 @@ def comm_messages(kernel, seconds):
     while time.monotonic() < deadline:
         try:
             message = kernel.client.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
-        except Exception:  # queue.Empty: nothing more
+        except queue.Empty:  # nothing more
             break
         if message["msg_type"] == "comm_msg":
             data = message["content"]["data"]
@@ -511,7 +512,7 @@ def test_a_moved_slider_is_not_echoed_but_the_kernels_own_changes_reach_the_page
     # model); a panel's slider does not: one message fewer per move for the kernel, the
     # single-user server and the page (bench_hub, 2026-12-03). What the kernel itself changes
     # (a reset, a value put on the range's end) still goes to the page.
-    comm_id, low, high = kernel.execute(
+    comm_id, _low, high = kernel.execute(
         "from brian2 import ms\nfrom neurodyn_lab.panels import StepPanel\n"
         "echoed = StepPanel(view='canvas', duration=20 * ms)\n"
         "s = echoed.controls['amplitude']\n"
