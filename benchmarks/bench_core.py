@@ -56,7 +56,7 @@ def main(argv=None):
     from brian2 import ms, nA
 
     import neurodyn_lab
-    from neurodyn_lab import LIFParams, analysis, engine, inputs, simulate
+    from neurodyn_lab import LIFParams, analysis, engine, inputs, simulate, simulate_many
 
     print(f"neurodyn_lab {neurodyn_lab.__version__}, brian2 {b2.__version__}, numpy {np.__version__}, "
           f"Python {platform.python_version()}, target {engine.code_target().__name__}")
@@ -109,6 +109,28 @@ def main(argv=None):
             simulate(inputs.step(value, 0 * ms, None), 500 * ms, params=params)
         loop = time.perf_counter() - t0
         print(f"  baseline (a warm simulate() per current): {loop:6.2f} s   ratio {loop / statistics.median(warm):6.1f}x")
+
+    # 3. simulate_many: notebook 05's 20 noisy trials of 1600 ms
+    rheobase = analysis.rheobase(params)
+    trials = [inputs.noise(0.9 * rheobase, 0.2 * rheobase, 5 * ms, seed=k) for k in range(20)]
+    t0 = time.perf_counter()
+    simulate_many(trials, 1600 * ms, params=params)
+    first = time.perf_counter() - t0
+    together, alone = [], []
+    simulate(trials[0], 1600 * ms, params=params)
+    for _ in range(3):  # alternating, so that both see the same machine
+        t0 = time.perf_counter()
+        simulate_many(trials, 1600 * ms, params=params)
+        together.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for trial in trials:
+            simulate(trial, 1600 * ms, params=params)
+        alone.append(time.perf_counter() - t0)
+    print("\nsimulate_many(): 20 noisy trials x 1600 ms (notebook 05), one run")
+    print(f"  first call in this process: {first:6.2f} s")
+    print(f"  warm: {statistics.median(together):6.3f} s (median of 3)")
+    print(f"  baseline (a warm simulate() per trial): {statistics.median(alone):6.2f} s   "
+          f"ratio {statistics.median(alone) / statistics.median(together):6.1f}x")
     return 0
 
 

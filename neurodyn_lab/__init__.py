@@ -19,13 +19,14 @@ _LAZY = {
     "PRESETS": ".parameters",
     "LIFResult": ".simulation",
     "simulate": ".simulation",
+    "simulate_many": ".simulation",
     "check": ".grading",
     "summary": ".grading",
     "mystery_neuron": ".grading.feedback",
 }
 _SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation", "results", "compat"}
 
-__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "inputs", "analysis", "check", "summary",
+__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "simulate_many", "inputs", "analysis", "check", "summary",
            "mystery_neuron", "__version__"]
 
 

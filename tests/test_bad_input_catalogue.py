@@ -359,6 +359,15 @@ def catalogue():
                    "current": Lazy(lambda: neurodyn_lab.inputs.noise(1 * nA, 0.5 * nA, 5 * ms, seed=1, dt=1e-3 * ms),
                                    "noise(dt=1e-3*ms)")},
                   "dt", "noise sampled too finely (issue 8 item 6)")
+    many = dict(currents=Lazy(lambda: [fixture("step"), fixture("step")], "[step(2*nA, 10*ms, 60*ms)] * 2"),
+                duration=100 * ms)
+    for label, value in (("text", "step"), ("one current, not a list", Lazy(lambda: fixture("step"), "step(2*nA)")),
+                         ("wrong unit", [3 * mV]), ("empty", []), ("None", None), ("numbers", [1, 2, 3])):
+        cases += case("simulation.simulate_many", {**many, "currents": value}, "currents", label)
+    cases += bad("simulation.simulate_many", many, "duration", "duration")
+    cases += bad("simulation.simulate_many", many, "params", "params")
+    cases += bad("simulation.simulate_many", many, "dt", "dt")
+    cases += case("simulation.simulate_many", {**many, "engine": "default"}, "engine", "text")
     check_args = dict(duration=100 * ms, dt=0.1 * ms, params=Lazy(lambda: neurodyn_lab.LIFParams(), "LIFParams()"))
     cases += bad("simulation.check_duration_dt", check_args, "duration", "duration")
     cases += bad("simulation.check_duration_dt", check_args, "dt", "dt")

@@ -179,6 +179,8 @@ FIRST_CALLS = {
     "neurodyn_lab.LIFParams": "import neurodyn_lab\nneurodyn_lab.LIFParams(tau=10 * ms)",
     "neurodyn_lab.PRESETS": "import neurodyn_lab\nneurodyn_lab.PRESETS['classic']",
     "neurodyn_lab.simulate": f"import neurodyn_lab\nfrom neurodyn_lab import inputs\nneurodyn_lab.simulate({_STEP}, 50 * ms)",
+    "neurodyn_lab.simulate_many": f"import neurodyn_lab\nfrom neurodyn_lab import inputs\nneurodyn_lab.simulate_many([{_STEP}] * 3, "
+                                  "50 * ms)",
     "neurodyn_lab.inputs": "import neurodyn_lab\nneurodyn_lab.inputs.pulse(charge=16 * pcoulomb)",
     "neurodyn_lab.analysis": "import neurodyn_lab\nneurodyn_lab.analysis.rheobase()",
     "neurodyn_lab.check": "import neurodyn_lab\nneurodyn_lab.check('01.rheobase', 2 * nA)",
@@ -252,6 +254,10 @@ FIRST_CALLS = {
     # simulation
     "neurodyn_lab.simulation.simulate": "from neurodyn_lab import inputs\nfrom neurodyn_lab.simulation import simulate\n"
                                         "simulate(inputs.pulse(charge=4e-12 * coulomb, duration=0.5 * ms, start=10 * ms), 40 * ms)",
+    "neurodyn_lab.simulation.simulate_many": "from neurodyn_lab import inputs\nfrom neurodyn_lab.simulation import "
+                                             "simulate_many\nsimulate_many([inputs.pulse(charge=4e-12 * coulomb, duration="
+                                             "0.5 * ms, start=10 * ms), inputs.noise(1 * nA, 0.1 * nA, 5 * ms, seed=1)], "
+                                             "40 * ms)",
     "neurodyn_lab.simulation.simulate_spec": "from neurodyn_lab import inputs\nfrom neurodyn_lab.engine import RunSpec\n"
                                              "from neurodyn_lab.simulation import simulate_spec\nsimulate_spec(RunSpec("
                                              "inputs.pulse(charge=4e-12 * coulomb, duration=0.5 * ms, start=10 * ms), 40 * ms))",

@@ -45,16 +45,24 @@ def warm_up_jobs():
 
     Examples
     --------
-    >>> [job[0] for job in warm_up_jobs()]
-    ['mystery neuron: no input', 'mystery neuron: steps', '02 bonus: noisy input']
+    >>> [job[0] for job in warm_up_jobs()]  # doctest: +NORMALIZE_WHITESPACE
+    ['mystery neuron: no input', 'mystery neuron: steps', '02 bonus: noisy input', '05: the noisy trials',
+     '05: the noisy f-I curves']
     """
     from brian2 import ms, nA
 
     from ..inputs import noise, step, zero
+    from .questions.nb05 import FI_POINTS_05, TRIAL_DURATION_05, TRIALS_05
+
+    def noises(n):
+        return [noise(1 * nA, 0.1 * nA, 5 * ms, seed=k) for k in range(n)]
 
     return [
         ("mystery neuron: no input", [zero()], True),
         ("mystery neuron: steps", [step(1 * nA, 0 * ms, None)], True),
         # A tabulated input's code depends on its table's length: notebook 02's noise_duration.
-        ("02 bonus: noisy input", [noise(1 * nA, 0.1 * nA, 5 * ms, seed=0)], True, NOISE_DURATION_02),
+        ("02 bonus: noisy input", noises(1), True, NOISE_DURATION_02),
+        # notebook 05's simulate_many: one model per number of noisy runs (their table has a column each)
+        ("05: the noisy trials", noises(TRIALS_05), True, TRIAL_DURATION_05),
+        ("05: the noisy f-I curves", noises(FI_POINTS_05), True, TRIAL_DURATION_05),
     ]

@@ -18,7 +18,7 @@ import numpy as np
 from brian2 import Hz, ms
 
 from ... import analysis, inputs
-from ...simulation import simulate
+from ...simulation import simulate_many
 from ..answers import Rejected, describe_answer, read_number
 from ..figures import Axis, Curve
 from ..framework import (Case, ChoiceQuestion, FigureQuestion, FunctionQuestion, Mistake, Plot, PredictionQuestion,
@@ -26,7 +26,7 @@ from ..framework import (Case, ChoiceQuestion, FigureQuestion, FunctionQuestion,
 from .common import secret_numbers, text
 
 __all__ = ["QUESTIONS", "NumberQuestion", "NumberFunctionQuestion", "POISSON_RATE_05", "POISSON_INTERVALS_05",
-           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05", "HISTOGRAM_RATE_05",
+           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05", "FI_POINTS_05", "HISTOGRAM_RATE_05",
            "HISTOGRAM_INTERVALS_05", "HISTOGRAM_BIN_05", "HISTOGRAM_END_05"]
 
 #: 05.poisson_cv: the rate of the exponential part of the intervals, and how many intervals to draw.
@@ -48,6 +48,9 @@ HISTOGRAM_END_05 = 100 * ms
 #: runs last as long: they share one compiled model).
 TRIALS_05 = 20
 TRIAL_DURATION_05 = 1600 * ms
+#: The mean currents of each noisy f-I curve drawn after 05.predict_rate_below (one `simulate_many`
+#: of this many runs per curve; `neurodyn_lab.grading.warm_up_jobs` compiles its model).
+FI_POINTS_05 = 13
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,8 +168,9 @@ def _noisy_trials(p, mean_factor, sigma_factor=SIGMA_05, tau_noise=TAU_NOISE_05,
     # The spike times of the stated noisy experiment of p: mean and sigma as multiples of p's
     # rheobase, one trial per seed 0, 1, ..., trials - 1.
     rheobase = analysis.rheobase(p)
-    return [simulate(inputs.noise(mean_factor * rheobase, sigma_factor * rheobase, tau_noise, seed=k), duration,
-                     params=p).spike_times for k in range(trials)]
+    runs = simulate_many([inputs.noise(mean_factor * rheobase, sigma_factor * rheobase, tau_noise, seed=k)
+                          for k in range(trials)], duration, params=p)
+    return [run.spike_times for run in runs]
 
 
 def _rate_below(variant):
