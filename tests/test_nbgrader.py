@@ -389,7 +389,7 @@ for job in json.load(open(sys.argv[1])):
         os.environ.pop(name, None)
     os.environ.update(job["env"])
     nb = nbformat.read(job["path"], as_version=4)
-    NotebookClient(nb, timeout=600, allow_errors=True, kernel_name="python3",
+    NotebookClient(nb, timeout=600, allow_errors=True, kernel_name="python3", shutdown_kernel="immediate",
                    resources={"metadata": {"path": os.path.dirname(job["path"])}}).execute()
     nbformat.write(nb, job["path"])
 '''
