@@ -270,7 +270,7 @@ class _Reports:
         return message if isinstance(message, dict) else None
 
 
-def _one_process(command, folder, env, count, seconds):
+def _one_process(command, folder, env, count, seconds, backstop):
     """Run the child on `count` jobs; return the results of the jobs it finished, or of the one it
     was running when it stopped, in order, and whether it stopped before its first job (then the
     last result is the one every job gets)."""
@@ -293,10 +293,10 @@ def _one_process(command, folder, env, count, seconds):
                 return [_TIMEOUT if problem == "timeout" else dict(_TIMEOUT, problem=str(problem))], True
             if running is None and isinstance(message, dict) and message.get("start") == len(results):
                 running, since = len(results), time.monotonic()
-                deadline = since + 2 * seconds + 30  # the child ends a job after 2 * seconds + 5
+                deadline = since + 2 * seconds + backstop  # the child ends a job after 2 * seconds + 5
                 continue
             if running is None and isinstance(message, dict) and message.get("ready") and not results:
-                deadline = time.monotonic() + 30
+                deadline = time.monotonic() + backstop
                 continue
             if running is not None and isinstance(message, dict) and message.get("done") == running:
                 outcome = message.get("outcome")
@@ -306,7 +306,7 @@ def _one_process(command, folder, env, count, seconds):
                     results.append(_TIMEOUT)
                 else:
                     results.append(_stopped(float(message.get("seconds") or 0)))
-                running, deadline = None, time.monotonic() + 30
+                running, deadline = None, time.monotonic() + backstop
                 continue
             # The end of the output, silence past the deadline, or a message out of turn.
             if running is not None:
@@ -335,7 +335,7 @@ def _end(process):
     process.wait()
 
 
-def run_functions(jobs, preamble="", seconds=10.0, confinement=None):
+def run_functions(jobs, preamble="", seconds=10.0, confinement=None, backstop=30.0):
     """Run several answer cells in one separate Python process (one per graded notebook), each
     calling its function on its cases; the same results as `run_function` for each.
 
@@ -356,6 +356,9 @@ def run_functions(jobs, preamble="", seconds=10.0, confinement=None):
         Time limit for defining each function, and again for all its calls together.
     confinement : confine.Confinement, optional
         The sandbox settings, as for `run_function`.
+    backstop : float
+        Seconds of silence past an answer's own limits (2 * `seconds`) after which the process is
+        given up for stopped (it blocks signals, or was stopped); generous, for a loaded machine.
 
     Returns
     -------
@@ -400,7 +403,7 @@ def run_functions(jobs, preamble="", seconds=10.0, confinement=None):
             with open(job_path, "w", encoding="utf-8") as handle:
                 json.dump({"jobs": batch, "preamble": preamble, "time_limit": seconds,
                            "closed_forms": list(CLOSED_FORMS)}, handle)
-            done, before_any = _one_process(command, folder, env, len(batch), seconds)
+            done, before_any = _one_process(command, folder, env, len(batch), seconds, backstop)
             if before_any:  # the preamble's problem, or the process never got to an answer: each gets it
                 results += [dict(done[-1]) for _ in batch]
             else:
