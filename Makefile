@@ -17,6 +17,14 @@ LOCK_PYTHONS := 3.10 3.11 3.12 3.13
 # longest files start first (conftest.py's HEAVIEST; --no-loadscope-reorder keeps xdist from putting
 # the files with the most tests first, which put the nbgrader round last).
 TEST_WORKERS ?= 2
+# Installs go through uv (bootstrapped with pip from the lock): the test extras in about 15 s against
+# pip's 35-41 s (2026-12-03). Should uv fail (no direct access to PyPI, say), pip installs the same lock.
+UV := $(VENV)/bin/uv
+define install_locked
+	$(PIP) install -q -c $(LOCK) uv && $(UV) pip install -q --python $(PY) --compile-bytecode -c $(LOCK) $(1) \
+	  || $(PIP) install -q -c $(LOCK) $(1)
+endef
+TEST_EXTRAS := .[test,docs]
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: lab test test-core test-latest lint bench bench-hub exercises docs install install-test lock clean help
@@ -41,11 +49,11 @@ $(LOCK):
 	@exit 1
 
 $(VENV)/.installed-lab: pyproject.toml $(LOCK) | $(PY)
-	$(PIP) install -q -c $(LOCK) -e ".[lab]"
+	$(call install_locked,-e ".[lab]")
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(LOCK) | $(PY)
-	$(PIP) install -q -c $(LOCK) -e ".[test,docs]"
+	$(call install_locked,-e "$(TEST_EXTRAS)")
 	@touch $@ $(VENV)/.installed-lab
 
 install: $(VENV)/.installed-lab
