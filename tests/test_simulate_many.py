@@ -43,13 +43,16 @@ def test_noisy_trials_are_those_of_one_run_each():
 
 def test_inputs_of_every_kind_mixed_in_one_list_are_those_of_one_run_each_to_rounding():
     # One model holds every kind's terms (idle where a neuron has none): the sums round differently.
+    # Brian2's numpy target: the same layout of the inputs, and nine models made without compiling.
+    engine = Engine(target="numpy")
     p = LIFParams()
     currents = [inputs.step(3 * nA, 10 * ms, 60 * ms), inputs.sinusoid(1 * nA, 50 * Hz, offset=2.5 * nA),
                 inputs.pulse(amplitude=40 * nA, duration=0.5 * ms, start=5 * ms),
                 inputs.ramp(0 * nA, 5 * nA, 0 * ms, 80 * ms), inputs.noise(2.5 * nA, 0.5 * nA, 5 * ms, seed=3),
                 inputs.step(3 * nA, 10 * ms, 60 * ms) + inputs.noise(0 * nA, 0.5 * nA, 2 * ms, seed=4), 2.2 * nA]
-    together = simulate_many(currents, 100 * ms, params=p, dt=0.05 * ms)
-    same_runs(together, [simulate(c, 100 * ms, params=p, dt=0.05 * ms) for c in currents], rounding=1e-15)
+    together = simulate_many(currents, 100 * ms, params=p, dt=0.05 * ms, engine=engine)
+    alone = [simulate(c, 100 * ms, params=p, dt=0.05 * ms, engine=engine) for c in currents]
+    same_runs(together, alone, rounding=1e-15)
 
 
 def test_a_sweep_of_constant_currents_fires_at_the_books_rate():
