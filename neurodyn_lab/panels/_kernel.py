@@ -63,10 +63,12 @@ class LatestWins:
     """Run `update` after changes settle: at most one run at a time, stale values are never run.
 
     `changed(loop)` is called on every change. Without a loop (not in a kernel) `update` runs at
-    once. In a kernel, the changes that arrive while a simulation runs wait as widget messages in
-    the kernel's queue; `update` is put off until the queue has drained (no change for `quiet`
-    seconds, at most `longest` seconds after the first change), and `update` reads the controls'
-    values when it runs, so it sees only the newest: a drag never queues stale work.
+    once. In a kernel, a change long after the last update (more than `longest` seconds) runs it at
+    once too, in the change's own handler. The changes that arrive while a simulation runs wait as
+    widget messages in the kernel's queue; for them `update` is put off until the queue has
+    drained (no change for `quiet` seconds, at most `longest` seconds after the first change), and
+    `update` reads the controls' values when it runs, so it sees only the newest: a drag never
+    queues stale work.
 
     While changes stream in (an update that waited for the queue to drain: a drag), `moving` is
     True during `update`, and `rest` (if given) is called once the stream has rested for
@@ -106,10 +108,15 @@ class LatestWins:
         if not self.scheduled:
             self.scheduled = True
             self._first = now
-            # Long after the last update no message can have queued up behind one: run in the
-            # loop's next round, without waiting for the queue to be quiet.
-            idle = now - self._finished > self.longest
-            loop.call_later(0 if idle else self.quiet, self._settle, loop, idle)
+            if now - self._finished > self.longest:
+                # Long after the last update no message can have queued up behind this one: update
+                # now, in the change's own handler. The kernel then says "idle" after the frame has
+                # left; in the loop's next round its I/O thread would wait for the interpreter in the
+                # middle of the simulation, and the frame with it (2 ms later to the page, p50 of 40
+                # key presses in JupyterLab, 2026-12-03).
+                self._settle(loop, idle=True)
+            else:
+                loop.call_later(self.quiet, self._settle, loop)
 
     def _settle(self, loop, idle=False):
         now = time.monotonic()
