@@ -26,8 +26,8 @@ _LAZY = {
 }
 _SUBMODULES = {"inputs", "analysis", "engine", "plotting", "lif", "panels", "grading", "parameters", "simulation", "results", "compat"}
 
-__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "simulate_many", "inputs", "analysis", "check", "summary",
-           "mystery_neuron", "__version__"]
+__all__ = ["LIFParams", "PRESETS", "LIFResult", "simulate", "simulate_many", "inputs", "analysis", "check",
+           "summary", "mystery_neuron", "__version__"]
 
 
 def __getattr__(name):

@@ -12,7 +12,8 @@ from .engine import Engine, RawRun, RunSpec, default_engine
 from .inputs import as_current
 from .results import LIFResult, Recording
 
-__all__ = ["simulate", "simulate_many", "simulate_spec", "Recording", "LIFResult", "check_duration_dt", "warn_if_capped"]
+__all__ = ["simulate", "simulate_many", "simulate_spec", "Recording", "LIFResult", "check_duration_dt",
+           "warn_if_capped"]
 
 
 def _ms(seconds):

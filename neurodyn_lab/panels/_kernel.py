@@ -112,8 +112,8 @@ class LatestWins:
                 # Long after the last update no message can have queued up behind this one: update
                 # now, in the change's own handler. The kernel then says "idle" after the frame has
                 # left; in the loop's next round its I/O thread would wait for the interpreter in the
-                # middle of the simulation, and the frame with it (2 ms later to the page, p50 of 40
-                # key presses in JupyterLab, 2026-12-03).
+                # middle of the simulation, and the frame with it (about 5 ms later to the page, p50
+                # of 40 key presses in JupyterLab, 2026-12-03).
                 self._settle(loop, idle=True)
             else:
                 loop.call_later(self.quiet, self._settle, loop)

@@ -26,8 +26,8 @@ from ..framework import (Case, ChoiceQuestion, FigureQuestion, FunctionQuestion,
 from .common import secret_numbers, text
 
 __all__ = ["QUESTIONS", "NumberQuestion", "NumberFunctionQuestion", "POISSON_RATE_05", "POISSON_INTERVALS_05",
-           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05", "FI_POINTS_05", "HISTOGRAM_RATE_05",
-           "HISTOGRAM_INTERVALS_05", "HISTOGRAM_BIN_05", "HISTOGRAM_END_05"]
+           "SIGMA_05", "TAU_NOISE_05", "BELOW_05", "ABOVE_05", "TRIALS_05", "TRIAL_DURATION_05", "FI_POINTS_05",
+           "HISTOGRAM_RATE_05", "HISTOGRAM_INTERVALS_05", "HISTOGRAM_BIN_05", "HISTOGRAM_END_05"]
 
 #: 05.poisson_cv: the rate of the exponential part of the intervals, and how many intervals to draw.
 POISSON_RATE_05 = 200 * Hz
