@@ -59,6 +59,31 @@ def pytest_collection_modifyitems(config, items):
     items[:] = heaviest_first(rest, config.rootpath)
 
 
+#: Test files that share a session fixture too costly to build twice: on parallel workers they go to
+#: one worker together, as one unit. The e2e files share one JupyterLab server, one chromium and the
+#: six student notebooks run in it (`ran_notebook`): on two workers both ran all six, 30 s each
+#: (CI, 2026-12-03).
+TOGETHER = ("tests/e2e/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s ``--dist loadfile``, with the files under each of `TOGETHER` as one unit."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class TogetherScheduling(LoadFileScheduling):
+        # xdist's documented way to group differently: the scope of a test's node id.
+        def _split_scope(self, nodeid):
+            for folder in TOGETHER:
+                if nodeid.startswith(folder):
+                    return folder
+            return super()._split_scope(nodeid)
+
+    return TogetherScheduling(config, log)
+
+
 #: The test files that take longest, longest first: on parallel workers (`make test`: pytest-xdist,
 #: one file per worker at a time, ``--no-loadscope-reorder``) they start first, so no worker begins
 #: the nbgrader round when the others are nearly done. Worker seconds measured 2026-12-03 in one run
