@@ -84,30 +84,39 @@ def pytest_xdist_make_scheduler(config, log):
     return TogetherScheduling(config, log)
 
 
-#: The test files that take longest, longest first: on parallel workers (`make test`: pytest-xdist,
-#: one file per worker at a time, ``--no-loadscope-reorder``) they start first, so no worker begins
-#: the nbgrader round when the others are nearly done. Worker seconds measured 2026-12-03 in one run
-#: of the whole suite on 2 workers, load average 5-9 (3997 in all): test_nbgrader 1587 (48 submissions,
-#: 36 since: 964 s alone at load 6), test_hub 420, test_docs 318, test_binder_build 281, test_confinement
-#: 183, test_first_call 171, test_shared_cache_kernel 135 (33 since), test_solutions_release 105,
-#: test_nb05_noise 97, e2e notebooks 96; the same day's cuts made test_docs about 30 % and
-#: test_binder_build about 26 % cheaper and test_first_call 78 s. xdist's own order (files with the
-#: most tests first) had put the round last.
-HEAVIEST = ("tests/test_nbgrader.py", "tests/test_hub.py", "tests/test_docs.py", "tests/test_binder_build.py",
-            "tests/test_confinement.py", "tests/test_solutions_release.py", "tests/test_first_call.py",
-            "tests/test_nb05_noise.py", "tests/e2e/test_notebooks_in_lab.py")
+#: The test files (or folders run as one unit: `TOGETHER`) that take longest, longest first: on
+#: parallel workers (`make test`: pytest-xdist, one file per worker at a time,
+#: ``--no-loadscope-reorder``) they start first, so that what is left at the end is short and the
+#: workers finish together. xdist's own order (files with the most tests first) had put the nbgrader
+#: round last. Worker seconds, mean of three runs of the whole suite on 2 workers (2026-12-03/04,
+#: clean clones, load about 2): test_nbgrader 296, test_hub 178, test_binder_build 80, tests/e2e/ 75,
+#: test_docs 63, test_confinement 52, test_first_call 42, test_function_batch 39,
+#: test_solutions_release 31, test_panels 26, test_canvas_view 26, test_physics 19, test_engine 16,
+#: test_nb02_science 14, test_nb05_noise 12, test_nb04_experiment 11, test_bad_input_catalogue 11;
+#: every other file under 10. With only the first nine listed, one worker ran alone for the last
+#: 40 s or so of a run (CPU 50 % busy, 2026-12-04).
+HEAVIEST = (
+    "tests/test_nbgrader.py", "tests/test_hub.py", "tests/test_binder_build.py", "tests/e2e/",
+    "tests/test_docs.py", "tests/test_confinement.py", "tests/test_first_call.py",
+    "tests/test_function_batch.py", "tests/test_solutions_release.py", "tests/test_panels.py",
+    "tests/test_canvas_view.py", "tests/test_physics.py", "tests/test_engine.py",
+    "tests/test_nb02_science.py", "tests/test_nb05_noise.py", "tests/test_nb04_experiment.py",
+    "tests/test_bad_input_catalogue.py",
+)
 
 
 def heaviest_first(items, root):
-    """`items` with the files of `HEAVIEST` first, in that order; every other file keeps its place
-    (the seed's order) after them, and a file's own items keep theirs (a stable sort)."""
-    rank = {name: k for k, name in enumerate(HEAVIEST)}
+    """`items` with the files and folders of `HEAVIEST` first, in that order; every other file keeps
+    its place (the seed's order) after them, and a unit's own items keep theirs (a stable sort)."""
 
     def key(item):
         try:
             name = Path(str(item.path)).resolve().relative_to(root.resolve()).as_posix()
         except ValueError:  # outside the repository
-            name = ""
-        return rank.get(name, len(HEAVIEST))
+            return len(HEAVIEST)
+        for rank, unit in enumerate(HEAVIEST):
+            if name == unit or (unit.endswith("/") and name.startswith(unit)):
+                return rank
+        return len(HEAVIEST)
 
     return sorted(items, key=key)
