@@ -88,8 +88,8 @@ def pytest_xdist_make_scheduler(config, log):
 #: parallel workers (`make test`: pytest-xdist, one file per worker at a time,
 #: ``--no-loadscope-reorder``) they start first, so that what is left at the end is short and the
 #: workers finish together. xdist's own order (files with the most tests first) had put the nbgrader
-#: round last. Worker seconds, mean of three runs of the whole suite on 2 workers (2026-12-03/04,
-#: clean clones, load about 2): test_nbgrader 296, test_hub 178, test_binder_build 80, tests/e2e/ 75,
+#: round last. Worker seconds, mean of three runs of the whole suite on 2 workers (2026-12-03/04:
+#: two clean clones and one working tree, nothing else running): test_nbgrader 296, test_hub 178, test_binder_build 80, tests/e2e/ 75,
 #: test_docs 63, test_confinement 52, test_first_call 42, test_function_batch 39,
 #: test_solutions_release 31, test_panels 26, test_canvas_view 26, test_physics 19, test_engine 16,
 #: test_nb02_science 14, test_nb05_noise 12, test_nb04_experiment 11, test_bad_input_catalogue 11;
